@@ -1,0 +1,50 @@
+# Thi đua — the two commands a developer needs: `make run` and `make test`.
+# Everything else (venv, install, migrate, demo data) happens on the way.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+DEMO_BRANCHES ?= 2000
+
+.PHONY: run test lint check messages migrate demo bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $(STAMP)
+
+var:
+	mkdir -p var
+
+messages: $(STAMP)
+	$(PY) manage.py compile_translations
+
+migrate: $(STAMP) var messages
+	$(PY) manage.py migrate --noinput -v 0
+
+demo: migrate
+	$(PY) manage.py demo_setup --branches $(DEMO_BRANCHES)
+
+run: demo
+	$(PY) manage.py collectstatic --noinput -v 0
+	@echo "Thi đua: http://$(HOST):$(PORT)/"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP) var messages
+	$(PY) manage.py makemigrations --check --dry-run -v 1
+	$(PY) -m ruff check .
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+bench: migrate
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,18 @@
+// Live countdowns for deadlines: the server renders the text; this refreshes it every minute.
+(function () {
+  "use strict";
+  var lang = document.documentElement.lang || "vi";
+  var words = lang === "vi"
+    ? { left: "còn", d: "ngày", h: "giờ", m: "phút", over: "đã quá hạn" }
+    : { left: "", d: "d", h: "h", m: "min", over: "overdue" };
+  function render(el) {
+    var ms = new Date(el.getAttribute("data-countdown")) - new Date();
+    if (isNaN(ms)) return;
+    if (ms <= 0) { el.textContent = words.over; el.className = "badge badge-late"; return; }
+    var min = Math.floor(ms / 60000), d = Math.floor(min / 1440), h = Math.floor((min % 1440) / 60), m = min % 60;
+    var parts = d ? [d + " " + words.d, h + " " + words.h] : (h ? [h + " " + words.h, m + " " + words.m] : [Math.max(m, 1) + " " + words.m]);
+    el.textContent = (words.left ? words.left + " " : "") + parts.join(" ") + (words.left ? "" : " left");
+  }
+  function tick() { document.querySelectorAll("[data-countdown]").forEach(render); }
+  document.addEventListener("DOMContentLoaded", function () { tick(); setInterval(tick, 60000); });
+})();

@@ -1,0 +1,113 @@
+"""Checks on a campaign definition, shown to the coordinator as warnings before publishing.
+
+They work on the definition dict, so the same checks run on a file being loaded, on a loaded
+campaign (through its export) and, later, on a draft produced by the plan importer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from thidua.campaigns.definition import parse_date, parse_instant
+from thidua.core.timeutils import holiday_name, local, parse_weekday_vi, weekday_vi
+from thidua.units.models import Unit
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    where: str
+    message: str
+
+
+def _weekday_finding(where: str, day: dt.date, written: str | None) -> Finding | None:
+    if not written:
+        return None
+    number = parse_weekday_vi(written)
+    if number is None:
+        return Finding("weekday_unreadable", where, _("“%(text)s” is not a weekday name.") % {"text": written})
+    if number != day.weekday():
+        return Finding(
+            "weekday_mismatch",
+            where,
+            _("The plan calls %(date)s “%(written)s”, but it is a %(actual)s.")
+            % {"date": day.strftime("%d/%m/%Y"), "written": written, "actual": weekday_vi(day)},
+        )
+    return None
+
+
+def _non_working(day: dt.date) -> str | None:
+    holiday = holiday_name(day)
+    if holiday:
+        return _("a public holiday (%(name)s)") % {"name": holiday}
+    if day.weekday() >= 5:
+        return weekday_vi(day)
+    return None
+
+
+def check_definition(d: dict) -> list[Finding]:
+    """Warnings for a valid definition: wrong weekdays, deadlines outside the period or on a
+    non-working day, deadlines out of order, units not in the directory."""
+    findings: list[Finding] = []
+    period = d["period"]
+    start = parse_date(d["issuer"].get("date")) if period["start"] == "issue_date" else parse_date(period["start"])
+    end = parse_date(period["end"])
+    if period["start"] == "issue_date" and start is None:
+        findings.append(
+            Finding("period_start_unknown", "period", _("The period starts on the issue date, but the plan gives no issue date."))
+        )
+
+    def outside(day: dt.date) -> bool:
+        return (start is not None and day < start) or (end is not None and day > end)
+
+    for i, a in enumerate(d["activities"], start=1):
+        day = parse_date(a.get("date"))
+        if day is None:
+            continue
+        where = f"activities[{i}]"
+        finding = _weekday_finding(where, day, a.get("weekday"))
+        if finding:
+            findings.append(finding)
+        if outside(day):
+            findings.append(Finding("date_outside_period", where, _("The date %(date)s is outside the campaign period.") % {"date": day.strftime("%d/%m/%Y")}))
+
+    previous = None
+    for i, m in enumerate(d["milestones"], start=1):
+        where = f"milestones[{i}]"
+        deadline = local(parse_instant(m["deadline"]))
+        day = deadline.date()
+        finding = _weekday_finding(where, day, m.get("weekday"))
+        if finding:
+            findings.append(finding)
+        if outside(day):
+            findings.append(
+                Finding("deadline_outside_period", where, _("The deadline %(date)s is outside the campaign period.") % {"date": day.strftime("%d/%m/%Y")})
+            )
+        reason = _non_working(day)
+        if reason:
+            findings.append(
+                Finding("deadline_non_working_day", where, _("The deadline %(date)s falls on a non-working day: %(reason)s.") % {"date": day.strftime("%d/%m/%Y"), "reason": reason})
+            )
+        if previous is not None and deadline < previous:
+            findings.append(Finding("deadline_order", where, _("This deadline is earlier than the one before it.")))
+        previous = deadline
+
+    named: list[tuple[str, str, str]] = []
+    for i, a in enumerate(d["activities"], start=1):
+        for j, s in enumerate(a["assignments"], start=1):
+            if s.get("unit"):
+                named.append((f"activities[{i}].assignments[{j}]", s["unit"], s["name"]))
+    for section, key in (("indicators", "reported_by"), ("milestones", "expected")):
+        for i, item in enumerate(d[section], start=1):
+            for code in item[key].get("units", []):
+                named.append((f"{section}[{i}]", code, code))
+    known = set(Unit.objects.filter(code__in={code for _w, code, _n in named}).values_list("code", flat=True))
+    for where, code, name in named:
+        if code not in known:
+            findings.append(
+                Finding("unit_not_in_directory", where, _("“%(name)s” (code %(code)s) is not in the unit directory.") % {"name": name, "code": code})
+            )
+    return findings

@@ -1,0 +1,315 @@
+"""The campaign definition file (format `thidua.campaign/1`): parse, validate, export, dump.
+
+The file is YAML (JSON is accepted too) checked against schema/campaign-1.schema.json; the
+format is documented in docs/campaign-definition.md. Export always writes every key in the same
+order, so loading an exported file and exporting it again gives the same text, byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from django.utils.translation import gettext as _
+from jsonschema import Draft202012Validator, FormatChecker
+
+from thidua.core.timeutils import local
+
+FORMAT = "thidua.campaign/1"
+SCHEMA_PATH = Path(__file__).parent / "schema" / "campaign-1.schema.json"
+
+
+class DefinitionError(ValueError):
+    """The file is not a valid campaign definition; `problems` says where and why, in Vietnamese."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+# --- YAML without implicit timestamps: dates stay strings, validated by the schema -----------
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+for _cls in (_Loader, _Dumper):
+    _cls.yaml_implicit_resolvers = {
+        key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
+    }
+
+
+def _str_presenter(dumper, data: str):
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _str_presenter)
+_Dumper.ignore_aliases = lambda self, data: True  # a human-edited file: no &anchors / *aliases
+
+
+def parse_text(text: str) -> dict:
+    """YAML or JSON text → a plain dict (raises DefinitionError on a syntax error)."""
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 — _Loader is a SafeLoader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = _(" at line %(line)s") % {"line": mark.line + 1} if mark else ""
+        raise DefinitionError([_("The file is not valid YAML or JSON%(where)s.") % {"where": where}]) from exc
+    if not isinstance(data, dict):
+        raise DefinitionError([_("The file does not contain a campaign definition.")])
+    return data
+
+
+def dump_text(definition: dict) -> str:
+    return yaml.dump(
+        definition,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=10_000,
+        default_flow_style=False,
+    )
+
+
+# --- validation -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def _where(path) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or _("(the whole file)")
+
+
+def _explain(error) -> str:
+    """A jsonschema error in Vietnamese, naming the field."""
+    where = _where(error.absolute_path)
+    validator = error.validator
+    if validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return _("%(where)s: the field “%(field)s” is required.") % {"where": where, "field": missing}
+    if validator == "additionalProperties":
+        return _("%(where)s: unknown field(s) — %(detail)s.") % {"where": where, "detail": error.message}
+    if validator in ("enum", "const"):
+        allowed = error.validator_value if validator == "enum" else [error.validator_value]
+        return _("%(where)s: “%(value)s” is not allowed; use one of: %(allowed)s.") % {
+            "where": where,
+            "value": error.instance,
+            "allowed": ", ".join(str(a) for a in allowed),
+        }
+    if validator == "type":
+        return _("%(where)s: wrong kind of value “%(value)s”.") % {"where": where, "value": error.instance}
+    if validator == "pattern":
+        return _("%(where)s: “%(value)s” is not in the expected form.") % {"where": where, "value": error.instance}
+    if validator == "format":
+        return _("%(where)s: “%(value)s” is not a valid %(format)s.") % {
+            "where": where,
+            "value": error.instance,
+            "format": error.validator_value,
+        }
+    if validator in ("minLength", "minimum"):
+        return _("%(where)s: the value is empty or too small.") % {"where": where}
+    if validator == "maxLength":
+        return _("%(where)s: the text is too long (at most %(max)s characters).") % {"where": where, "max": error.validator_value}
+    if validator == "uniqueItems":
+        return _("%(where)s: an item is listed twice.") % {"where": where}
+    return _("%(where)s: invalid value (%(detail)s).") % {"where": where, "detail": error.message}
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def parse_instant(value: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def validate(definition: dict) -> None:
+    """Raise DefinitionError listing every problem: schema first, then references and dates."""
+    validator = Draft202012Validator(schema(), format_checker=FormatChecker())
+    problems = [_explain(e) for e in sorted(validator.iter_errors(definition), key=lambda e: list(e.absolute_path))]
+    if problems:
+        raise DefinitionError(problems)
+
+    def unique(section: str) -> set[str]:
+        seen: set[str] = set()
+        for i, item in enumerate(definition[section]):
+            if item["code"] in seen:
+                problems.append(_("%(where)s: code “%(code)s” is used twice.") % {"where": f"{section}[{i + 1}]", "code": item["code"]})
+            seen.add(item["code"])
+        return seen
+
+    goals, activities = unique("goals"), unique("activities")
+    unique("indicators")
+    unique("milestones")
+    for i, item in enumerate(definition["indicators"]):
+        where = f"indicators[{i + 1}]"
+        if item.get("goal") and item["goal"] not in goals:
+            problems.append(_("%(where)s: goal “%(code)s” is not defined.") % {"where": where, "code": item["goal"]})
+        if item.get("activity") and item["activity"] not in activities:
+            problems.append(_("%(where)s: activity “%(code)s” is not defined.") % {"where": where, "code": item["activity"]})
+    for i, item in enumerate(definition["activities"]):
+        for j, assignment in enumerate(item["assignments"]):
+            if bool(assignment.get("unit")) == bool(assignment.get("group")):
+                problems.append(
+                    _("%(where)s: name either a unit or a group of units.") % {"where": f"activities[{i + 1}].assignments[{j + 1}]"}
+                )
+        try:
+            start, end = parse_date(item.get("date")), parse_date(item.get("end_date"))
+            if start and end and end < start:
+                problems.append(_("%(where)s: the end date is before the date.") % {"where": f"activities[{i + 1}]"})
+        except ValueError:
+            problems.append(_("%(where)s: the date does not exist.") % {"where": f"activities[{i + 1}]"})
+    for i, item in enumerate(definition["milestones"]):
+        try:
+            parse_instant(item["deadline"])
+        except ValueError:
+            problems.append(_("%(where)s: the deadline does not exist.") % {"where": f"milestones[{i + 1}]"})
+    period = definition["period"]
+    try:
+        start = None if period["start"] == "issue_date" else parse_date(period["start"])
+        end = parse_date(period["end"])
+        parse_date(definition["issuer"].get("date"))
+        if start and end and end < start:
+            problems.append(_("period: the end is before the start."))
+    except ValueError:
+        problems.append(_("period or issue date: a date does not exist."))
+    if problems:
+        raise DefinitionError(problems)
+
+
+# --- export -----------------------------------------------------------------------------------
+
+
+def _number(value: Decimal | None):
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _target(value, unit: str, subject: str | None = None) -> dict | None:
+    if value is None:
+        return None
+    target = {"value": _number(value), "unit": unit or None}
+    if subject is not None:
+        target["subject"] = subject or None
+    return target
+
+
+def _scope(obj) -> dict:
+    return {
+        "groups": list(obj.scope_groups),
+        "units": list(obj.scope_unit_codes),
+    }
+
+
+def export_definition(campaign) -> dict:
+    """The campaign as a definition dict, every key present, in the documented order."""
+    c = campaign
+    goals = list(c.goals.all())
+    activities = list(c.activities.prefetch_related("assignments"))
+    indicators = list(c.indicators.select_related("goal", "activity"))
+    milestones = list(c.milestones.all())
+    return {
+        "format": FORMAT,
+        "slug": c.slug,
+        "status": c.status,
+        "title": c.title,
+        "theme": c.theme or None,
+        "context": c.context or None,
+        "issuer": {
+            "unit": c.issuer_unit.code,
+            "name": c.issuer_name or None,
+            "document_number": c.document_number or None,
+            "place": c.issue_place or None,
+            "date": c.issue_date.isoformat() if c.issue_date else None,
+        },
+        "period": {
+            "start": "issue_date" if c.period_start_rule == c.PeriodStart.ISSUE_DATE else (c.period_start.isoformat() if c.period_start else None),
+            "end": c.period_end.isoformat() if c.period_end else None,
+            "text": c.period_text or None,
+        },
+        "audience": c.audience or None,
+        "steering_committee": c.steering_committee or None,
+        "coordinator": {
+            "unit": c.coordinator_unit.code if c.coordinator_unit_id else None,
+            "duties": c.coordinator_duties or None,
+        },
+        "unit_duties": c.unit_duties or None,
+        "submission_email": c.submission_email or None,
+        "goals": [
+            {"code": g.code, "text": g.text, "target": _target(g.target_value, g.target_unit, g.target_subject)}
+            for g in goals
+        ],
+        "activities": [
+            {
+                "code": a.code,
+                "title": a.title,
+                "description": a.description,
+                "programme": a.programme or None,
+                "url": a.url or None,
+                "venue": a.venue or None,
+                "date": a.start_date.isoformat() if a.start_date else None,
+                "end_date": a.end_date.isoformat() if a.end_date else None,
+                "date_tentative": a.date_is_tentative,
+                "weekday": a.weekday_text or None,
+                "target": _target(a.target_value, a.target_unit),
+                "assignment_text": a.assignment_text or None,
+                "assignments": [
+                    {"role": s.role, "name": s.name_in_plan, "unit": s.unit_code or None, "group": s.group or None}
+                    for s in a.assignments.all()
+                ],
+            }
+            for a in activities
+        ],
+        "indicators": [
+            {
+                "code": i.code,
+                "name": i.name,
+                "kind": i.kind,
+                "goal": i.goal.code if i.goal_id else None,
+                "activity": i.activity.code if i.activity_id else None,
+                "target": _number(i.target_value),
+                "unit_of_measure": i.unit_of_measure or None,
+                "denominator": i.denominator or None,
+                "reported_by": _scope(i),
+            }
+            for i in indicators
+        ],
+        "milestones": [
+            {
+                "code": m.code,
+                "kind": m.kind,
+                "title": m.title,
+                "deadline": local(m.deadline).isoformat(),
+                "deadline_text": m.deadline_text or None,
+                "weekday": m.weekday_text or None,
+                "submit_to": m.submit_to or None,
+                "expected": _scope(m),
+            }
+            for m in milestones
+        ],
+        "closing_text": c.closing_text or None,
+        "distribution": list(c.distribution),
+        "signature": {
+            "on_behalf": c.signature_on_behalf or None,
+            "position": c.signature_position or None,
+            "name": c.signature_name or None,
+        },
+    }

@@ -1,0 +1,219 @@
+"""Writes to campaigns: load a definition, change status. One transaction each, audited."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from thidua.campaigns import definition as defn
+from thidua.campaigns.checks import Finding, check_definition
+from thidua.campaigns.models import Activity, Assignment, Campaign, Goal, Indicator, Milestone
+from thidua.core.audit import log_action
+from thidua.units.models import Unit
+
+
+@dataclass
+class LoadResult:
+    campaign: Campaign
+    created: bool
+    warnings: list[Finding] = field(default_factory=list)
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _target_fields(target: dict | None) -> tuple[Decimal | None, str]:
+    if not target:
+        return None, ""
+    return _decimal(target["value"]), target.get("unit") or ""
+
+
+def campaign_load(*, actor, definition: dict, replace: bool = False, source: bytes | None = None) -> LoadResult:
+    """Create a campaign from a definition, or replace one with the same slug when `replace`.
+
+    All-or-nothing: raises DefinitionError (with every problem listed) and writes nothing if the
+    definition is invalid, names an issuer or coordinator missing from the directory, or
+    targets an existing slug without `replace`. Units named in assignments or scopes that are
+    not in the directory are kept by code and reported as warnings.
+    """
+    defn.validate(definition)
+    d = definition
+    codes = {d["issuer"]["unit"]} | ({d["coordinator"]["unit"]} if (d.get("coordinator") or {}).get("unit") else set())
+    units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+    problems = [
+        _("%(where)s: unit “%(code)s” is not in the directory.") % {"where": where, "code": code}
+        for where, code in (("issuer.unit", d["issuer"]["unit"]), ("coordinator.unit", (d.get("coordinator") or {}).get("unit")))
+        if code and code not in units
+    ]
+    existing = Campaign.objects.filter(slug=d["slug"]).first()
+    if existing and not replace:
+        problems.append(_("A campaign with the identifier “%(slug)s” already exists.") % {"slug": d["slug"]})
+    if problems:
+        raise defn.DefinitionError(problems)
+
+    period, issuer, coordinator, signature = d["period"], d["issuer"], d.get("coordinator") or {}, d.get("signature") or {}
+    fields = {
+        "status": d["status"],
+        "title": d["title"],
+        "theme": d.get("theme") or "",
+        "context": d.get("context") or "",
+        "issuer_unit": units[issuer["unit"]],
+        "issuer_name": issuer.get("name") or "",
+        "document_number": issuer.get("document_number") or "",
+        "issue_place": issuer.get("place") or "",
+        "issue_date": defn.parse_date(issuer.get("date")),
+        "period_start_rule": Campaign.PeriodStart.ISSUE_DATE if period["start"] == "issue_date" else Campaign.PeriodStart.DATE,
+        "period_start": None if period["start"] == "issue_date" else defn.parse_date(period["start"]),
+        "period_end": defn.parse_date(period["end"]),
+        "period_text": period.get("text") or "",
+        "audience": d.get("audience") or "",
+        "steering_committee": d.get("steering_committee") or "",
+        "coordinator_unit": units.get(coordinator.get("unit")),
+        "coordinator_duties": coordinator.get("duties") or "",
+        "unit_duties": d.get("unit_duties") or "",
+        "submission_email": d.get("submission_email") or "",
+        "closing_text": d.get("closing_text") or "",
+        "distribution": list(d.get("distribution") or []),
+        "signature_on_behalf": signature.get("on_behalf") or "",
+        "signature_position": signature.get("position") or "",
+        "signature_name": signature.get("name") or "",
+        "source_sha256": hashlib.sha256(source).hexdigest() if source else "",
+    }
+    with transaction.atomic():
+        if existing:
+            campaign = Campaign.objects.select_for_update().get(pk=existing.pk)
+            for name, value in fields.items():
+                setattr(campaign, name, value)
+            campaign.save()
+            for related in (campaign.indicators, campaign.milestones, campaign.activities, campaign.goals):
+                related.all().delete()
+        else:
+            campaign = Campaign.objects.create(slug=d["slug"], **fields)
+        _create_children(campaign, d)
+        log_action(
+            actor=actor,
+            action="campaign.replace" if existing else "campaign.load",
+            obj=campaign,
+            changes={"slug": [None, campaign.slug], "status": [None, campaign.status], "sha256": [None, fields["source_sha256"]]},
+        )
+    return LoadResult(campaign=campaign, created=existing is None, warnings=check_definition(definition))
+
+
+def _create_children(campaign: Campaign, d: dict) -> None:
+    goals = {}
+    for order, g in enumerate(d["goals"], start=1):
+        target = g.get("target") or {}
+        goals[g["code"]] = Goal.objects.create(
+            campaign=campaign,
+            code=g["code"],
+            order=order,
+            text=g["text"],
+            target_value=_decimal(target.get("value")),
+            target_unit=target.get("unit") or "",
+            target_subject=target.get("subject") or "",
+        )
+    activities = {}
+    unit_ids = dict(
+        Unit.objects.filter(
+            code__in=[s["unit"] for a in d["activities"] for s in a["assignments"] if s.get("unit")]
+        ).values_list("code", "pk")
+    )
+    for order, a in enumerate(d["activities"], start=1):
+        target_value, target_unit = _target_fields(a.get("target"))
+        activity = Activity.objects.create(
+            campaign=campaign,
+            code=a["code"],
+            order=order,
+            title=a["title"],
+            description=a["description"],
+            programme=a.get("programme") or "",
+            url=a.get("url") or "",
+            venue=a.get("venue") or "",
+            start_date=defn.parse_date(a.get("date")),
+            end_date=defn.parse_date(a.get("end_date")),
+            date_is_tentative=bool(a.get("date_tentative")),
+            weekday_text=a.get("weekday") or "",
+            target_value=target_value,
+            target_unit=target_unit,
+            assignment_text=a.get("assignment_text") or "",
+        )
+        activities[a["code"]] = activity
+        Assignment.objects.bulk_create(
+            [
+                Assignment(
+                    activity=activity,
+                    order=i,
+                    role=s["role"],
+                    name_in_plan=s["name"],
+                    unit_code=s.get("unit") or "",
+                    unit_id=unit_ids.get(s.get("unit")),
+                    group=s.get("group") or "",
+                )
+                for i, s in enumerate(a["assignments"], start=1)
+            ]
+        )
+    Indicator.objects.bulk_create(
+        [
+            Indicator(
+                campaign=campaign,
+                code=i["code"],
+                order=order,
+                name=i["name"],
+                kind=i["kind"],
+                goal=goals.get(i.get("goal")),
+                activity=activities.get(i.get("activity")),
+                target_value=_decimal(i.get("target")),
+                unit_of_measure=i.get("unit_of_measure") or "",
+                denominator=i.get("denominator") or "",
+                scope_groups=list(i["reported_by"].get("groups", [])),
+                scope_unit_codes=list(i["reported_by"].get("units", [])),
+            )
+            for order, i in enumerate(d["indicators"], start=1)
+        ]
+    )
+    Milestone.objects.bulk_create(
+        [
+            Milestone(
+                campaign=campaign,
+                code=m["code"],
+                order=order,
+                kind=m["kind"],
+                title=m["title"],
+                deadline=defn.parse_instant(m["deadline"]),
+                deadline_text=m.get("deadline_text") or "",
+                weekday_text=m.get("weekday") or "",
+                submit_to=m.get("submit_to") or "",
+                scope_groups=list(m["expected"].get("groups", [])),
+                scope_unit_codes=list(m["expected"].get("units", [])),
+            )
+            for order, m in enumerate(d["milestones"], start=1)
+        ]
+    )
+
+
+_TRANSITIONS = {
+    Campaign.Status.DRAFT: {Campaign.Status.PUBLISHED},
+    Campaign.Status.PUBLISHED: {Campaign.Status.CLOSED, Campaign.Status.DRAFT},
+    Campaign.Status.CLOSED: {Campaign.Status.PUBLISHED},
+}
+
+
+def campaign_set_status(*, actor, campaign: Campaign, status: str, reason: str = "") -> Campaign:
+    """Publish, close, reopen or withdraw a campaign; refuses transitions that make no sense."""
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if status not in _TRANSITIONS.get(campaign.status, set()):
+            raise ValueError(
+                _("A campaign that is “%(from)s” cannot become “%(to)s”.")
+                % {"from": campaign.get_status_display(), "to": Campaign.Status(status).label}
+            )
+        old = campaign.status
+        campaign.status = status
+        campaign.save(update_fields=["status", "updated_at"])
+        log_action(actor=actor, action="campaign.status", obj=campaign, changes={"status": [old, status]}, reason=reason)
+        return campaign

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from thidua.campaigns import views
+
+app_name = "campaigns"
+urlpatterns = [
+    path("", views.campaign_list, name="list"),
+    path("nap-dinh-nghia/", views.campaign_upload, name="upload"),
+    path("<slug:slug>/", views.campaign_detail, name="detail"),
+    path("<slug:slug>/dinh-nghia.yaml", views.campaign_definition, name="definition"),
+    path("<slug:slug>/trang-thai/", views.campaign_status, name="status"),
+    path("<slug:slug>/don-vi-cua-toi/", views.my_unit, name="my_unit"),
+    path("<slug:slug>/don-vi/<str:code>/", views.unit_tasks, name="unit_tasks"),
+]

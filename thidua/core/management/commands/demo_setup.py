@@ -1,0 +1,70 @@
+"""Set up the demo: the HCMC directory, demo accounts and the seed campaign. Safe to run again."""
+
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from thidua.campaigns import definition as defn
+from thidua.campaigns.models import Campaign
+from thidua.campaigns.services import campaign_load
+from thidua.units.demo import build_directory
+from thidua.units.models import Role, Unit
+from thidua.units.services import role_grant
+
+SEED_CAMPAIGN = Path(settings.BASE_DIR) / "thidua" / "campaigns" / "seed" / "cao-diem-2023.yaml"
+
+# username, full name, role, unit code, superuser
+ACCOUNTS = [
+    ("admin", "Quản trị hệ thống", None, None, True),
+    ("dieuphoi", "Nguyễn Minh Khoa (Ban Công nhân lao động)", Role.COORDINATOR, "TD", False),
+    ("bcd", "Lê Thị Thu Trang (Ban Thường vụ)", Role.STEERING, "TD", False),
+    ("quan1", "Phạm Quốc Bảo (Quận Đoàn 1)", Role.OFFICER, "QD1", False),
+    ("nhabe", "Trần Ngọc Hân (Huyện Đoàn Nhà Bè)", Role.OFFICER, "HD-NHABE", False),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo directory, accounts and seed campaign (skips what exists)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--branches", type=int, default=2000, help="number of branches (up to 40,000 and more)")
+        parser.add_argument("--quiet", action="store_true", help="do not print the demo accounts")
+
+    def handle(self, *args, branches, quiet, **options):
+        if branches < 0:
+            raise CommandError("--branches must be ≥ 0")
+        password = os.environ.get("THIDUA_DEMO_PASSWORD", "thidua2023")
+        with transaction.atomic():
+            if not Unit.objects.filter(depth=1).exists():
+                count = build_directory(actor=None, branches=branches)
+                self.stdout.write(f"Danh bạ đơn vị mẫu: {count} đơn vị.")
+            users = self._accounts(password)
+            if not Campaign.objects.filter(slug="cao-diem-2023").exists():
+                raw = SEED_CAMPAIGN.read_bytes()
+                result = campaign_load(actor=users["admin"], definition=defn.parse_text(raw.decode("utf-8")), source=raw)
+                self.stdout.write(f"Đợt thi đua mẫu: {result.campaign.slug} ({len(result.warnings)} cảnh báo).")
+        if not quiet:
+            self.stdout.write(f"\nTài khoản demo (mật khẩu: {password}):")
+            for username, full_name, role, code, _superuser in ACCOUNTS:
+                what = Role(role).label if role else "superuser"
+                self.stdout.write(f"  {username:<10} {full_name} — {what}{' @ ' + code if code else ''}")
+
+    def _accounts(self, password):
+        User = get_user_model()
+        users = {}
+        for username, full_name, role, code, superuser in ACCOUNTS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"first_name": full_name, "is_superuser": superuser, "is_staff": superuser},
+            )
+            if created:
+                user.set_password(password)
+                user.save()
+            if role:
+                role_grant(actor=None, user=user, unit=Unit.objects.get(code=code), role=role)
+            users[username] = user
+        return users

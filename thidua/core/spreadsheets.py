@@ -1,0 +1,121 @@
+"""Reading and writing the tables units exchange: .xlsx (openpyxl) and .csv (UTF-8, Excel-friendly)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+
+class TableError(ValueError):
+    """The file cannot be read as a table at all (wrong format, empty, damaged)."""
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[tuple[int, list[object]]]  # (row number as the user sees it, cell values)
+
+
+def _clean(value: object) -> object:
+    if isinstance(value, str):
+        value = value.strip()
+        return value if value else None
+    return value
+
+
+def read_table(data: bytes, filename: str) -> Table:
+    """Read the first sheet of an .xlsx file or a .csv file; the first non-empty row is the header."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        if not zipfile.is_zipfile(io.BytesIO(data)):
+            raise TableError(_("The file is not a valid .xlsx workbook."))
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for damaged files
+            raise TableError(_("The .xlsx workbook cannot be read: %(error)s") % {"error": exc}) from exc
+        sheet = workbook.worksheets[0]
+        raw_rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        workbook.close()
+    elif name.endswith(".csv"):
+        text = None
+        for encoding in ("utf-8-sig", "cp1258", "cp1252"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        if text is None:
+            raise TableError(_("The .csv file is not UTF-8 text."))
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        raw_rows = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    else:
+        raise TableError(_("Only .xlsx and .csv files can be imported."))
+
+    numbered = [(i, [_clean(v) for v in row]) for i, row in enumerate(raw_rows, start=1)]
+    numbered = [(i, row) for i, row in numbered if any(v is not None for v in row)]
+    if not numbered:
+        raise TableError(_("The file is empty."))
+    header_no, header = numbered[0]
+    headers = [str(h) if h is not None else "" for h in header]
+    return Table(headers=headers, rows=numbered[1:])
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, (dt.date, dt.datetime)) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        return value
+    return str(value)
+
+
+def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[object]], title: str = "Sheet1") -> bytes:
+    workbook = Workbook(write_only=False)
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append(list(headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F4E9A")
+    widths = [len(h) for h in headers]
+    for row in rows:
+        values = [_cell(v) for v in row]
+        sheet.append(values)
+        for i, value in enumerate(values):
+            widths[i] = max(widths[i], min(len(str(value or "")), 60))
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width + 2
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "DD/MM/YYYY"
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def write_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """UTF-8 with a BOM so Excel opens Vietnamese text correctly."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(
+            [v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else ("" if v is None else v) for v in row]
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from thidua.units import views
+
+app_name = "units"
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("tim-kiem/", views.search, name="search"),
+    path("<str:code>/", views.unit_detail, name="detail"),
+    path("<str:code>/xuat.<str:fmt>", views.unit_export, name="export"),
+    path("<str:code>/nhap/", views.unit_import, name="import"),
+]

@@ -1,0 +1,107 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from thidua.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, write_csv, write_xlsx
+from thidua.units import access
+from thidua.units.forms import UnitImportForm, UnitSearchForm
+from thidua.units.importing import export_headers, export_rows, import_units
+from thidua.units.models import Unit, UnitKind
+
+SEARCH_LIMIT = 50
+
+
+@login_required
+def directory(request):
+    """The top of the directory as this user sees it: the units their roles are held on."""
+    tops = access.role_units(request.user)
+    if request.user.is_superuser:
+        tops = list(Unit.objects.filter(depth=1))
+    # Keep only the outermost units (a role on Quận 1 and on a ward of Quận 1 shows Quận 1).
+    outermost = [u for u in tops if not any(o.pk != u.pk and o.contains(u) for o in tops)]
+    unique = list({u.pk: u for u in outermost}.values())
+    if len(unique) == 1:
+        return redirect("units:detail", code=unique[0].code)
+    return render(request, "units/directory.html", {"tops": unique, "form": UnitSearchForm()})
+
+
+@login_required
+def unit_detail(request, code):
+    unit = access.get_unit_or_404(request.user, code)
+    ancestors = [a for a in unit.ancestors() if access.can_view_unit(request.user, a)]
+    all_children = Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path")
+    children = all_children
+    kind = request.GET.get("loai", "")
+    if kind in UnitKind.values:
+        children = children.filter(kind=kind)
+    page = Paginator(children, 50).get_page(request.GET.get("trang"))
+    below = Unit.objects.subtree(unit, include_self=False).order_by()
+    counts = {row["kind"]: row["n"] for row in below.values("kind").annotate(n=Count("pk"))}
+    totals = below.filter(kind=UnitKind.BRANCH).aggregate(members=Sum("member_count"), cadres=Sum("cadre_count"))
+    return render(
+        request,
+        "units/detail.html",
+        {
+            "unit": unit,
+            "ancestors": ancestors,
+            "page": page,
+            "kind_filter": kind,
+            "child_kinds": [(k, UnitKind(k).label) for k in sorted(set(all_children.values_list("kind", flat=True)))],
+            "kind_counts": [(UnitKind(k).label, n) for k, n in sorted(counts.items(), key=lambda kv: UnitKind.values.index(kv[0]))],
+            "totals": totals,
+            "can_manage": access.can_manage_unit(request.user, unit),
+            "roles": unit.role_assignments.select_related("user") if access.can_manage_unit(request.user, unit) else [],
+            "form": UnitSearchForm(),
+        },
+    )
+
+
+@login_required
+def search(request):
+    form = UnitSearchForm(request.GET)
+    results, total = [], 0
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        qs = access.visible_units(request.user).search(form.cleaned_data["q"]).order_by("depth", "path")
+        total = qs.count()
+        results = list(qs[:SEARCH_LIMIT])
+    template = "units/_search_results.html" if request.htmx else "units/search.html"
+    return render(request, template, {"form": form, "results": results, "total": total, "limit": SEARCH_LIMIT})
+
+
+@login_required
+def unit_export(request, code, fmt):
+    unit = access.get_unit_or_404(request.user, code)
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    rows = export_rows(unit)
+    filename = f"don-vi-{unit.code}.{fmt}"
+    if fmt == "xlsx":
+        response = HttpResponse(write_xlsx(export_headers(), rows, title=_("Units")), content_type=XLSX_CONTENT_TYPE)
+    else:
+        response = HttpResponse(write_csv(export_headers(), rows), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def unit_import(request, code):
+    unit = access.get_unit_or_404(request.user, code)
+    access.require(access.can_manage_unit(request.user, unit))
+    report = None
+    if request.method == "POST":
+        form = UnitImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            report = import_units(
+                actor=request.user,
+                data=upload.read(),
+                filename=upload.name,
+                dry_run=form.cleaned_data["dry_run"],
+                scope=None if request.user.is_superuser and unit.depth == 1 else unit,
+            )
+    else:
+        form = UnitImportForm()
+    return render(request, "units/import.html", {"unit": unit, "form": form, "report": report})

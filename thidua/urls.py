@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from thidua.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("don-vi/", include("thidua.units.urls")),
+    path("dot-thi-dua/", include("thidua.campaigns.urls")),
+    path("quan-tri/", admin.site.urls),
+]
+
+handler403 = "thidua.core.views.forbidden"
+handler404 = "thidua.core.views.not_found"
