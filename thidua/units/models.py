@@ -95,7 +95,9 @@ class UnitQuerySet(MP_NodeQuerySet):
 
 
 class UnitManager(MP_NodeManager.from_queryset(UnitQuerySet)):
-    pass
+    def get_queryset(self) -> UnitQuerySet:
+        # treebeard's manager hard-codes its own queryset class; keep its path order, use ours.
+        return UnitQuerySet(self.model, using=self._db).order_by("path")
 
 
 class Unit(MP_Node):

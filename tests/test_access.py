@@ -1,0 +1,114 @@
+"""Every page and action, walked with users of other units: anonymous → sign-in, outsider → 404,
+read-only → 403 on changes. A new URL pattern must be added here (the coverage test fails)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from thidua.units.models import Role, RoleAssignment
+
+pytestmark = pytest.mark.django_db
+
+OUR_NAMESPACES = {"units", "campaigns"}
+
+# name → (kwargs, method). Units are of Huyện Đoàn Nhà Bè: outside Quận 1's officers' reach.
+ROUTES = {
+    "home": ({}, "get"),
+    "units:directory": ({}, "get"),
+    "units:search": ({}, "get"),
+    "units:detail": ({"code": "HD-NHABE"}, "get"),
+    "units:export": ({"code": "HD-NHABE", "fmt": "xlsx"}, "get"),
+    "units:import": ({"code": "HD-NHABE"}, "get"),
+    "campaigns:list": ({}, "get"),
+    "campaigns:upload": ({}, "get"),
+    "campaigns:detail": ({"slug": "cao-diem-2023"}, "get"),
+    "campaigns:definition": ({"slug": "cao-diem-2023"}, "get"),
+    "campaigns:status": ({"slug": "cao-diem-2023"}, "post"),
+    "campaigns:my_unit": ({"slug": "cao-diem-2023"}, "get"),
+    "campaigns:unit_tasks": ({"slug": "cao-diem-2023", "code": "HD-NHABE"}, "get"),
+}
+# Pages about one unit or campaign (the rest are lists that every signed-in user may open).
+OBJECT_ROUTES = {"units:detail", "units:export", "units:import", "campaigns:unit_tasks"}
+CAMPAIGN_ROUTES = {"campaigns:detail", "campaigns:definition", "campaigns:status", "campaigns:my_unit"}
+CHANGE_ROUTES = {"units:import", "campaigns:status", "campaigns:upload"}
+
+
+def _names(patterns, namespace=None):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace in OUR_NAMESPACES:
+                yield from _names(p.url_patterns, p.namespace)
+        elif isinstance(p, URLPattern) and p.name:
+            if namespace or p.name == "home":
+                yield f"{namespace}:{p.name}" if namespace else p.name
+
+
+def test_every_url_pattern_is_walked():
+    assert set(_names(get_resolver().url_patterns)) == set(ROUTES)
+
+
+def _user(username, role=None, unit=None):
+    user = get_user_model().objects.create_user(username=username, password="pw-for-tests-1")
+    if role:
+        RoleAssignment.objects.create(user=user, role=role, unit=unit)
+    return user
+
+
+@pytest.fixture
+def people(seed_campaign, demo_tree):
+    return {
+        "coordinator": _user("c", Role.COORDINATOR, demo_tree["TD"]),
+        "steering": _user("s", Role.STEERING, demo_tree["TD"]),
+        "officer_q1": _user("o1", Role.OFFICER, demo_tree["QD1"]),
+        "viewer_nhabe": _user("vn", Role.VIEWER, demo_tree["HD-NHABE"]),
+        "outsider": _user("x"),
+    }
+
+
+def _call(client, name):
+    kwargs, method = ROUTES[name]
+    url = reverse(name, kwargs=kwargs)
+    return getattr(client, method)(url, {"status": "closed"} if method == "post" else {})
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_anonymous_is_sent_to_sign_in(client, people, name):
+    response = _call(client, name)
+    assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
+
+
+@pytest.mark.parametrize("name", sorted(OBJECT_ROUTES | CAMPAIGN_ROUTES))
+def test_outsider_gets_404(client, people, name):
+    client.force_login(people["outsider"])
+    assert _call(client, name).status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(OBJECT_ROUTES))
+def test_officer_of_another_district_gets_404(client, people, name):
+    client.force_login(people["officer_q1"])
+    assert _call(client, name).status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(CHANGE_ROUTES))
+@pytest.mark.parametrize("who", ["steering", "viewer_nhabe"])
+def test_read_only_roles_get_403_on_changes(client, people, name, who):
+    client.force_login(people[who])
+    assert _call(client, name).status_code == 403
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_coordinator_reaches_everything(client, people, name):
+    client.force_login(people["coordinator"])
+    assert _call(client, name).status_code in (200, 302)
+
+
+def test_officer_cannot_change_the_campaign_or_read_other_units_data(client, people, seed_campaign):
+    client.force_login(people["officer_q1"])
+    assert client.get(reverse("campaigns:detail", args=["cao-diem-2023"])).status_code == 200
+    assert client.post(reverse("campaigns:status", args=["cao-diem-2023"]), {"status": "closed"}).status_code == 403
+    seed_campaign.refresh_from_db()
+    assert seed_campaign.status == "published"
+    # Guessing codes of other districts' grassroots units and branches.
+    for code in ["HD-NHABE-01", "HD-NHABE-01-001", "QD3", "TD", "BCNLD"]:
+        assert client.get(reverse("units:detail", args=[code])).status_code == 404
+    assert client.get(reverse("units:detail", args=["QD1-01"])).status_code == 200

@@ -1,0 +1,117 @@
+"""What the coordinator, the steering committee and a unit officer see of the seed campaign."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from thidua.campaigns.models import Campaign
+from thidua.units.models import Role, RoleAssignment
+
+from .conftest import SEED_PATH
+
+pytestmark = pytest.mark.django_db
+
+
+def user_with(role, unit, name):
+    user = get_user_model().objects.create_user(username=name, password="pw-for-tests-1")
+    RoleAssignment.objects.create(user=user, role=role, unit=unit)
+    return user
+
+
+@pytest.fixture
+def coordinator(demo_tree):
+    return user_with(Role.COORDINATOR, demo_tree["TD"], "coord")
+
+
+@pytest.fixture
+def officer_nhabe(demo_tree):
+    return user_with(Role.OFFICER, demo_tree["HD-NHABE"], "nhabe")
+
+
+def test_overview_shows_the_plan(client, coordinator, seed_campaign):
+    client.force_login(coordinator)
+    page = client.get(reverse("campaigns:detail", args=[seed_campaign.slug])).content.decode()
+    for text in [
+        "Tuổi trẻ Thành phố Bác năng động",
+        "Hội trường Thành Đoàn Thành phố Hồ Chí Minh",
+        "20.000",
+        "11:00 thứ Bảy 06/05/2023",
+        "trước 11g00 ngày 06/5/2023 (thứ Sáu)",
+        "bcnld.thanhdoan@tphcm.gov.vn",
+        "Trần Thu Hà",
+        "TM. BAN THƯỜNG VỤ THÀNH ĐOÀN",
+        "Lưu (VT-LT).",
+        "Huyện Đoàn Nhà Bè",
+        "Trung tâm Phát triển Khoa học Công nghệ trẻ",
+    ]:
+        assert text in page, text
+    # The coordinator sees the checks, with the Saturday deadline the plan calls a Friday.
+    assert "06/05/2023" in page and "thứ Sáu" in page
+    assert page.count('class="warn"') >= 2
+
+
+def test_deadlines_in_the_past_are_marked_overdue(client, officer_nhabe, seed_campaign):
+    client.force_login(officer_nhabe)
+    page = client.get(reverse("campaigns:detail", args=[seed_campaign.slug])).content.decode()
+    assert page.count("badge-late") == 3
+    # Officers do not see the coordinator's checks.
+    assert 'class="warn"' not in page
+
+
+def test_my_unit_page_lists_what_nha_be_must_do(client, officer_nhabe, seed_campaign):
+    client.force_login(officer_nhabe)
+    response = client.get(reverse("campaigns:my_unit", args=[seed_campaign.slug]))
+    assert response.status_code == 302 and response["Location"].endswith("/don-vi/HD-NHABE/")
+    page = client.get(response["Location"]).content.decode()
+    assert page.count("<time") == 3  # plan, mid-term report, final report
+    assert "Ngày thứ Bảy tình nguyện" in page  # Nhà Bè is named in activity 5
+    assert "Ra quân hướng dẫn cài đặt tài khoản định danh điện tử" in page  # as one of the direct units
+    assert "Vành đai 3" not in page  # Nhà Bè is not in the Ring Road 3 activity
+
+
+def test_ring_road_district_sees_ring_road_indicators(client, demo_tree, seed_campaign):
+    user = user_with(Role.OFFICER, demo_tree["HD-CUCHI"], "cuchi")
+    client.force_login(user)
+    page = client.get(reverse("campaigns:unit_tasks", args=[seed_campaign.slug, "HD-CUCHI"])).content.decode()
+    assert "Vành đai 3" in page
+
+
+def test_home_summarises_the_units_duties(client, officer_nhabe, seed_campaign):
+    client.force_login(officer_nhabe)
+    page = client.get(reverse("home")).content.decode()
+    assert "Huyện Đoàn Nhà Bè" in page and seed_campaign.slug in page
+
+
+def test_upload_creates_a_draft_and_reports_bad_files(client, coordinator, demo_tree):
+    client.force_login(coordinator)
+    url = reverse("campaigns:upload")
+    bad = SimpleUploadedFile("plan.yaml", b"format: thidua.campaign/1\nslug: [oops\n", content_type="application/yaml")
+    response = client.post(url, {"file": bad})
+    assert response.status_code == 200 and Campaign.objects.count() == 0
+    assert 'class="errors"' in response.content.decode()
+    wrong_type = SimpleUploadedFile("plan.docx", b"PK\x03\x04", content_type="application/octet-stream")
+    assert client.post(url, {"file": wrong_type}).status_code == 200 and Campaign.objects.count() == 0
+    good = SimpleUploadedFile("plan.yaml", SEED_PATH.read_bytes(), content_type="application/yaml")
+    response = client.post(url, {"file": good})
+    assert response.status_code == 302
+    campaign = Campaign.objects.get()
+    assert campaign.status == Campaign.Status.DRAFT and campaign.source_sha256
+    # Publishing from the page.
+    response = client.post(reverse("campaigns:status", args=[campaign.slug]), {"status": "published"})
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.PUBLISHED
+
+
+def test_drafts_are_hidden_from_units(client, officer_nhabe, seed_campaign):
+    Campaign.objects.filter(pk=seed_campaign.pk).update(status=Campaign.Status.DRAFT)
+    client.force_login(officer_nhabe)
+    assert client.get(reverse("campaigns:detail", args=[seed_campaign.slug])).status_code == 404
+    assert seed_campaign.slug not in client.get(reverse("campaigns:list")).content.decode()
+
+
+def test_definition_download_is_the_yaml(client, officer_nhabe, seed_campaign):
+    client.force_login(officer_nhabe)
+    response = client.get(reverse("campaigns:definition", args=[seed_campaign.slug]))
+    assert response["Content-Type"].startswith("application/yaml")
+    assert "format: thidua.campaign/1" in response.content.decode()

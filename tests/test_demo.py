@@ -1,0 +1,37 @@
+"""`make run`'s demo: the directory, the accounts and the seed campaign, idempotent."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db.models import Sum
+
+from thidua.campaigns.models import Campaign
+from thidua.units.models import DIRECT_KINDS, Unit, UnitKind
+
+pytestmark = pytest.mark.django_db
+
+DISTRICTS = ["QD1", "QD3", "QD4", "QD5", "QD6", "QD7", "QD8", "QD10", "QD11", "QD12", "QD-BINHTAN", "QD-BINHTHANH",
+             "QD-GOVAP", "QD-PHUNHUAN", "QD-TANBINH", "QD-TANPHU", "HD-BINHCHANH", "HD-CANGIO", "HD-CUCHI",
+             "HD-HOCMON", "HD-NHABE", "TD-THUDUC"]  # fmt: skip
+
+
+def test_demo_setup_builds_a_believable_city(capsys):
+    call_command("demo_setup", "--branches", "500")
+    out = capsys.readouterr().out
+    for username in ("dieuphoi", "bcd", "quan1", "nhabe"):
+        assert username in out
+    root = Unit.objects.get(depth=1)
+    assert root.code == "TD" and root.kind == UnitKind.CITY
+    direct = Unit.objects.filter(depth=2, kind__in=DIRECT_KINDS)
+    assert 110 <= direct.count() <= 120
+    assert set(DISTRICTS) <= set(direct.values_list("code", flat=True))
+    assert Unit.objects.get(code="HD-NHABE").name == "Huyện Đoàn Nhà Bè"
+    assert Unit.objects.filter(kind=UnitKind.BRANCH).count() == 500
+    # Member counts add up: the city's members are the sum of its branches'.
+    branches = Unit.objects.filter(kind=UnitKind.BRANCH).aggregate(n=Sum("member_count"))["n"]
+    assert root.member_count == branches
+    assert Campaign.objects.get().slug == "cao-diem-2023"
+    # Running it again changes nothing and does not fail.
+    call_command("demo_setup", "--branches", "500", "--quiet")
+    assert Unit.objects.filter(kind=UnitKind.BRANCH).count() == 500
+    assert get_user_model().objects.filter(username="quan1").count() == 1
