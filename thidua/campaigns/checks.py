@@ -19,22 +19,24 @@ from thidua.units.models import Unit
 @dataclass(frozen=True)
 class Finding:
     code: str
-    where: str
+    where: str  # path in the definition, e.g. "milestones[1]"
     message: str
+    subject: str = ""  # what it is about, for people: a milestone's or activity's title
 
 
-def _weekday_finding(where: str, day: dt.date, written: str | None) -> Finding | None:
+def _weekday_finding(where: str, subject: str, day: dt.date, written: str | None) -> Finding | None:
     if not written:
         return None
     number = parse_weekday_vi(written)
     if number is None:
-        return Finding("weekday_unreadable", where, _("“%(text)s” is not a weekday name.") % {"text": written})
+        return Finding("weekday_unreadable", where, _("“%(text)s” is not a weekday name.") % {"text": written}, subject)
     if number != day.weekday():
         return Finding(
             "weekday_mismatch",
             where,
             _("The plan calls %(date)s “%(written)s”, but it is a %(actual)s.")
             % {"date": day.strftime("%d/%m/%Y"), "written": written, "actual": weekday_vi(day)},
+            subject,
         )
     return None
 
@@ -57,7 +59,7 @@ def check_definition(d: dict) -> list[Finding]:
     end = parse_date(period["end"])
     if period["start"] == "issue_date" and start is None:
         findings.append(
-            Finding("period_start_unknown", "period", _("The period starts on the issue date, but the plan gives no issue date."))
+            Finding("period_start_unknown", "period", _("The period starts on the issue date, but the plan gives no issue date."), _("Period"))
         )
 
     def outside(day: dt.date) -> bool:
@@ -67,47 +69,46 @@ def check_definition(d: dict) -> list[Finding]:
         day = parse_date(a.get("date"))
         if day is None:
             continue
-        where = f"activities[{i}]"
-        finding = _weekday_finding(where, day, a.get("weekday"))
+        where, subject = f"activities[{i}]", a["title"]
+        finding = _weekday_finding(where, subject, day, a.get("weekday"))
         if finding:
             findings.append(finding)
         if outside(day):
-            findings.append(Finding("date_outside_period", where, _("The date %(date)s is outside the campaign period.") % {"date": day.strftime("%d/%m/%Y")}))
+            message = _("The date %(date)s is outside the campaign period.") % {"date": day.strftime("%d/%m/%Y")}
+            findings.append(Finding("date_outside_period", where, message, subject))
 
     previous = None
     for i, m in enumerate(d["milestones"], start=1):
-        where = f"milestones[{i}]"
+        where, subject = f"milestones[{i}]", m["title"]
         deadline = local(parse_instant(m["deadline"]))
         day = deadline.date()
-        finding = _weekday_finding(where, day, m.get("weekday"))
+        finding = _weekday_finding(where, subject, day, m.get("weekday"))
         if finding:
             findings.append(finding)
+        date = day.strftime("%d/%m/%Y")
         if outside(day):
-            findings.append(
-                Finding("deadline_outside_period", where, _("The deadline %(date)s is outside the campaign period.") % {"date": day.strftime("%d/%m/%Y")})
-            )
+            message = _("The deadline %(date)s is outside the campaign period.") % {"date": date}
+            findings.append(Finding("deadline_outside_period", where, message, subject))
         reason = _non_working(day)
         if reason:
-            findings.append(
-                Finding("deadline_non_working_day", where, _("The deadline %(date)s falls on a non-working day: %(reason)s.") % {"date": day.strftime("%d/%m/%Y"), "reason": reason})
-            )
+            message = _("The deadline %(date)s falls on a non-working day: %(reason)s.") % {"date": date, "reason": reason}
+            findings.append(Finding("deadline_non_working_day", where, message, subject))
         if previous is not None and deadline < previous:
-            findings.append(Finding("deadline_order", where, _("This deadline is earlier than the one before it.")))
+            findings.append(Finding("deadline_order", where, _("This deadline is earlier than the one before it."), subject))
         previous = deadline
 
-    named: list[tuple[str, str, str]] = []
+    named: list[tuple[str, str, str, str]] = []  # where, subject, code, name
     for i, a in enumerate(d["activities"], start=1):
         for j, s in enumerate(a["assignments"], start=1):
             if s.get("unit"):
-                named.append((f"activities[{i}].assignments[{j}]", s["unit"], s["name"]))
-    for section, key in (("indicators", "reported_by"), ("milestones", "expected")):
+                named.append((f"activities[{i}].assignments[{j}]", a["title"], s["unit"], s["name"]))
+    for section, key, title in (("indicators", "reported_by", "name"), ("milestones", "expected", "title")):
         for i, item in enumerate(d[section], start=1):
             for code in item[key].get("units", []):
-                named.append((f"{section}[{i}]", code, code))
-    known = set(Unit.objects.filter(code__in={code for _w, code, _n in named}).values_list("code", flat=True))
-    for where, code, name in named:
+                named.append((f"{section}[{i}]", item[title], code, code))
+    known = set(Unit.objects.filter(code__in={n[2] for n in named}).values_list("code", flat=True))
+    for where, subject, code, name in named:
         if code not in known:
-            findings.append(
-                Finding("unit_not_in_directory", where, _("“%(name)s” (code %(code)s) is not in the unit directory.") % {"name": name, "code": code})
-            )
+            message = _("“%(name)s” (code %(code)s) is not in the unit directory.") % {"name": name, "code": code}
+            findings.append(Finding("unit_not_in_directory", where, message, subject))
     return findings

@@ -27,7 +27,8 @@ def campaign_detail(request, slug):
     can_manage = access.can_manage_campaign(request.user, campaign)
     milestones = [(m, expected_unit_count(m, campaign)) for m in campaign.milestones.all()]
     warnings = check_definition(defn.export_definition(campaign)) if can_manage else []
-    my_units = [u for u in access.role_units(request.user) if campaign.issuer_unit.contains(u)]
+    # The issuing union itself has nothing to send to itself; its sub-units do.
+    my_units = [u for u in access.role_units(request.user) if campaign.issuer_unit.contains(u) and u.pk != campaign.issuer_unit_id]
     named = {s.unit_code for a in campaign.activities.all() for s in a.assignments.all() if s.unit_code}
     named |= {code for i in campaign.indicators.all() for code in i.scope_unit_codes}
     visible_codes = set(access.visible_units(request.user).filter(code__in=named).values_list("code", flat=True))

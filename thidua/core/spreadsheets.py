@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -30,7 +32,11 @@ class Table:
 
 def _clean(value: object) -> object:
     if isinstance(value, str):
-        value = value.strip()
+        # Windows-1258 files and macOS text carry decomposed accents: store the composed form
+        # so "Định" typed either way is the same name.
+        value = unicodedata.normalize("NFC", value)
+        # Control characters (a soft line break pasted from Word) cannot be written back to .xlsx.
+        value = ILLEGAL_CHARACTERS_RE.sub(" ", value).strip()
         return value if value else None
     return value
 
@@ -80,7 +86,7 @@ def _cell(value: object) -> object:
         return value
     if isinstance(value, (int, float)):
         return value
-    return str(value)
+    return ILLEGAL_CHARACTERS_RE.sub(" ", str(value))
 
 
 def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[object]], title: str = "Sheet1") -> bytes:
@@ -103,6 +109,9 @@ def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[object]], title: 
         for cell in row:
             if isinstance(cell.value, dt.date):
                 cell.number_format = "DD/MM/YYYY"
+            elif cell.data_type == "f":
+                # Text starting with "=" is data, not a formula for the reader's Excel to run.
+                cell.data_type = "s"
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     workbook.save(out)

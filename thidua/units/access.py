@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from thidua.units.models import Role, RoleAssignment, Unit, UnitQuerySet
+from thidua.units.models import Role, RoleAssignment, Unit, UnitQuerySet, path_prefix_q
 
 READ_ROLES = frozenset(Role.values)
 WRITE_ROLES = frozenset({Role.COORDINATOR, Role.OFFICER})
@@ -110,10 +110,10 @@ def visible_campaigns(user):
     prefixes = {top.path[:i] for top in tops for i in range(Unit.steplen, len(top.path) + 1, Unit.steplen)}
     reach = Q(issuer_unit__path__in=prefixes)
     for top in tops:
-        reach |= Q(issuer_unit__path__startswith=top.path)
+        reach |= path_prefix_q(top.path, field="issuer_unit__path")
     managed = Q(pk__in=[])
     for top in role_units(user, MANAGE_ROLES):
-        managed |= Q(issuer_unit__path__startswith=top.path)
+        managed |= path_prefix_q(top.path, field="issuer_unit__path")
     return qs.filter(reach).filter(~Q(status=Campaign.Status.DRAFT) | managed)
 
 

@@ -205,14 +205,21 @@ def _validate_row(row_no: int, raw: dict, report: ImportReport) -> UnitSpec | No
 def _check_tree(specs: dict[str, tuple[int, UnitSpec]], existing: dict[str, Unit], existing_parent: dict[str, str], report: ImportReport) -> None:
     """Parents must exist (in the file or the directory), with no cycles and one city root."""
     roots_in_db = [u for u in existing.values() if u.depth == 1]
+    roots_in_file: list[str] = []
+    # Units absent from the file keep their parent, so a unit that has them cannot become a branch.
+    parents_kept = {parent for child, parent in existing_parent.items() if child not in specs}
     for code, (row_no, spec) in specs.items():
         parent_col = dict(COLUMNS)["parent_code"]
+        if spec.kind == UnitKind.BRANCH and code in parents_kept:
+            report.errors.append(RowError(row_no, dict(COLUMNS)["kind"], _("A branch cannot have units below it.")))
         if spec.parent_code is None:
             current = existing.get(code)
-            if not (current and current.depth == 1) and roots_in_db:
+            if not (current and current.depth == 1) and (roots_in_db or roots_in_file):
                 report.errors.append(RowError(row_no, parent_col, _("The parent unit code is empty.")))
             elif spec.kind != UnitKind.CITY:
                 report.errors.append(RowError(row_no, parent_col, _("Only the city union may have no parent.")))
+            else:
+                roots_in_file.append(code)
             continue
         if spec.parent_code == code:
             report.errors.append(RowError(row_no, parent_col, _("A unit cannot be its own parent.")))
@@ -246,6 +253,20 @@ def _check_tree(specs: dict[str, tuple[int, UnitSpec]], existing: dict[str, Unit
                 break
             seen.add(current)
             current = parent_of(current)
+
+
+def _check_kept_dates(specs, existing: dict[str, Unit], present: set[str], report: ImportReport) -> None:
+    """With one date column missing, the kept date must still agree with the date in the file."""
+    if {"opened_on", "closed_on"} <= present or not {"opened_on", "closed_on"} & present:
+        return  # both dates come from the file (checked per row) or neither changes
+    for code, (row_no, spec) in specs.items():
+        unit = existing.get(code)
+        if unit is None:
+            continue
+        opened = spec.opened_on if "opened_on" in present else unit.opened_on
+        closed = spec.closed_on if "closed_on" in present else unit.closed_on
+        if opened and closed and closed < opened:
+            report.errors.append(RowError(row_no, dict(COLUMNS)["closed_on"], _("The closing date is before the opening date.")))
 
 
 def _existing_parents(existing: dict[str, Unit]) -> dict[str, str]:
@@ -325,6 +346,9 @@ def import_units(*, actor, data: bytes, filename: str, dry_run: bool = False, sc
 
     existing = {u.code: u for u in Unit.objects.only("code", "path", "depth", "kind", *UNIT_FIELDS)}
     existing_parent = _existing_parents(existing)
+    # Columns missing from the file leave those fields of existing units as they are.
+    present = set(parsed[0][1])
+    _check_kept_dates(specs, existing, present, report)
     _check_tree(specs, existing, existing_parent, report)
     if scope is not None:
         _check_scope(specs, existing, existing_parent, scope, report)
@@ -340,11 +364,14 @@ def import_units(*, actor, data: bytes, filename: str, dry_run: bool = False, sc
                 new_specs.append(spec)
                 report.created.append(spec.code)
                 continue
-            if unit_update(actor=actor, unit=unit, values=spec.values(), reason=_("Import from %(file)s") % {"file": filename}):
+            values = {name: value for name, value in spec.values().items() if name in present}
+            changed = unit_update(actor=actor, unit=unit, values=values, reason=_("Import from %(file)s") % {"file": filename})
+            if changed:
                 report.updated.append(spec.code)
-            else:
+            moving = bool(spec.parent_code) and existing_parent.get(spec.code) != spec.parent_code
+            if not changed and not moving:
                 report.unchanged += 1
-            if spec.parent_code and existing_parent.get(spec.code) != spec.parent_code:
+            if moving:
                 new_parent = Unit.objects.get(code=spec.parent_code) if spec.parent_code in existing else None
                 if new_parent is None:
                     # The new parent is created in this same file: create it first.

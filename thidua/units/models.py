@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
@@ -63,17 +63,30 @@ GROUP_KINDS: dict[str, tuple[str, ...]] = {
 }
 
 
+def path_prefix_q(path: str, field: str = "path") -> Q:
+    """Rows whose path starts with `path`, in a form each database answers from its index.
+
+    PostgreSQL serves LIKE 'prefix%' from the varchar_pattern_ops index Django adds to the unique
+    path column. SQLite's LIKE is case-insensitive and never uses an index, so there we add the
+    equivalent range: paths use 0-9A-Z only, all of which sort below '~' in SQLite's binary order.
+    """
+    query = Q(**{f"{field}__startswith": path})
+    if connection.vendor == "sqlite":
+        query &= Q(**{f"{field}__gte": path, f"{field}__lt": path + "~"})
+    return query
+
+
 class UnitQuerySet(MP_NodeQuerySet):
     def subtree(self, unit: Unit, include_self: bool = True) -> UnitQuerySet:
         """The unit and everything below it: one range scan on the indexed path."""
-        qs = self.filter(path__startswith=unit.path)
+        qs = self.filter(path_prefix_q(unit.path))
         return qs if include_self else qs.exclude(pk=unit.pk)
 
     def within_any(self, units) -> UnitQuerySet:
         """Units in the subtree of any of the given units."""
         query = Q(pk__in=[])
         for unit in units:
-            query |= Q(path__startswith=unit.path)
+            query |= path_prefix_q(unit.path)
         return self.filter(query)
 
     def open_on(self, day: dt.date) -> UnitQuerySet:
@@ -128,6 +141,8 @@ class Unit(MP_Node):
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
+        # Children of a unit: depth = d + 1 within the parent's path range.
+        indexes = [models.Index(fields=["depth", "path"], name="unit_depth_path_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True)

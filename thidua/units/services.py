@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F
 
 from thidua.core.audit import diff, log_action
 from thidua.core.models import AuditEntry
@@ -57,22 +57,6 @@ def _new_unit(spec: UnitSpec, path: str, depth: int) -> Unit:
     )
 
 
-def _recount_children(paths: Sequence[str]) -> None:
-    """Set numchild of the given units from the tree itself (one UPDATE per 500 units)."""
-    children = (
-        Unit.objects.filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)
-        .order_by()
-        .values("depth")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    paths = list(paths)
-    for start in range(0, len(paths), 500):
-        Unit.objects.filter(path__in=paths[start : start + 500]).update(
-            numchild=Coalesce(Subquery(children), 0)
-        )
-
-
 def units_bulk_create(*, actor, specs: Sequence[UnitSpec], audit: bool = True) -> list[Unit]:
     """Create many units at once; parents come before their children in `specs`.
 
@@ -99,7 +83,9 @@ def units_bulk_create(*, actor, specs: Sequence[UnitSpec], audit: bool = True) -
             next_step[parent_path] += 1
             return next_step[parent_path]
 
-        root_count = Unit.objects.filter(depth=1).count()
+        # Number new roots after the last root path (a count would reuse a deleted root's gap).
+        last_root = Unit.objects.filter(depth=1).order_by("-path").values_list("path", flat=True).first()
+        root_count = Unit._str2int(last_root) if last_root else 0
         for spec in specs:
             if spec.parent_code is None:
                 root_count += 1
@@ -113,9 +99,17 @@ def units_bulk_create(*, actor, specs: Sequence[UnitSpec], audit: bool = True) -
             by_code[spec.code] = unit
             created.append(unit)
 
+        # numchild: set on the new units, incremented on the existing parents (grouped by increment).
+        new_children = Counter(u.path[: -Unit.steplen] for u in created if u.depth > 1)
+        for unit in created:
+            unit.numchild = new_children.pop(unit.path, 0)
+        by_increment: dict[int, list[str]] = defaultdict(list)
+        for path, count in new_children.items():
+            by_increment[count].append(path)
         Unit.objects.bulk_create(created, batch_size=2000)
-        parents = {u.path[: -Unit.steplen] for u in created if u.depth > 1}
-        _recount_children(sorted(parents))
+        for count, paths in by_increment.items():
+            for start in range(0, len(paths), 500):
+                Unit.objects.filter(path__in=paths[start : start + 500]).update(numchild=F("numchild") + count)
         if audit and created:
             ids = dict(Unit.objects.filter(code__in=[u.code for u in created]).values_list("code", "pk"))
             AuditEntry.objects.bulk_create(

@@ -32,7 +32,7 @@ def directory(request):
 def unit_detail(request, code):
     unit = access.get_unit_or_404(request.user, code)
     ancestors = [a for a in unit.ancestors() if access.can_view_unit(request.user, a)]
-    all_children = Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path")
+    all_children = Unit.objects.subtree(unit).filter(depth=unit.depth + 1).order_by("path")
     children = all_children
     kind = request.GET.get("loai", "")
     if kind in UnitKind.values:

@@ -1,0 +1,102 @@
+"""Benchmark the unit tree at city scale: build the demo directory with N branches, then time
+subtree reads, visibility, search, export and the unit page. Prints medians and percentiles.
+
+    .venv/bin/python bench/tree_queries.py --branches 40000            # SQLite in a temp dir
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/thidua_bench \\
+        .venv/bin/python bench/tree_queries.py --branches 40000        # PostgreSQL (db must exist)
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("THIDUA_VAR_DIR", tempfile.mkdtemp(prefix="thidua-bench-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thidua.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+settings.ALLOWED_HOSTS = ["*"]
+
+
+def timed(label, fn, runs):
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
+    print(f"| {label} | {runs} | {statistics.median(samples):.2f} | {p95:.2f} | {samples[-1]:.2f} |")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--branches", type=int, default=40000)
+    parser.add_argument("--runs", type=int, default=50)
+    args = parser.parse_args()
+
+    call_command("migrate", verbosity=0)
+    from django.contrib.auth import get_user_model
+
+    from thidua.units import access
+    from thidua.units.importing import export_rows
+    from thidua.units.models import Role, RoleAssignment, Unit
+    from thidua.units.services import UnitSpec, units_bulk_create
+
+    if Unit.objects.exists():
+        sys.exit("the bench database must be empty")
+    start = time.perf_counter()
+    call_command("demo_setup", "--branches", str(args.branches), "--quiet")
+    build = time.perf_counter() - start
+    total = Unit.objects.count()
+    print(f"database: {connection.vendor}; machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"demo_setup --branches {args.branches}: {total} units in {build:.1f} s\n")
+    print("| operation | runs | median ms | p95 ms | max ms |")
+    print("|---|---|---|---|---|")
+
+    root = Unit.objects.get(code="TD")
+    district = Unit.objects.get(code="TD-THUDUC")
+    grassroots = Unit.objects.filter(path__startswith=district.path, depth=3).first()
+    timed("subtree count, whole city", lambda: Unit.objects.subtree(root).count(), args.runs)
+    timed("subtree count, one district", lambda: Unit.objects.subtree(district).count(), args.runs)
+    timed("subtree rows, one grassroots unit", lambda: list(Unit.objects.subtree(grassroots)), args.runs)
+    timed("children page (50), city", lambda: list(Unit.objects.subtree(root).filter(depth=2)[:50]), args.runs)
+
+    officer = get_user_model().objects.get(username="quan1")
+    def visible():
+        officer.__dict__.pop("_thidua_roles", None)
+        return access.visible_units(officer).count()
+    timed("visible_units(officer) count", visible, args.runs)
+    timed("search 'nha be' (accent-insensitive)", lambda: list(Unit.objects.search("nha be")[:50]), args.runs)
+    timed("export rows, one district", lambda: list(export_rows(district)), max(5, args.runs // 5))
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="dieuphoi"))
+    timed("GET unit page (city)", lambda: client.get("/don-vi/TD/"), args.runs)
+    timed("GET campaign page", lambda: client.get("/dot-thi-dua/cao-diem-2023/"), args.runs)
+
+    # Adding one branch under a grassroots unit (path computation + numchild update).
+    counter = iter(range(10**6))
+    timed(
+        "add one branch (units_bulk_create)",
+        lambda: units_bulk_create(actor=None, specs=[UnitSpec(code=f"BENCH-{next(counter)}", parent_code=grassroots.code, name="Chi đoàn thử", kind="branch")]),
+        args.runs,
+    )
+    RoleAssignment.objects.filter(role=Role.VIEWER).delete()
+
+
+if __name__ == "__main__":
+    main()
