@@ -11,10 +11,13 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from thidua.core.audit import log_action
@@ -48,7 +51,16 @@ _HEADER_ALIASES = {fold(header): key for key, header in COLUMNS} | {key: key for
 }
 REQUIRED = ("code", "name", "kind")
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
-_KIND_BY_LABEL = {fold(str(label)): value for value, label in UnitKind.choices}
+
+
+@lru_cache(maxsize=1)
+def _kind_by_label() -> dict[str, str]:
+    """Kind labels in every UI language (folded) → kind code: files may use either language."""
+    labels = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            labels |= {fold(str(label)): value for value, label in UnitKind.choices}
+    return labels
 
 
 @dataclass
@@ -78,7 +90,7 @@ class ImportReport:
 def _kind_value(raw: str) -> str | None:
     if raw in UnitKind.values:
         return raw
-    return _KIND_BY_LABEL.get(fold(raw))
+    return _kind_by_label().get(fold(raw))
 
 
 def _parse_date(raw: object) -> dt.date:
