@@ -83,6 +83,12 @@ def main():
     timed("search 'nha be' (accent-insensitive)", lambda: list(Unit.objects.search("nha be")[:50]), args.runs)
     timed("export rows, one district", lambda: list(export_rows(district)), max(5, args.runs // 5))
 
+    from thidua.core.spreadsheets import write_xlsx
+    from thidua.units.importing import export_headers, import_units
+
+    city_xlsx = write_xlsx(export_headers(), export_rows(root))
+    print(f"| (city export: {len(city_xlsx) // 1024} KiB .xlsx) | | | | |")
+    timed("import the unchanged city export (.xlsx, all rows checked)", lambda: import_units(actor=None, data=city_xlsx, filename="city.xlsx"), 3)
     client = Client()
     client.force_login(get_user_model().objects.get(username="dieuphoi"))
     timed("GET unit page (city)", lambda: client.get("/don-vi/TD/"), args.runs)

@@ -30,6 +30,9 @@ class Table:
     rows: list[tuple[int, list[object]]]  # (row number as the user sees it, cell values)
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@")
+
+
 def _clean(value: object) -> object:
     if isinstance(value, str):
         # Windows-1258 files and macOS text carry decomposed accents: store the composed form
@@ -37,6 +40,8 @@ def _clean(value: object) -> object:
         value = unicodedata.normalize("NFC", value)
         # Control characters (a soft line break pasted from Word) cannot be written back to .xlsx.
         value = ILLEGAL_CHARACTERS_RE.sub(" ", value).strip()
+        if value[:1] == "'" and value[1:2] in _FORMULA_STARTS:
+            value = value[1:]  # the guard write_csv puts before text that looks like a formula
         return value if value else None
     return value
 
@@ -118,13 +123,21 @@ def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[object]], title: 
     return out.getvalue()
 
 
+def _csv_cell(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in _FORMULA_STARTS:
+        return "'" + value  # Excel must show text, not run it; read_table removes the guard
+    return value
+
+
 def write_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     """UTF-8 with a BOM so Excel opens Vietnamese text correctly."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(headers)
     for row in rows:
-        writer.writerow(
-            [v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else ("" if v is None else v) for v in row]
-        )
+        writer.writerow([_csv_cell(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -377,7 +377,10 @@ def import_units(*, actor, data: bytes, filename: str, dry_run: bool = False, sc
                 report.created.append(spec.code)
                 continue
             values = {name: value for name, value in spec.values().items() if name in present}
-            changed = unit_update(actor=actor, unit=unit, values=values, reason=_("Import from %(file)s") % {"file": filename})
+            # Compare in memory first: re-importing an unchanged export of 40,000 units writes nothing.
+            changed = any(getattr(unit, name) != value for name, value in values.items()) and unit_update(
+                actor=actor, unit=unit, values=values, reason=_("Import from %(file)s") % {"file": filename}
+            )
             if changed:
                 report.updated.append(spec.code)
             moving = bool(spec.parent_code) and existing_parent.get(spec.code) != spec.parent_code
