@@ -30,3 +30,10 @@ def test_pages_are_vietnamese_by_default_and_english_on_request(client, personas
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("units:detail", args=["QD1"])).content.decode()
     assert "Sign out" in page
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_vietnamese(client, personas):
+    client.force_login(personas["officer_q1"])
+    page = client.get(reverse("units:detail", args=["QD1"]), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Đăng xuất" in page

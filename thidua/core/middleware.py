@@ -1,0 +1,24 @@
+"""Language: Vietnamese unless the user chose another language with the switch.
+
+Django's LocaleMiddleware would follow the browser's Accept-Language, and many phones and
+office PCs in Vietnam run an English browser; the union's working language is Vietnamese.
+"""
+
+from django.conf import settings
+from django.utils import translation
+
+
+class LanguageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.available = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in self.available else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response
