@@ -19,6 +19,8 @@ ROUTES = {
     "units:detail": ({"code": "HD-NHABE"}, "get"),
     "units:export": ({"code": "HD-NHABE", "fmt": "xlsx"}, "get"),
     "units:import": ({"code": "HD-NHABE"}, "get"),
+    "units:edit": ({"code": "HD-NHABE"}, "get"),
+    "units:history": ({"code": "HD-NHABE"}, "get"),
     "campaigns:list": ({}, "get"),
     "campaigns:upload": ({}, "get"),
     "campaigns:detail": ({"slug": "cao-diem-2023"}, "get"),
@@ -28,9 +30,9 @@ ROUTES = {
     "campaigns:unit_tasks": ({"slug": "cao-diem-2023", "code": "HD-NHABE"}, "get"),
 }
 # Pages about one unit or campaign (the rest are lists that every signed-in user may open).
-OBJECT_ROUTES = {"units:detail", "units:export", "units:import", "campaigns:unit_tasks"}
+OBJECT_ROUTES = {"units:detail", "units:export", "units:import", "units:edit", "units:history", "campaigns:unit_tasks"}
 CAMPAIGN_ROUTES = {"campaigns:detail", "campaigns:definition", "campaigns:status", "campaigns:my_unit"}
-CHANGE_ROUTES = {"units:import", "campaigns:status", "campaigns:upload"}
+CHANGE_ROUTES = {"units:import", "units:edit", "units:history", "campaigns:status", "campaigns:upload"}
 
 
 def _names(patterns, namespace=None):

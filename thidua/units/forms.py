@@ -1,6 +1,11 @@
+import re
+
 from django import forms
 from django.conf import settings
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
+
+from thidua.units.models import Unit, UnitKind
 
 
 class UnitImportForm(forms.Form):
@@ -25,3 +30,44 @@ class UnitImportForm(forms.Form):
 
 class UnitSearchForm(forms.Form):
     q = forms.CharField(label=_("Search units"), max_length=100, required=False)
+
+
+class UnitForm(forms.Form):
+    """A coordinator edits one unit's own fields (its place in the tree changes by import)."""
+
+    name = forms.CharField(label=_("Full name"), max_length=255)
+    short_name = forms.CharField(label=_("Short name"), max_length=120, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=UnitKind.choices)
+    emails = forms.CharField(label=_("Contact e-mails"), max_length=500, required=False, help_text=_("Separated by commas."))
+    opened_on = forms.DateField(label=_("Opened on"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    closed_on = forms.DateField(label=_("Closed on"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    member_count = forms.IntegerField(label=_("Members"), min_value=0)
+    cadre_count = forms.IntegerField(label=_("Cadres"), min_value=0)
+    reason = forms.CharField(label=_("Reason for the change"), max_length=500, required=False)
+
+    def __init__(self, *args, unit: Unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+
+    def clean_emails(self):
+        emails = [e.strip() for e in re.split(r"[,;\s]+", self.cleaned_data["emails"]) if e.strip()]
+        for email in emails:
+            try:
+                validate_email(email)
+            except forms.ValidationError as exc:
+                raise forms.ValidationError(_("“%(email)s” is not a valid e-mail address.") % {"email": email}) from exc
+        return ", ".join(emails)
+
+    def clean(self):
+        data = super().clean()
+        opened, closed = data.get("opened_on"), data.get("closed_on")
+        if opened and closed and closed < opened:
+            self.add_error("closed_on", _("The closing date is before the opening date."))
+        kind = data.get("kind")
+        if kind == UnitKind.BRANCH and self.unit.numchild:
+            self.add_error("kind", _("A branch cannot have units below it."))
+        if (kind == UnitKind.CITY) != (self.unit.depth == 1):
+            self.add_error("kind", _("Only the city union may have no parent."))
+        return data

@@ -9,4 +9,6 @@ urlpatterns = [
     path("<str:code>/", views.unit_detail, name="detail"),
     path("<str:code>/xuat.<str:fmt>", views.unit_export, name="export"),
     path("<str:code>/nhap/", views.unit_import, name="import"),
+    path("<str:code>/sua/", views.unit_edit, name="edit"),
+    path("<str:code>/lich-su/", views.unit_history, name="history"),
 ]

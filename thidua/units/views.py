@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
@@ -5,11 +6,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from thidua.core.models import AuditEntry
 from thidua.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, write_csv, write_xlsx
 from thidua.units import access
-from thidua.units.forms import UnitImportForm, UnitSearchForm
+from thidua.units.forms import UnitForm, UnitImportForm, UnitSearchForm
 from thidua.units.importing import export_headers, export_rows, import_units
 from thidua.units.models import Unit, UnitKind
+from thidua.units.services import unit_update
 
 SEARCH_LIMIT = 50
 
@@ -105,3 +108,34 @@ def unit_import(request, code):
     else:
         form = UnitImportForm()
     return render(request, "units/import.html", {"unit": unit, "form": form, "report": report})
+
+
+@login_required
+def unit_edit(request, code):
+    unit = access.get_unit_or_404(request.user, code)
+    access.require(access.can_manage_unit(request.user, unit))
+    if request.method == "POST":
+        form = UnitForm(request.POST, unit=unit)
+        if form.is_valid():
+            values = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+            changes = unit_update(actor=request.user, unit=unit, values=values, reason=form.cleaned_data["reason"])
+            if changes:
+                messages.success(request, _("Saved: %(fields)s.") % {"fields": ", ".join(str(UnitForm.base_fields[f].label) for f in changes)})
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("units:detail", code=unit.code)
+    else:
+        form = UnitForm(initial={f: getattr(unit, f) for f in UnitForm.base_fields if f != "reason"}, unit=unit)
+    return render(request, "units/edit.html", {"unit": unit, "form": form})
+
+
+@login_required
+def unit_history(request, code):
+    """The audit trail of one unit: every change to it, newest first."""
+    unit = access.get_unit_or_404(request.user, code)
+    access.require(access.can_manage_unit(request.user, unit))
+    entries = AuditEntry.objects.filter(object_type="units.unit", object_id=str(unit.pk)).select_related("actor")
+    page = Paginator(entries, 50).get_page(request.GET.get("trang"))
+    labels = {f.name: f.verbose_name for f in Unit._meta.get_fields() if hasattr(f, "verbose_name")}
+    rows = [(e, [(labels.get(k, k), v[0], v[1]) for k, v in e.changes.items()]) for e in page]
+    return render(request, "units/history.html", {"unit": unit, "page": page, "rows": rows})
