@@ -9,7 +9,8 @@ from thidua.units.models import Role, RoleAssignment
 
 pytestmark = pytest.mark.django_db
 
-OUR_NAMESPACES = {"units", "campaigns"}
+OUR_NAMESPACES = {"units", "campaigns", "submissions"}
+TOP_LEVEL = {"home", "notifications"}
 
 # name → (kwargs, method). Units are of Huyện Đoàn Nhà Bè: outside Quận 1's officers' reach.
 ROUTES = {
@@ -28,11 +29,32 @@ ROUTES = {
     "campaigns:status": ({"slug": "cao-diem-2023"}, "post"),
     "campaigns:my_unit": ({"slug": "cao-diem-2023"}, "get"),
     "campaigns:unit_tasks": ({"slug": "cao-diem-2023", "code": "HD-NHABE"}, "get"),
+    "notifications": ({}, "get"),
+    "submissions:registration_board": ({"slug": "cao-diem-2023"}, "get"),
+    "submissions:registration": ({"slug": "cao-diem-2023", "code": "HD-NHABE"}, "get"),
+    "submissions:board": ({"slug": "cao-diem-2023"}, "get"),
+    "submissions:board_export": ({"slug": "cao-diem-2023"}, "get"),
+    "submissions:milestone_zip": ({"slug": "cao-diem-2023", "milestone_code": "KH"}, "get"),
+    "submissions:milestone": ({"slug": "cao-diem-2023", "milestone_code": "KH", "code": "HD-NHABE"}, "get"),
+    "submissions:exception": ({"slug": "cao-diem-2023", "milestone_code": "KH", "code": "HD-NHABE"}, "post"),
+    "submissions:review": ({"slug": "cao-diem-2023", "submission_id": "SUBMISSION"}, "post"),
+    "submissions:receipt": ({"slug": "cao-diem-2023", "number": "RECEIPT"}, "get"),
+    "submissions:download": ({"slug": "cao-diem-2023", "file_id": "FILE"}, "get"),
 }
 # Pages about one unit or campaign (the rest are lists that every signed-in user may open).
-OBJECT_ROUTES = {"units:detail", "units:export", "units:import", "units:edit", "units:history", "campaigns:unit_tasks"}
-CAMPAIGN_ROUTES = {"campaigns:detail", "campaigns:definition", "campaigns:status", "campaigns:my_unit"}
-CHANGE_ROUTES = {"units:import", "units:edit", "units:history", "campaigns:status", "campaigns:upload"}
+OBJECT_ROUTES = {
+    "units:detail", "units:export", "units:import", "units:edit", "units:history", "campaigns:unit_tasks",
+    "submissions:registration", "submissions:milestone", "submissions:exception", "submissions:review",
+    "submissions:receipt", "submissions:download",
+}  # fmt: skip
+CAMPAIGN_ROUTES = {
+    "campaigns:detail", "campaigns:definition", "campaigns:status", "campaigns:my_unit",
+    "submissions:registration_board", "submissions:board", "submissions:board_export", "submissions:milestone_zip",
+}  # fmt: skip
+CHANGE_ROUTES = {
+    "units:import", "units:edit", "units:history", "campaigns:status", "campaigns:upload",
+    "submissions:exception", "submissions:review",
+}  # fmt: skip
 
 
 def _names(patterns, namespace=None):
@@ -41,7 +63,7 @@ def _names(patterns, namespace=None):
             if p.namespace in OUR_NAMESPACES:
                 yield from _names(p.url_patterns, p.namespace)
         elif isinstance(p, URLPattern) and p.name:
-            if namespace or p.name == "home":
+            if namespace or p.name in TOP_LEVEL:
                 yield f"{namespace}:{p.name}" if namespace else p.name
 
 
@@ -57,7 +79,17 @@ def _user(username, role=None, unit=None):
 
 
 @pytest.fixture
-def people(seed_campaign, demo_tree):
+def people(seed_campaign, demo_tree, settings, tmp_path):
+    from thidua.submissions.services import submission_create
+    from thidua.submissions.demo import pdf_bytes
+
+    settings.MEDIA_ROOT = tmp_path
+    seed_campaign.milestones.update(deadline=seed_campaign.milestones.first().deadline)  # all due 06/5/2023
+    submission = submission_create(
+        actor=None, milestone=seed_campaign.milestones.get(code="KH"), unit=demo_tree["HD-NHABE"],
+        uploads=[("ke-hoach.pdf", pdf_bytes("Ke hoach Nha Be"))], notify=False,
+    )  # fmt: skip
+    ROUTE_IDS.update(SUBMISSION=submission.pk, RECEIPT=submission.receipt_number, FILE=submission.files.get().pk)
     return {
         "coordinator": _user("c", Role.COORDINATOR, demo_tree["TD"]),
         "steering": _user("s", Role.STEERING, demo_tree["TD"]),
@@ -67,8 +99,12 @@ def people(seed_campaign, demo_tree):
     }
 
 
+ROUTE_IDS = {}
+
+
 def _call(client, name):
     kwargs, method = ROUTES[name]
+    kwargs = {k: ROUTE_IDS.get(v, v) for k, v in kwargs.items()}
     url = reverse(name, kwargs=kwargs)
     return getattr(client, method)(url, {"status": "closed"} if method == "post" else {})
 

@@ -53,6 +53,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_int_list(name: str, default: list[int]) -> list[int]:
+    try:
+        return [int(item) for item in env_list(name, [str(d) for d in default])]
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be integers separated by commas") from exc
+
+
 def _secret_key() -> str:
     """The key comes from the environment; for the demo a random one is kept under var/.
 
@@ -92,6 +99,7 @@ INSTALLED_APPS = [
     "thidua.core",
     "thidua.units",
     "thidua.campaigns",
+    "thidua.submissions",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +129,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "thidua.core.context_processors.unread_notifications",
             ],
         },
     },
@@ -186,7 +195,14 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = None  # the system temp dir; files reach MEDIA_ROOT only through thidua.submissions.files
 UNIT_IMPORT_MAX_BYTES = env_int("THIDUA_UNIT_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+SUBMISSION_MAX_FILE_BYTES = env_int("THIDUA_SUBMISSION_MAX_FILE_MB", 25) * 1024 * 1024
+SUBMISSION_MAX_FILES = env_int("THIDUA_SUBMISSION_MAX_FILES", 10)
+# Reminders before/after each deadline, in minutes (negative = before): 3 days, 1 day, 2 hours before, 1 day after.
+REMINDER_STEPS = env_int_list("THIDUA_REMINDER_STEPS", [-4320, -1440, -120, 1440])
+DIGEST_HOUR = env_int("THIDUA_DIGEST_HOUR", 7)  # daily digest to coordinators, Ho Chi Minh City time
+SITE_URL = env_str("THIDUA_SITE_URL", "http://127.0.0.1:8000")
 
 # --- e-mail ------------------------------------------------------------------------------
 

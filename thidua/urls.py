@@ -11,6 +11,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("don-vi/", include("thidua.units.urls")),
     path("dot-thi-dua/", include("thidua.campaigns.urls")),
+    path("dot-thi-dua/", include("thidua.submissions.urls")),
+    path("thong-bao/", core_views.notifications, name="notifications"),
     path("quan-tri/", admin.site.urls),
 ]
 

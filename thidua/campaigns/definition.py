@@ -181,6 +181,11 @@ def validate(definition: dict) -> None:
             parse_instant(item["deadline"])
         except ValueError:
             problems.append(_("%(where)s: the deadline does not exist.") % {"where": f"milestones[{i + 1}]"})
+    if definition.get("registration_deadline"):
+        try:
+            parse_instant(definition["registration_deadline"])
+        except ValueError:
+            problems.append(_("%(where)s: the deadline does not exist.") % {"where": "registration_deadline"})
     period = definition["period"]
     try:
         start = None if period["start"] == "issue_date" else parse_date(period["start"])
@@ -253,6 +258,7 @@ def export_definition(campaign) -> dict:
         },
         "unit_duties": c.unit_duties or None,
         "submission_email": c.submission_email or None,
+        "registration_deadline": local(c.registration_deadline).isoformat() if c.registration_deadline else None,
         "goals": [
             {"code": g.code, "text": g.text, "target": _target(g.target_value, g.target_unit, g.target_subject)}
             for g in goals
@@ -301,6 +307,7 @@ def export_definition(campaign) -> dict:
                 "deadline_text": m.deadline_text or None,
                 "weekday": m.weekday_text or None,
                 "submit_to": m.submit_to or None,
+                "reviewer": m.reviewer_unit_code or None,
                 "expected": _scope(m),
             }
             for m in milestones

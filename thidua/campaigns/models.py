@@ -60,6 +60,12 @@ class Campaign(models.Model):
     coordinator_duties = models.TextField(_("coordinator's duties"), blank=True)
     unit_duties = models.TextField(_("units' duties"), blank=True)
     submission_email = models.EmailField(_("submission e-mail"), blank=True)
+    registration_deadline = models.DateTimeField(
+        _("registration deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Units register and revise their commitments strictly before this instant."),
+    )
     closing_text = models.TextField(_("closing paragraph"), blank=True)
     distribution = models.JSONField(_("distribution list"), default=list, blank=True)
     signature_on_behalf = models.CharField(_("on behalf of"), max_length=200, blank=True)
@@ -240,6 +246,12 @@ class Milestone(UnitScope):
     deadline_text = models.CharField(_("deadline as written"), max_length=200, blank=True)
     weekday_text = models.CharField(_("weekday as written"), max_length=20, blank=True)
     submit_to = models.EmailField(_("send to"), blank=True)
+    reviewer_unit_code = models.CharField(
+        _("reviewing unit"),
+        max_length=40,
+        blank=True,
+        help_text=_("Besides the coordinator, officers of this unit (e.g. an activity lead) review the documents."),
+    )
 
     class Meta:
         verbose_name = _("milestone")

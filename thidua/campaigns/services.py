@@ -77,6 +77,7 @@ def campaign_load(*, actor, definition: dict, replace: bool = False, source: byt
         "coordinator_duties": coordinator.get("duties") or "",
         "unit_duties": d.get("unit_duties") or "",
         "submission_email": d.get("submission_email") or "",
+        "registration_deadline": defn.parse_instant(d["registration_deadline"]) if d.get("registration_deadline") else None,
         "closing_text": d.get("closing_text") or "",
         "distribution": list(d.get("distribution") or []),
         "signature_on_behalf": signature.get("on_behalf") or "",
@@ -188,6 +189,7 @@ def _create_children(campaign: Campaign, d: dict) -> None:
                 deadline_text=m.get("deadline_text") or "",
                 weekday_text=m.get("weekday") or "",
                 submit_to=m.get("submit_to") or "",
+                reviewer_unit_code=m.get("reviewer") or "",
                 scope_groups=list(m["expected"].get("groups", [])),
                 scope_unit_codes=list(m["expected"].get("units", [])),
             )

@@ -135,7 +135,12 @@ def unit_tasks(request, slug, code):
     """What this unit must do in this campaign: documents with deadlines, activities, figures."""
     campaign = access.get_campaign_or_404(request.user, slug)
     unit = access.get_unit_or_404(request.user, code)
+    from thidua.submissions.models import Registration
+    from thidua.submissions.queries import statuses
+
     obligations = unit_obligations(campaign, unit)
+    milestones = [(m, statuses(m, [unit.pk])[unit.pk]) for m in obligations.milestones]
+    registration = Registration.objects.filter(campaign=campaign, unit=unit).prefetch_related("revisions").first()
     return render(
         request,
         "campaigns/unit_tasks.html",
@@ -143,6 +148,8 @@ def unit_tasks(request, slug, code):
             "campaign": campaign,
             "unit": unit,
             "obligations": obligations,
+            "milestones": milestones,
+            "registration": registration,
             "can_edit": access.can_edit_unit(request.user, unit),
         },
     )

@@ -30,3 +30,22 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class Notification(models.Model):
+    """An in-app message to one user (a receipt, a review, a reminder); e-mail goes out beside it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    text = models.CharField(_("message"), max_length=500)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.text

@@ -26,3 +26,19 @@ def forbidden(request, exception=None):
 
 def not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+@login_required
+def notifications(request):
+    """The user's notifications; opening the page marks them read."""
+    from django.core.paginator import Paginator
+
+    from thidua.core import timeutils
+    from thidua.core.models import Notification
+
+    items = Notification.objects.filter(user=request.user)
+    page = Paginator(items, 30).get_page(request.GET.get("trang"))
+    unread_ids = [n.pk for n in page if n.read_at is None]
+    response = render(request, "core/notifications.html", {"page": page, "unread_ids": set(unread_ids)})
+    Notification.objects.filter(pk__in=unread_ids).update(read_at=timeutils.now())
+    return response

@@ -124,3 +124,16 @@ def get_campaign_or_404(user, slug: str):
     if campaign is None or not can_view_campaign(user, campaign):
         raise Http404
     return campaign
+
+
+def can_review_milestone(user, milestone) -> bool:
+    """The coordinator reviews documents; so do officers of the milestone's reviewing unit."""
+    campaign = milestone.campaign
+    if can_manage_campaign(user, campaign):
+        return True
+    if milestone.reviewer_unit_code:
+        reviewer = Unit.objects.filter(code=milestone.reviewer_unit_code).first()
+        return reviewer is not None and any(
+            a.unit.pk == reviewer.pk and a.role in WRITE_ROLES for a in assignments(user)
+        )
+    return False

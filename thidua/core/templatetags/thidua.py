@@ -65,3 +65,68 @@ def time_left(deadline, now=None):
 @register.filter
 def is_past(deadline):
     return isinstance(deadline, dt.datetime) and not timeutils.is_on_time(timeutils.now(), deadline)
+
+
+@register.filter
+def vn_datetime_seconds(value):
+    """'10:59:59 thứ Tư 31/05/2023': receipts show the second."""
+    if not isinstance(value, dt.datetime):
+        return ""
+    loc = timeutils.local(value)
+    return f"{loc:%H:%M:%S} {timeutils.weekday_vi(loc.date())} {loc:%d/%m/%Y}"
+
+
+@register.filter
+def duration_vi(value):
+    """A timedelta as '2 ngày 3 giờ 5 phút' (in the active language)."""
+    if not isinstance(value, dt.timedelta):
+        return ""
+    seconds = int(value.total_seconds())
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(ngettext("%d day", "%d days", days) % days)
+    if hours:
+        parts.append(ngettext("%d hour", "%d hours", hours) % hours)
+    if minutes and not days:
+        parts.append(ngettext("%d minute", "%d minutes", minutes) % minutes)
+    if not parts:
+        parts.append(ngettext("%d second", "%d seconds", secs) % secs)
+    return " ".join(parts)
+
+
+@register.filter
+def filesize_vi(value):
+    if not isinstance(value, int):
+        return ""
+    if value < 1024:
+        return f"{value} B"
+    if value < 1024 * 1024:
+        return f"{value / 1024:.0f} KB".replace(".", ",")
+    return f"{value / 1048576:.1f} MB".replace(".", ",")
+
+
+@register.filter
+def percent(value):
+    """12.5 → '12,5 %'; None → '—'."""
+    if value is None:
+        return "—"
+    return (f"{value:.1f}".rstrip("0").rstrip(".")).replace(".", ",") + " %"
+
+
+@register.filter
+def index(sequence, position):
+    try:
+        return sequence[position]
+    except (IndexError, TypeError, KeyError):
+        return None
+
+
+@register.filter
+def person(user):
+    """A user's full name, else their user name; '—' for nobody (a system action)."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()

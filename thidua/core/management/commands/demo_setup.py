@@ -11,6 +11,8 @@ from django.db import transaction
 from thidua.campaigns import definition as defn
 from thidua.campaigns.models import Campaign
 from thidua.campaigns.services import campaign_load
+from thidua.submissions import demo as submissions_demo
+from thidua.submissions.models import Submission
 from thidua.units.demo import build_directory
 from thidua.units.models import Role, Unit
 from thidua.units.services import role_grant
@@ -43,10 +45,19 @@ class Command(BaseCommand):
                 count = build_directory(actor=None, branches=branches)
                 self.stdout.write(f"Danh bạ đơn vị mẫu: {count} đơn vị.")
             users = self._accounts(password)
-            if not Campaign.objects.filter(slug="cao-diem-2023").exists():
+            campaign = Campaign.objects.filter(slug="cao-diem-2023").first()
+            if campaign is None:
                 raw = SEED_CAMPAIGN.read_bytes()
                 result = campaign_load(actor=users["admin"], definition=defn.parse_text(raw.decode("utf-8")), source=raw)
-                self.stdout.write(f"Đợt thi đua mẫu: {result.campaign.slug} ({len(result.warnings)} cảnh báo).")
+                campaign = result.campaign
+                self.stdout.write(f"Đợt thi đua mẫu: {campaign.slug} ({len(result.warnings)} cảnh báo).")
+            if not Submission.objects.filter(milestone__campaign=campaign).exists():
+                officers = {"QD1": users["quan1"], "HD-NHABE": users["nhabe"]}
+                counts = submissions_demo.build(campaign, coordinator=users["dieuphoi"], officers_by_unit=officers)
+                self.stdout.write(
+                    f"Đăng ký và văn bản mẫu: {counts['registrations']} đăng ký, {counts['submissions']} văn bản, "
+                    f"{counts['extended']} gia hạn, {counts['exempted']} miễn nộp."
+                )
         if not quiet:
             self.stdout.write(f"\nTài khoản demo (mật khẩu: {password}):")
             for username, full_name, role, code, _superuser in ACCOUNTS:

@@ -1,0 +1,138 @@
+"""Demo registrations and submissions for the seed campaign: a believable mix of on-time, late,
+missing, exempted and extended units, with receipts, reviews and a few second versions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from thidua.campaigns.models import Campaign
+from thidua.core.text import fold
+from thidua.submissions import services
+from thidua.submissions.models import DeadlineException, Review
+from thidua.submissions.queries import expected_units
+
+EXEMPTION_REASONS = [
+    "Đơn vị đang kiện toàn tổ chức, báo cáo chung với đơn vị chủ quản.",
+    "Đơn vị mới thành lập sau khi kế hoạch ban hành.",
+]
+EXTENSION_REASONS = [
+    "Đơn vị tổ chức hoạt động cao điểm đến hết ngày hạn nộp, xin lùi hạn báo cáo.",
+    "Lãnh đạo đơn vị đi công tác, chưa ký được văn bản.",
+]
+SUPPLEMENT_COMMENTS = [
+    "Báo cáo chưa có số liệu về tài khoản định danh điện tử mức độ 2, đề nghị bổ sung.",
+    "Văn bản chưa có chữ ký và dấu của đơn vị, đề nghị gửi lại bản đã ký.",
+    "Thiếu phụ lục số liệu việc làm, đề nghị bổ sung.",
+]
+
+
+def pdf_bytes(text: str) -> bytes:
+    """A small valid one-page PDF (ASCII text: the demo's files open in any viewer)."""
+    safe = fold(text).replace("(", "[").replace(")", "]")[:90]
+    stream = f"BT /F1 14 Tf 72 760 Td ({safe}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def build(campaign: Campaign, *, coordinator, officers_by_unit: dict, seed: int = 2023) -> dict[str, int]:
+    """Registrations, submissions, reviews, extensions and exemptions as they might have happened."""
+    rng = random.Random(seed)
+    counts = {"registrations": 0, "submissions": 0, "exempted": 0, "extended": 0, "reviews": 0}
+    milestones = list(campaign.milestones.all())
+    units = list(expected_units(milestones[0], campaign))
+    indicators = list(campaign.indicators.all())
+
+    # Registrations: most units register in the first days, a few never do.
+    start = dt.datetime(2023, 4, 26, 8, 0, tzinfo=dt.UTC)
+    for unit in units:
+        if rng.random() < 0.12:
+            continue
+        mine = [i for i in indicators if unit.kind in ("district", "bloc") or i.kind != "count" or rng.random() < 0.3]
+        commitments = {}
+        for i in rng.sample(mine, k=min(len(mine), rng.randint(2, 6))):
+            if i.kind == "count":
+                commitments[i] = Decimal(rng.choice([5, 10, 20, 50, 100, 200, 500, 1000]))
+            elif i.scope_groups == ["grassroots"] or i.kind == "share":
+                continue
+            else:
+                commitments[i] = Decimal(100)
+        actor = officers_by_unit.get(unit.code) or coordinator
+        services.registration_save(
+            actor=actor, campaign=campaign, unit=unit, commitments=commitments,
+            note="Đơn vị đăng ký thực hiện đầy đủ các chỉ tiêu của đợt thi đua.",
+            on_behalf=actor is coordinator, now=start + dt.timedelta(hours=rng.randint(0, 200)),
+        )  # fmt: skip
+        counts["registrations"] += 1
+
+    for position, milestone in enumerate(milestones):
+        for unit in units:
+            roll = rng.random()
+            actor = officers_by_unit.get(unit.code) or coordinator
+            deadline = milestone.deadline
+            if roll < 0.02 + 0.01 * position:
+                services.deadline_exception_set(
+                    actor=coordinator, milestone=milestone, unit=unit, kind=DeadlineException.Kind.EXEMPTION,
+                    reason=rng.choice(EXEMPTION_REASONS), notify=False,
+                )  # fmt: skip
+                counts["exempted"] += 1
+                continue
+            if roll < 0.06 + 0.01 * position:
+                deadline = milestone.deadline + dt.timedelta(days=3)
+                services.deadline_exception_set(
+                    actor=coordinator, milestone=milestone, unit=unit, kind=DeadlineException.Kind.EXTENSION,
+                    new_deadline=deadline, reason=rng.choice(EXTENSION_REASONS), notify=False,
+                )  # fmt: skip
+                counts["extended"] += 1
+            if roll > 0.90 - 0.04 * position:
+                continue  # missing
+            if roll > 0.76 - 0.03 * position:
+                received = deadline + dt.timedelta(minutes=rng.randint(1, 3 * 1440))  # late
+            elif rng.random() < 0.15:
+                received = deadline - dt.timedelta(seconds=rng.randint(1, 1800))  # the last half hour
+            else:
+                received = deadline - dt.timedelta(minutes=rng.randint(60, 5 * 1440))
+            name = f"{milestone.title} - {unit.short_name or unit.name}"
+            submission = services.submission_create(
+                actor=actor, milestone=milestone, unit=unit,
+                uploads=[(f"{fold(milestone.title).replace(' ', '-')}-{unit.code}.pdf", pdf_bytes(name))],
+                now=received, notify=False,
+            )  # fmt: skip
+            counts["submissions"] += 1
+            if rng.random() < 0.6:
+                if rng.random() < 0.12:
+                    services.submission_review(
+                        actor=coordinator, submission=submission, decision=Review.Decision.SUPPLEMENT,
+                        comment=rng.choice(SUPPLEMENT_COMMENTS), notify=False, now=received + dt.timedelta(hours=1),
+                    )  # fmt: skip
+                    counts["reviews"] += 1
+                    if rng.random() < 0.7:
+                        services.submission_create(
+                            actor=actor, milestone=milestone, unit=unit, note="Gửi bổ sung theo yêu cầu.",
+                            uploads=[(f"bo-sung-{unit.code}.pdf", pdf_bytes(name + " - bo sung"))],
+                            now=received + dt.timedelta(hours=rng.randint(2, 48)), notify=False,
+                        )  # fmt: skip
+                        counts["submissions"] += 1
+                else:
+                    services.submission_review(
+                        actor=coordinator, submission=submission, decision=Review.Decision.ACCEPTED, notify=False,
+                        now=max(received, deadline) + dt.timedelta(hours=rng.randint(2, 30)),
+                    )  # fmt: skip
+                    counts["reviews"] += 1
+    return counts

@@ -1,0 +1,199 @@
+"""Uploaded documents: type from the content, safe names, content-addressed storage, reconciliation.
+
+A file is written (to a temporary name, fsynced, then renamed) to `MEDIA_ROOT/sha256/ab/cd/<hash>`
+before the row that points to it is committed. If the transaction then fails, `discard_unused`
+removes what nobody references; a crash in between leaves a file that `files_reconcile` removes
+once it is older than a grace period. A row is therefore never without its file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import tempfile
+import time
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+# extension → the kind its content must be
+EXTENSIONS = {
+    "pdf": "pdf",
+    "doc": "doc",
+    "docx": "docx",
+    "xls": "xls",
+    "xlsx": "xlsx",
+    "odt": "odt",
+    "ods": "ods",
+    "jpg": "jpeg",
+    "jpeg": "jpeg",
+    "png": "png",
+}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+}
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class FileRefused(ValueError):
+    """The upload is not acceptable; the message says why, for the person who sent it."""
+
+
+def _ole2_kind(data: bytes) -> str | None:
+    # Word and Excel 97–2003 share the OLE2 container; their stream names tell them apart.
+    if b"W\x00o\x00r\x00d\x00D\x00o\x00c\x00u\x00m\x00e\x00n\x00t" in data:
+        return "doc"
+    if b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k" in data or b"B\x00o\x00o\x00k" in data:
+        return "xls"
+    return None
+
+
+def _zip_kind(data: bytes) -> str | None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                return {"application/vnd.oasis.opendocument.text": "odt", "application/vnd.oasis.opendocument.spreadsheet": "ods"}.get(mimetype)
+            if "word/document.xml" in names:
+                return "docx"
+            if "xl/workbook.xml" in names:
+                return "xlsx"
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    return None
+
+
+def detect_kind(data: bytes) -> str | None:
+    """The document kind from its first bytes (and, for Office/ODF, its inner structure)."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data.startswith(OLE2):
+        return _ole2_kind(data)
+    if data.startswith(b"PK\x03\x04"):
+        return _zip_kind(data)
+    return None
+
+
+_UNSAFE = re.compile(r"[^\w\-. ()]+", re.UNICODE)
+
+
+def safe_name(name: str) -> str:
+    """A file name that is safe to show and to put in a header: no path, no control or odd
+    characters, NFC Vietnamese kept, at most 150 characters, extension in lower case."""
+    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").split("/")[-1]
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    stem = _UNSAFE.sub("_", stem).strip(" ._") or "tep"
+    ext = re.sub(r"[^a-z0-9]", "", ext.lower())
+    stem = re.sub(r"_+", "_", stem)[: 150 - len(ext) - 1]
+    return f"{stem}.{ext}" if ext else stem
+
+
+@dataclass
+class CheckedFile:
+    name: str
+    kind: str
+    data: bytes
+    sha256: str
+
+
+def check_upload(name: str, data: bytes) -> CheckedFile:
+    """Refuse empty, oversized, unsupported or mislabelled files, with a message in Vietnamese."""
+    clean = safe_name(name)
+    ext = clean.rpartition(".")[2] if "." in clean else ""
+    if not data:
+        raise FileRefused(_("“%(name)s” is empty.") % {"name": clean})
+    limit = settings.SUBMISSION_MAX_FILE_BYTES
+    if len(data) > limit:
+        raise FileRefused(
+            _("“%(name)s” is %(size)s MB; the limit is %(limit)s MB a file.")
+            % {"name": clean, "size": f"{len(data) / 1048576:.1f}", "limit": limit // 1048576}
+        )
+    if ext not in EXTENSIONS:
+        raise FileRefused(
+            _("“%(name)s”: only PDF, DOC/DOCX, XLS/XLSX, ODT/ODS, JPEG and PNG files are accepted.") % {"name": clean}
+        )
+    kind = detect_kind(data)
+    if kind != EXTENSIONS[ext]:
+        raise FileRefused(
+            _("“%(name)s” is not a real .%(ext)s file (its content does not match its name). Save it again as .%(ext)s and resend it.")
+            % {"name": clean, "ext": ext}
+        )
+    return CheckedFile(name=clean, kind=kind, data=data, sha256=hashlib.sha256(data).hexdigest())
+
+
+def root() -> Path:
+    return Path(settings.MEDIA_ROOT) / "sha256"
+
+
+def path_for(sha256: str) -> Path:
+    return root() / sha256[:2] / sha256[2:4] / sha256
+
+
+def write(checked: CheckedFile) -> bool:
+    """Write the bytes under their hash; durable before returning. False if they were already there."""
+    target = path_for(checked.sha256)
+    if target.exists():
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(checked.data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def discard_unused(hashes) -> None:
+    """After a failed transaction: remove the files just written that no row references."""
+    from thidua.submissions.models import StoredFile
+
+    used = set(StoredFile.objects.filter(sha256__in=list(hashes)).values_list("sha256", flat=True))
+    for sha in set(hashes) - used:
+        path_for(sha).unlink(missing_ok=True)
+
+
+def reconcile(*, grace_seconds: int = 3600, dry_run: bool = False) -> dict[str, list[str]]:
+    """Remove files (and stale temporaries) no row references, older than the grace period;
+    list rows whose file is missing. Safe to run from cron."""
+    from thidua.submissions.models import StoredFile
+
+    known = set(StoredFile.objects.values_list("sha256", flat=True))
+    cutoff = time.time() - grace_seconds
+    removed, missing = [], []
+    if root().exists():
+        for path in root().glob("*/*/*"):
+            is_temp = path.name.startswith(".upload-")
+            if (is_temp or path.name not in known) and path.stat().st_mtime < cutoff:
+                removed.append(path.name)
+                if not dry_run:
+                    path.unlink(missing_ok=True)
+    for sha in known:
+        if not path_for(sha).exists():
+            missing.append(sha)
+    return {"removed": removed, "missing": missing}

@@ -1,0 +1,371 @@
+import csv
+import io
+import tempfile
+import zipfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from thidua.campaigns.models import Milestone
+from thidua.campaigns.queries import in_scope
+from thidua.core import timeutils
+from thidua.core.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
+from thidua.submissions import files, queries, services
+from thidua.submissions.forms import DeadlineExceptionForm, RegistrationForm, ReviewForm, SubmissionForm
+from thidua.submissions.models import DeadlineException, Registration, Submission, SubmissionFile
+from thidua.units import access
+from thidua.units.models import DIRECT_KINDS, GROUP_KINDS, Role, Unit, UnitGroup
+
+
+def _milestone_or_404(campaign, code) -> Milestone:
+    milestone = campaign.milestones.filter(code=code).first()
+    if milestone is None:
+        raise Http404
+    return milestone
+
+
+def _scope_unit(request, campaign) -> Unit:
+    """The subtree a board shows: ?don-vi=CODE if the user sees it, else the widest the user sees."""
+    code = request.GET.get("don-vi")
+    if code:
+        return access.get_unit_or_404(request.user, code)
+    issuer = campaign.issuer_unit
+    if access.can_view_unit(request.user, issuer):
+        return issuer
+    tops = [u for u in access.role_units(request.user) if issuer.contains(u)]
+    if not tops:
+        raise Http404
+    return min(tops, key=lambda u: u.depth)
+
+
+# --- registration -----------------------------------------------------------------------------
+
+
+@login_required
+def registration(request, slug, code):
+    campaign = access.get_campaign_or_404(request.user, slug)
+    unit = access.get_unit_or_404(request.user, code)
+    if not campaign.issuer_unit.contains(unit):
+        raise Http404
+    indicators = [i for i in campaign.indicators.all() if in_scope(i, campaign, unit)]
+    reg = Registration.objects.filter(campaign=campaign, unit=unit).first()
+    revisions = list(reg.revisions.select_related("created_by").prefetch_related("commitments__indicator")) if reg else []
+    latest = revisions[0] if revisions else None
+    is_open = services.registration_is_open(campaign)
+    coordinator = access.can_manage_campaign(request.user, campaign)
+    may_edit = access.can_edit_unit(request.user, unit) and (is_open or coordinator)
+    initial = {c.indicator_id: c.value for c in latest.commitments.all()} if latest else {}
+    if request.method == "POST":
+        access.require(may_edit)
+        form = RegistrationForm(request.POST, indicators=indicators)
+        if form.is_valid():
+            try:
+                services.registration_save(
+                    actor=request.user,
+                    campaign=campaign,
+                    unit=unit,
+                    commitments=form.commitments(),
+                    note=form.cleaned_data["note"],
+                    # The coordinator acting for a unit (or after the deadline) registers on its behalf.
+                    on_behalf=coordinator and (not is_open or not access.has_role(request.user, {Role.OFFICER}, unit)),
+                )
+            except services.NotAllowed as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The registration of %(unit)s is saved.") % {"unit": unit.name})
+                return redirect("submissions:registration", slug=slug, code=code)
+    else:
+        form = RegistrationForm(indicators=indicators, initial_values=initial, initial={"note": latest.note if latest else ""})
+    return render(
+        request,
+        "submissions/registration.html",
+        {"campaign": campaign, "unit": unit, "form": form, "revisions": revisions, "is_open": is_open, "may_edit": may_edit},
+    )
+
+
+@login_required
+def registration_board(request, slug):
+    campaign = access.get_campaign_or_404(request.user, slug)
+    scope = _scope_unit(request, campaign)
+    units = list(queries.registration_units(campaign, scope))
+    regs = queries.registrations_by_unit(campaign, [u.pk for u in units])
+    state = request.GET.get("trang-thai", "")
+    rows = [(u, regs.get(u.pk)) for u in units]
+    if state == "da-dang-ky":
+        rows = [r for r in rows if r[1]]
+    elif state == "chua-dang-ky":
+        rows = [r for r in rows if not r[1]]
+    return render(
+        request,
+        "submissions/registration_board.html",
+        {
+            "campaign": campaign,
+            "scope": scope,
+            "rows": rows,
+            "total": len(units),
+            "registered": len(regs),
+            "state": state,
+            "can_manage": access.can_manage_campaign(request.user, campaign),
+        },
+    )
+
+
+# --- one unit, one milestone ------------------------------------------------------------------
+
+
+@login_required
+def milestone_unit(request, slug, milestone_code, code):
+    """The unit's page for one document: its status, every version with files and receipts, the
+    reviews, the upload form (officers), review and extension forms (coordinator)."""
+    campaign = access.get_campaign_or_404(request.user, slug)
+    milestone = _milestone_or_404(campaign, milestone_code)
+    unit = access.get_unit_or_404(request.user, code)
+    if not queries.is_expected(milestone, campaign, unit):
+        raise Http404
+    state = queries.statuses(milestone, [unit.pk])[unit.pk]
+    versions = list(
+        Submission.objects.filter(milestone=milestone, unit=unit)
+        .select_related("created_by", "answers")
+        .prefetch_related("files__stored", "reviews__reviewer")
+    )
+    can_submit = access.can_edit_unit(request.user, unit) and campaign.status == campaign.Status.PUBLISHED and state.status != queries.Status.EXEMPTED
+    upload_form = SubmissionForm()
+    if request.method == "POST":
+        access.require(can_submit)
+        upload_form = SubmissionForm(request.POST, request.FILES)
+        if upload_form.is_valid():
+            uploads = [(f.name, f.read()) for f in upload_form.cleaned_data["files"]]
+            try:
+                submission = services.submission_create(
+                    actor=request.user, milestone=milestone, unit=unit, uploads=uploads, note=upload_form.cleaned_data["note"]
+                )
+            except (files.FileRefused, services.NotAllowed) as exc:
+                upload_form.add_error("files", str(exc))
+            else:
+                messages.success(request, _("Received. Receipt number %(n)s.") % {"n": submission.receipt_number})
+                return redirect("submissions:receipt", slug=slug, number=submission.receipt_number)
+    can_review = access.can_review_milestone(request.user, milestone)
+    return render(
+        request,
+        "submissions/milestone_unit.html",
+        {
+            "campaign": campaign,
+            "milestone": milestone,
+            "unit": unit,
+            "state": state,
+            "versions": versions,
+            "can_submit": can_submit,
+            "upload_form": upload_form,
+            "can_review": can_review,
+            "review_form": ReviewForm(),
+            "can_grant": access.can_manage_campaign(request.user, campaign),
+            "exception_form": DeadlineExceptionForm(
+                initial={"kind": state.exception.kind, "reason": state.exception.reason} if state.exception else {"kind": "extension"}
+            ),
+        },
+    )
+
+
+@login_required
+def receipt(request, slug, number):
+    campaign = access.get_campaign_or_404(request.user, slug)
+    submission = (
+        Submission.objects.select_related("milestone", "unit", "created_by")
+        .filter(receipt_number=number, milestone__campaign=campaign)
+        .first()
+    )
+    if submission is None or not access.can_view_unit(request.user, submission.unit):
+        raise Http404
+    return render(
+        request,
+        "submissions/receipt.html",
+        {"campaign": campaign, "s": submission, "files": submission.files.select_related("stored")},
+    )
+
+
+@login_required
+def download(request, slug, file_id):
+    """Files go out only through here, after the access check; never from a public path."""
+    campaign = access.get_campaign_or_404(request.user, slug)
+    item = (
+        SubmissionFile.objects.select_related("submission__unit", "submission__milestone", "stored")
+        .filter(pk=file_id, submission__milestone__campaign=campaign)
+        .first()
+    )
+    if item is None or not access.can_view_unit(request.user, item.submission.unit):
+        raise Http404
+    path = files.path_for(item.stored.sha256)
+    if not path.exists():
+        raise Http404
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=item.name, content_type=files.CONTENT_TYPES[item.stored.kind])
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@login_required
+def review(request, slug, submission_id):
+    campaign = access.get_campaign_or_404(request.user, slug)
+    submission = Submission.objects.select_related("milestone", "unit").filter(pk=submission_id, milestone__campaign=campaign).first()
+    if submission is None or not access.can_view_unit(request.user, submission.unit):
+        raise Http404
+    access.require(access.can_review_milestone(request.user, submission.milestone))
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.submission_review(
+                actor=request.user, submission=submission, decision=form.cleaned_data["decision"], comment=form.cleaned_data["comment"]
+            )
+            messages.success(request, _("The review is recorded and the unit is notified."))
+        except services.NotAllowed as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("submissions:milestone", slug=slug, milestone_code=submission.milestone.code, code=submission.unit.code)
+
+
+@require_POST
+@login_required
+def deadline_exception(request, slug, milestone_code, code):
+    campaign = access.get_campaign_or_404(request.user, slug)
+    milestone = _milestone_or_404(campaign, milestone_code)
+    unit = access.get_unit_or_404(request.user, code)
+    access.require(access.can_manage_campaign(request.user, campaign))
+    if request.POST.get("remove"):
+        existing = DeadlineException.objects.filter(milestone=milestone, unit=unit).first()
+        if existing:
+            services.deadline_exception_remove(actor=request.user, exception=existing, reason=request.POST.get("reason", ""))
+            messages.success(request, _("The extension or exemption is withdrawn."))
+    else:
+        form = DeadlineExceptionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.deadline_exception_set(
+                    actor=request.user,
+                    milestone=milestone,
+                    unit=unit,
+                    kind=form.cleaned_data["kind"],
+                    new_deadline=form.cleaned_data["new_deadline"],
+                    reason=form.cleaned_data["reason"],
+                )
+                messages.success(request, _("Saved; the unit is notified."))
+            except services.NotAllowed as exc:
+                messages.error(request, str(exc))
+        else:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("submissions:milestone", slug=slug, milestone_code=milestone.code, code=unit.code)
+
+
+# --- the completeness board ------------------------------------------------------------------
+
+KIND_FILTERS = {
+    "truc-thuoc": DIRECT_KINDS,
+    "ban": GROUP_KINDS[UnitGroup.DEPARTMENTS],
+    "su-nghiep": GROUP_KINDS[UnitGroup.INSTITUTIONS],
+    "doanh-nghiep": GROUP_KINDS[UnitGroup.ENTERPRISES],
+    "quan-huyen": ("district",),
+    "truong": ("school",),
+}
+
+
+def _board(request, campaign):
+    scope = _scope_unit(request, campaign)
+    kind = request.GET.get("loai", "")
+    result = queries.board(campaign, within=scope, kinds=KIND_FILTERS.get(kind))
+    status = request.GET.get("tinh-trang", "")
+    if status:
+        result.rows = [(u, cells) for u, cells in result.rows if any(c and c.status == status for c in cells)]
+    return scope, kind, status, result
+
+
+@login_required
+def board(request, slug):
+    campaign = access.get_campaign_or_404(request.user, slug)
+    scope, kind, status, result = _board(request, campaign)
+    districts = Unit.objects.filter(depth=campaign.issuer_unit.depth + 1, kind="district").order_by("path")
+    return render(
+        request,
+        "submissions/board.html",
+        {
+            "campaign": campaign,
+            "scope": scope,
+            "board": result,
+            "columns": list(zip(result.milestones, result.summaries)),
+            "kind": kind,
+            "status": status,
+            "kind_filters": KIND_FILTERS,
+            "districts": [d for d in districts if access.can_view_unit(request.user, d)],
+            "now": timeutils.now(),
+        },
+    )
+
+
+STATUS_LABELS = {
+    queries.Status.ON_TIME: "Đúng hạn",
+    queries.Status.LATE: "Trễ hạn",
+    queries.Status.MISSING: "Chưa nộp (quá hạn)",
+    queries.Status.AWAITING: "Chưa nộp",
+    queries.Status.EXEMPTED: "Miễn nộp",
+}
+
+
+@login_required
+def board_export(request, slug):
+    campaign = access.get_campaign_or_404(request.user, slug)
+    scope, _kind, _status, result = _board(request, campaign)
+    headers = ["Mã đơn vị", "Đơn vị", "Loại"]
+    for m in result.milestones:
+        headers += [f"{m.title}: tình trạng", f"{m.title}: nhận lúc", f"{m.title}: số phiên bản"]
+    rows = []
+    for unit, cells in result.rows:
+        row = [unit.code, unit.name, unit.get_kind_display()]
+        for cell in cells:
+            if cell is None:
+                row += ["không phải nộp", None, None]
+            else:
+                received = timeutils.local(cell.first_received_at).replace(tzinfo=None) if cell.first_received_at else None
+                row += [STATUS_LABELS[cell.status], received, cell.versions or None]
+        rows.append(row)
+    rows.append([])
+    for m, s in zip(result.milestones, result.summaries):
+        rows.append(["", f"{m.title}: phải nộp {s.expected}, đã nộp {s.received} ({s.reporting_rate or 0}%), đúng hạn {s.on_time} ({s.on_time_rate or 0}%), trễ {s.late}, chưa nộp {s.missing + s.awaiting}, miễn {s.exempted}"])
+    response = HttpResponse(write_xlsx(headers, rows, title="Tiến độ nộp"), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="tien-do-{campaign.slug}-{scope.code}.xlsx"'
+    return response
+
+
+@login_required
+def milestone_zip(request, slug, milestone_code):
+    """Every file of one milestone in the visible subtree, with a manifest (unit, version, time, hash)."""
+    campaign = access.get_campaign_or_404(request.user, slug)
+    milestone = _milestone_or_404(campaign, milestone_code)
+    scope = _scope_unit(request, campaign)
+    items = (
+        SubmissionFile.objects.filter(submission__milestone=milestone)
+        .filter(submission__unit__in=Unit.objects.subtree(scope))
+        .select_related("submission__unit", "stored")
+        .order_by("submission__unit__path", "submission__version", "order")
+    )
+    buffer = tempfile.TemporaryFile()  # on disk, not in memory: a milestone's files can be large
+    manifest = io.StringIO()
+    writer = csv.writer(manifest)
+    writer.writerow(["unit_code", "unit", "version", "received_at", "on_time", "receipt", "file", "sha256", "size"])
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for item in items:
+            s = item.submission
+            arcname = f"{s.unit.code}/v{s.version}/{item.name}"
+            path = files.path_for(item.stored.sha256)
+            if path.exists():
+                archive.write(path, arcname)
+            writer.writerow([
+                s.unit.code, s.unit.name, s.version, timeutils.local(s.received_at).isoformat(), "yes" if s.on_time else "no",
+                s.receipt_number, arcname, item.stored.sha256, item.stored.size,
+            ])  # fmt: skip
+        archive.writestr("manifest.csv", "\ufeff" + manifest.getvalue())
+    buffer.seek(0)
+    return FileResponse(buffer, as_attachment=True, filename=f"{campaign.slug}-{milestone.code}-{scope.code}.zip", content_type="application/zip")
