@@ -80,8 +80,8 @@ def _user(username, role=None, unit=None):
 
 @pytest.fixture
 def people(seed_campaign, demo_tree, settings, tmp_path):
-    from thidua.submissions.services import submission_create
     from thidua.submissions.demo import pdf_bytes
+    from thidua.submissions.services import submission_create
 
     settings.MEDIA_ROOT = tmp_path
     seed_campaign.milestones.update(deadline=seed_campaign.milestones.first().deadline)  # all due 06/5/2023
