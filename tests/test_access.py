@@ -9,7 +9,7 @@ from thidua.units.models import Role, RoleAssignment
 
 pytestmark = pytest.mark.django_db
 
-OUR_NAMESPACES = {"units", "campaigns", "submissions"}
+OUR_NAMESPACES = {"units", "campaigns", "submissions", "progress"}
 TOP_LEVEL = {"home", "notifications"}
 
 # name → (kwargs, method). Units are of Huyện Đoàn Nhà Bè: outside Quận 1's officers' reach.
@@ -40,20 +40,33 @@ ROUTES = {
     "submissions:review": ({"slug": "cao-diem-2023", "submission_id": "SUBMISSION"}, "post"),
     "submissions:receipt": ({"slug": "cao-diem-2023", "number": "RECEIPT"}, "get"),
     "submissions:download": ({"slug": "cao-diem-2023", "file_id": "FILE"}, "get"),
+    "progress:dashboard": ({"slug": "cao-diem-2023"}, "get"),
+    "progress:indicator": ({"slug": "cao-diem-2023", "code": "youths_job_referrals"}, "get"),
+    "progress:entry": ({"slug": "cao-diem-2023", "code": "HD-NHABE"}, "get"),
+    "progress:template": ({"slug": "cao-diem-2023", "code": "HD-NHABE"}, "get"),
+    "progress:upload": ({"slug": "cao-diem-2023", "code": "HD-NHABE"}, "post"),
+    "progress:signoff_submit": ({"slug": "cao-diem-2023", "code": "HD-NHABE"}, "post"),
+    "progress:events": ({"slug": "cao-diem-2023", "code": "HD-NHABE"}, "get"),
+    "progress:signoffs": ({"slug": "cao-diem-2023"}, "get"),
+    "progress:signoff_decide": ({"slug": "cao-diem-2023", "signoff_id": "SIGNOFF"}, "post"),
 }
 # Pages about one unit or campaign (the rest are lists that every signed-in user may open).
 OBJECT_ROUTES = {
     "units:detail", "units:export", "units:import", "units:edit", "units:history", "campaigns:unit_tasks",
     "submissions:registration", "submissions:milestone", "submissions:exception", "submissions:review",
     "submissions:receipt", "submissions:download",
+    "progress:entry", "progress:template", "progress:upload", "progress:signoff_submit", "progress:events",
+    "progress:signoff_decide",
 }  # fmt: skip
 CAMPAIGN_ROUTES = {
     "campaigns:detail", "campaigns:definition", "campaigns:status", "campaigns:my_unit",
     "submissions:registration_board", "submissions:board", "submissions:board_export", "submissions:milestone_zip",
+    "progress:dashboard", "progress:indicator", "progress:signoffs",
 }  # fmt: skip
 CHANGE_ROUTES = {
     "units:import", "units:edit", "units:history", "campaigns:status", "campaigns:upload",
     "submissions:exception", "submissions:review",
+    "progress:template", "progress:upload", "progress:signoff_submit", "progress:signoff_decide",
 }  # fmt: skip
 
 
@@ -89,7 +102,12 @@ def people(seed_campaign, demo_tree, settings, tmp_path):
         actor=None, milestone=seed_campaign.milestones.get(code="KH"), unit=demo_tree["HD-NHABE"],
         uploads=[("ke-hoach.pdf", pdf_bytes("Ke hoach Nha Be"))], notify=False,
     )  # fmt: skip
-    ROUTE_IDS.update(SUBMISSION=submission.pk, RECEIPT=submission.receipt_number, FILE=submission.files.get().pk)
+    from thidua.progress.services import signoff_submit
+
+    signoff = signoff_submit(actor=None, milestone=seed_campaign.milestones.get(code="SK"), unit=demo_tree["HD-NHABE"]).signoff
+    ROUTE_IDS.update(
+        SUBMISSION=submission.pk, RECEIPT=submission.receipt_number, FILE=submission.files.get().pk, SIGNOFF=signoff.pk
+    )
     return {
         "coordinator": _user("c", Role.COORDINATOR, demo_tree["TD"]),
         "steering": _user("s", Role.STEERING, demo_tree["TD"]),

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "thidua.units",
     "thidua.campaigns",
     "thidua.submissions",
+    "thidua.progress",
 ]
 
 MIDDLEWARE = [

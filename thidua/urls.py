@@ -12,6 +12,7 @@ urlpatterns = [
     path("don-vi/", include("thidua.units.urls")),
     path("dot-thi-dua/", include("thidua.campaigns.urls")),
     path("dot-thi-dua/", include("thidua.submissions.urls")),
+    path("dot-thi-dua/", include("thidua.progress.urls")),
     path("thong-bao/", core_views.notifications, name="notifications"),
     path("quan-tri/", admin.site.urls),
 ]

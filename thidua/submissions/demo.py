@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from thidua.campaigns.models import Campaign
 from thidua.core.text import fold
+from thidua.progress.demo import COUNT_SIZE  # typical figures: commitments close to what units achieve
 from thidua.submissions import services
 from thidua.submissions.models import DeadlineException, Review
 from thidua.submissions.queries import expected_units
@@ -68,7 +69,9 @@ def build(campaign: Campaign, *, coordinator, officers_by_unit: dict, seed: int 
         commitments = {}
         for i in rng.sample(mine, k=min(len(mine), rng.randint(2, 6))):
             if i.kind == "count":
-                commitments[i] = Decimal(rng.choice([5, 10, 20, 50, 100, 200, 500, 1000]))
+                # About what such a unit achieves (see progress.demo), give or take a third.
+                size = COUNT_SIZE.get(i.code, 10) * (1.6 if unit.kind == "district" else 0.8)
+                commitments[i] = Decimal(max(1, round(size * rng.uniform(0.7, 1.3))))
             elif i.scope_groups == ["grassroots"] or i.kind == "share":
                 continue
             else:

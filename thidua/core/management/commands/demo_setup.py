@@ -11,6 +11,8 @@ from django.db import transaction
 from thidua.campaigns import definition as defn
 from thidua.campaigns.models import Campaign
 from thidua.campaigns.services import campaign_load
+from thidua.progress import demo as progress_demo
+from thidua.progress.models import IndicatorValue
 from thidua.submissions import demo as submissions_demo
 from thidua.submissions.models import Submission
 from thidua.units.demo import build_directory
@@ -58,6 +60,10 @@ class Command(BaseCommand):
                     f"Đăng ký và văn bản mẫu: {counts['registrations']} đăng ký, {counts['submissions']} văn bản, "
                     f"{counts['extended']} gia hạn, {counts['exempted']} miễn nộp."
                 )
+            if not IndicatorValue.objects.filter(indicator__campaign=campaign).exists():
+                officers = {"QD1": users["quan1"], "HD-NHABE": users["nhabe"]}
+                counts = progress_demo.build(campaign, coordinator=users["dieuphoi"], officers_by_unit=officers)
+                self.stdout.write(f"Số liệu mẫu: {counts['values']} giá trị, {counts['events']} hoạt động, {counts['signoffs']} lần ký xác nhận.")
         if not quiet:
             self.stdout.write(f"\nTài khoản demo (mật khẩu: {password}):")
             for username, full_name, role, code, _superuser in ACCOUNTS:

@@ -1,0 +1,109 @@
+"""Demo figures for the seed campaign: values at three dates (so charts have a course), events,
+and sign-offs in every state. Values are written in bulk and the aggregates rebuilt once: the same
+end state as entering them one by one, in a second instead of minutes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from thidua.campaigns.models import Campaign, Indicator
+from thidua.campaigns.queries import in_scope
+from thidua.progress import services
+from thidua.progress.models import IndicatorValue, ValueChange
+from thidua.units.models import Unit, UnitKind
+
+DATES = [dt.date(2023, 5, 15), dt.date(2023, 5, 30), dt.date(2023, 6, 22)]
+SHARES = {"launched_movement": 0.93, "digital_transformation": 0.78}
+# Typical final figure of a direct unit for each count indicator (scaled by the unit's size).
+COUNT_SIZE = {
+    "conference_attendees": 3, "eid_l1_guided": 900, "eid_l2_guided": 600, "online_service_sessions": 8,
+    "online_service_people": 700, "job_fairs": 2, "youths_job_referrals": 170, "volunteer_saturday_sessions": 6,
+    "volunteer_saturday_people": 350, "volunteer_saturday_dossiers": 120, "initiatives_submitted": 4,
+    "initiatives_feasible": 1, "initiatives_forwarded": 1, "overdue_dossiers": 3, "ring_road_households_mobilised": 60,
+    "ring_road_households_committed": 48, "vn_goods_activities": 3, "vn_goods_participants": 400,
+}  # fmt: skip
+
+
+def _values_for(indicator: Indicator, unit: Unit, rng: random.Random):
+    """[(as_of, numerator, denominator)] rising over the three dates, or [] when the unit does not report."""
+    if indicator.kind == Indicator.Kind.SHARE:
+        return [(DATES[rng.randint(0, 1)], Decimal(int(rng.random() < SHARES.get(indicator.code, 0.8))), None)]
+    if rng.random() < 0.08:
+        return []  # some units never report some figures: "not reported", not zero
+    if indicator.kind == Indicator.Kind.RATIO:
+        base = unit.cadre_count if "cán bộ" in indicator.denominator else unit.member_count
+        base = base or rng.randint(20, 200)
+        level = rng.uniform(0.55, 0.99) if "mức độ 1" in indicator.name else rng.uniform(0.35, 0.97)
+        shares = [level * 0.6, level * 0.85, level]
+        return [(d, Decimal(int(base * s)), Decimal(base)) for d, s in zip(DATES, shares)]
+    size = COUNT_SIZE.get(indicator.code, 10)
+    scale = 1.6 if unit.kind == UnitKind.DISTRICT else (1.3 if unit.kind == UnitKind.INSTITUTION else 0.7)
+    final = int(size * scale * rng.uniform(0.3, 1.8))
+    if indicator.code == "job_fairs" and unit.kind == UnitKind.INSTITUTION:
+        final *= 4
+    return [(d, Decimal(int(final * f)), None) for d, f in zip(DATES, (0.3, 0.65, 1.0))]
+
+
+def build(campaign: Campaign, *, coordinator, officers_by_unit: dict, seed: int = 2023) -> dict[str, int]:
+    rng = random.Random(seed)
+    indicators = list(campaign.indicators.all())
+    units = [u for u in Unit.objects.subtree(campaign.issuer_unit).exclude(kind=UnitKind.BRANCH) if any(in_scope(i, campaign, u) for i in indicators)]
+    values, changes = [], []
+    for unit in units:
+        actor = officers_by_unit.get(unit.code) or coordinator
+        for indicator in indicators:
+            if not in_scope(indicator, campaign, unit):
+                continue
+            if unit.closed_on and indicator.kind != Indicator.Kind.COUNT:
+                continue
+            steps = _values_for(indicator, unit, rng)
+            old = (None, None)
+            for as_of, num, den in steps:
+                changes.append(ValueChange(
+                    indicator=indicator, unit=unit, as_of=as_of, old_numerator=old[0], old_denominator=old[1],
+                    new_numerator=num, new_denominator=den, changed_by=actor, source=ValueChange.Source.FORM,
+                ))  # fmt: skip
+                old = (num, den)
+            if steps:
+                as_of, num, den = steps[-1]
+                values.append(IndicatorValue(indicator=indicator, unit=unit, numerator=num, denominator=den, as_of=as_of,
+                                             version=len(steps), updated_by=actor))
+    IndicatorValue.objects.bulk_create(values, batch_size=2000)
+    ValueChange.objects.bulk_create(changes, batch_size=2000)
+    services.aggregates_rebuild(campaign)
+
+    # A few events through the service (they add to the counts like any officer's entry).
+    activities = {a.code: a for a in campaign.activities.all()}
+    events = 0
+    for code, unit_code, date, place, counts in [
+        ("CV5", "HD-NHABE", dt.date(2023, 5, 13), "UBND xã Hiệp Phước", {"volunteer_saturday_sessions": 1, "volunteer_saturday_people": 85, "volunteer_saturday_dossiers": 32}),
+        ("CV5", "HD-NHABE", dt.date(2023, 5, 20), "UBND thị trấn Nhà Bè", {"volunteer_saturday_sessions": 1, "volunteer_saturday_people": 64, "volunteer_saturday_dossiers": 27}),
+        ("CV4", "QD1", dt.date(2023, 5, 27), "Nhà Văn hóa Thanh niên", {"job_fairs": 1, "youths_job_referrals": 230}),
+        ("CV1", "QD1", dt.date(2023, 5, 4), "Hội trường Thành Đoàn Thành phố Hồ Chí Minh", {"conference_attendees": 3}),
+    ]:  # fmt: skip
+        unit = Unit.objects.filter(code=unit_code).first()
+        if unit is None:
+            continue
+        services.event_record(
+            actor=officers_by_unit.get(unit_code) or coordinator, activity=activities[code], unit=unit, date=date,
+            place=place, participants=max(counts.values()), description="", counts=counts,
+        )  # fmt: skip
+        events += 1
+
+    # Sign-offs with the mid-term report: most approved, some awaiting, one sent back.
+    midterm = campaign.milestones.filter(kind="midterm").first()
+    signoffs = 0
+    if midterm is not None:
+        # The demo officers' own units stay open for editing.
+        direct = [u for u in units if u.depth == campaign.issuer_unit.depth + 1 and u.kind != UnitKind.DEPARTMENT and u.code not in officers_by_unit]
+        for unit in rng.sample(direct, k=min(40, len(direct))):
+            result = services.signoff_submit(actor=officers_by_unit.get(unit.code) or coordinator, milestone=midterm, unit=unit, as_of=dt.date(2023, 5, 31))
+            roll = rng.random()
+            if roll < 0.7:
+                services.signoff_decide(actor=coordinator, signoff=result.signoff, decision="approve")
+            elif roll < 0.8:
+                services.signoff_decide(actor=coordinator, signoff=result.signoff, decision="return", reason="Số liệu định danh điện tử chưa khớp với báo cáo sơ kết, đề nghị rà soát.")
+            signoffs += 1
+    return {"values": len(values), "changes": len(changes), "events": events, "signoffs": signoffs}

@@ -1,0 +1,249 @@
+"""Reads of indicator figures: a subtree's total against its target (latest or approved only),
+the breakdown by the units below, the series over time, performance against commitments.
+
+Totals come from the aggregates kept by the writes (one row per unit and indicator), minus what
+units closed during the campaign contributed to ratios and shares (a small set, one query).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Max, Q
+from django.db.models.functions import Substr
+
+from thidua.campaigns.models import Campaign, Indicator
+from thidua.progress.models import Aggregate, IndicatorValue, SignOff, SignOffValue, ValueChange
+from thidua.units.models import Unit, path_prefix_q
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class Figure:
+    indicator: Indicator
+    numerator: Decimal = ZERO
+    denominator: Decimal = ZERO
+    reported: int = 0  # reporting units with a value
+    expected: int = 0  # reporting units (in scope, open)
+    updated_at: dt.datetime | None = None
+
+    @property
+    def has_data(self) -> bool:
+        """'Not reported' is not zero: no unit has entered anything yet."""
+        return self.reported > 0
+
+    @property
+    def value(self) -> Decimal | None:
+        """The count, or the percentage for ratios and shares; None when nothing is reported."""
+        if not self.has_data:
+            return None
+        kind = self.indicator.kind
+        if kind == Indicator.Kind.COUNT:
+            return self.numerator
+        if kind == Indicator.Kind.RATIO:
+            return (100 * self.numerator / self.denominator).quantize(Decimal("0.1")) if self.denominator else None
+        return (100 * self.numerator / self.expected).quantize(Decimal("0.1")) if self.expected else None
+
+    @property
+    def progress(self) -> Decimal | None:
+        """Share of the target reached, in percent (capped for the bar at 100)."""
+        target = self.indicator.target_value
+        if self.value is None or not target:
+            return None
+        return (100 * self.value / target).quantize(Decimal("0.1"))
+
+    @property
+    def bar(self) -> int:
+        return int(min(self.progress or 0, 100))
+
+    @property
+    def missing(self) -> int:
+        return max(self.expected - self.reported, 0)
+
+
+def _counts_closed(indicator: Indicator) -> bool:
+    return indicator.kind != Indicator.Kind.COUNT
+
+
+def _closed_q(campaign: Campaign, field: str = "unit__closed_on") -> Q:
+    """Units closed during (or before the end of) the campaign leave ratios and shares."""
+    query = Q(**{f"{field}__isnull": False})
+    if campaign.period_end:
+        query &= Q(**{f"{field}__lte": campaign.period_end})
+    return query
+
+
+def reporting_units(indicator: Indicator, within: Unit):
+    campaign = indicator.campaign
+    qs = indicator.scope_queryset(campaign).subtree(within)
+    if _counts_closed(indicator):
+        qs = qs.exclude(_closed_q(campaign, "closed_on"))
+    return qs
+
+
+def figure(indicator: Indicator, unit: Unit) -> Figure:
+    """The latest total of the unit's subtree."""
+    result = Figure(indicator=indicator, expected=reporting_units(indicator, unit).count())
+    agg = Aggregate.objects.filter(indicator=indicator, unit=unit).first()
+    if agg is not None:
+        result.numerator, result.denominator, result.reported, result.updated_at = (
+            agg.numerator_sum, agg.denominator_sum, agg.reported, agg.updated_at,
+        )  # fmt: skip
+    if _counts_closed(indicator):
+        closed = IndicatorValue.objects.filter(path_prefix_q(unit.path, "unit__path"), _closed_q(indicator.campaign), indicator=indicator)
+        for value in closed:
+            result.numerator -= value.numerator
+            result.denominator -= value.denominator or ZERO
+            result.reported -= 1
+    return result
+
+
+def figures(indicators, unit: Unit) -> list[Figure]:
+    return [figure(i, unit) for i in indicators]
+
+
+def approved_figure(indicator: Indicator, unit: Unit) -> Figure:
+    """The total counting only figures in approved sign-offs (each unit's latest approved one)."""
+    result = Figure(indicator=indicator, expected=reporting_units(indicator, unit).count())
+    rows = (
+        SignOffValue.objects.filter(
+            path_prefix_q(unit.path, "unit__path"),
+            indicator=indicator,
+            signoff__status=SignOff.Status.APPROVED,
+        )
+        .select_related("unit")
+        .order_by("unit_id", "-signoff__decided_at")
+    )
+    seen: set[int] = set()
+    closed_excluded = _counts_closed(indicator)
+    for row in rows:
+        if row.unit_id in seen:
+            continue
+        seen.add(row.unit_id)
+        if closed_excluded and row.unit.closed_on and (not indicator.campaign.period_end or row.unit.closed_on <= indicator.campaign.period_end):
+            continue
+        result.numerator += row.numerator
+        result.denominator += row.denominator or ZERO
+        result.reported += 1
+    return result
+
+
+@dataclass
+class Breakdown:
+    unit: Unit
+    figure: Figure
+    commitment: Decimal | None = None
+
+    @property
+    def against_commitment(self) -> Decimal | None:
+        if self.commitment in (None, ZERO) or self.figure.value is None:
+            return None
+        return (100 * self.figure.value / self.commitment).quantize(Decimal("0.1"))
+
+
+def breakdown(indicator: Indicator, unit: Unit) -> list[Breakdown]:
+    """One line per unit directly below `unit` whose subtree reports the indicator (a handful of
+    grouped queries, whatever the number of children)."""
+    children = list(Unit.objects.subtree(unit).filter(depth=unit.depth + 1).order_by("path"))
+    if not children:
+        return []
+    prefix_len = len(unit.path) + Unit.steplen
+    expected = dict(
+        reporting_units(indicator, unit)
+        .exclude(pk=unit.pk)
+        .annotate(prefix=Substr("path", 1, prefix_len))
+        .values("prefix")
+        .annotate(n=Count("pk"))
+        .values_list("prefix", "n")
+    )
+    aggs = {a.unit_id: a for a in Aggregate.objects.filter(indicator=indicator, unit__in=children)}
+    closed = defaultdict(lambda: [ZERO, ZERO, 0])
+    if _counts_closed(indicator):
+        for value in IndicatorValue.objects.filter(
+            path_prefix_q(unit.path, "unit__path"), _closed_q(indicator.campaign), indicator=indicator
+        ).select_related("unit"):
+            entry = closed[value.unit.path[:prefix_len]]
+            entry[0] += value.numerator
+            entry[1] += value.denominator or ZERO
+            entry[2] += 1
+    commitments = latest_commitments(indicator, [c.pk for c in children])
+    lines = []
+    own = IndicatorValue.objects.filter(indicator=indicator, unit=unit).first()
+    if own is not None:
+        # The unit's own figures (not those of the units below it) get a line of their own.
+        fig = Figure(indicator=indicator, numerator=own.numerator, denominator=own.denominator or ZERO, reported=1, expected=1)
+        fig.updated_at = own.updated_at
+        lines.append(Breakdown(unit=unit, figure=fig))
+    for child in children:
+        n_expected = expected.get(child.path, 0)
+        agg = aggs.get(child.pk)
+        if not n_expected and agg is None:
+            continue
+        fig = Figure(indicator=indicator, expected=n_expected)
+        if agg is not None:
+            c = closed[child.path]
+            fig.numerator = agg.numerator_sum - c[0]
+            fig.denominator = agg.denominator_sum - c[1]
+            fig.reported = agg.reported - c[2]
+            fig.updated_at = agg.updated_at
+        lines.append(Breakdown(unit=child, figure=fig, commitment=commitments.get(child.pk)))
+    return lines
+
+
+def latest_commitments(indicator: Indicator, unit_ids) -> dict[int, Decimal]:
+    """Each unit's commitment for the indicator, from the latest revision of its registration."""
+    from thidua.submissions.models import Commitment, RegistrationRevision
+
+    latest = (
+        RegistrationRevision.objects.filter(registration__campaign=indicator.campaign, registration__unit_id__in=list(unit_ids))
+        .values("registration_id")
+        .annotate(n=Max("number"))
+    )
+    wanted = Q(pk__in=[])
+    for row in latest:
+        wanted |= Q(revision__registration_id=row["registration_id"], revision__number=row["n"])
+    return dict(
+        Commitment.objects.filter(wanted, indicator=indicator).values_list("revision__registration__unit_id", "value")
+    )
+
+
+def series(indicator: Indicator, unit: Unit, *, start: dt.date | None = None, end: dt.date | None = None):
+    """[(date, Figure-like value)] of the subtree's total on each day a value changed, from the
+    history: each unit counts with its latest value as of that day."""
+    changes = (
+        ValueChange.objects.filter(path_prefix_q(unit.path, "unit__path"), indicator=indicator)
+        .exclude(_closed_q(indicator.campaign) if _counts_closed(indicator) else Q(pk__in=[]))
+        .order_by("as_of", "changed_at", "id")
+        .values_list("unit_id", "as_of", "new_numerator", "new_denominator")
+    )
+    current: dict[int, tuple[Decimal, Decimal]] = {}
+    points: list[tuple[dt.date, Figure]] = []
+    expected = reporting_units(indicator, unit).count()
+    for unit_id, as_of, num, den in changes:
+        current[unit_id] = (num, den or ZERO)
+        fig = Figure(
+            indicator=indicator,
+            numerator=sum((v[0] for v in current.values()), ZERO),
+            denominator=sum((v[1] for v in current.values()), ZERO),
+            reported=len(current),
+            expected=expected,
+        )
+        if points and points[-1][0] == as_of:
+            points[-1] = (as_of, fig)
+        else:
+            points.append((as_of, fig))
+    if start:
+        points = [p for p in points if p[0] >= start] or points[-1:]
+    if end:
+        points = [p for p in points if p[0] <= end]
+    return points
+
+
+def as_of(campaign: Campaign) -> dt.datetime | None:
+    """When a figure of the campaign last changed (shown next to every total)."""
+    return Aggregate.objects.filter(indicator__campaign=campaign).aggregate(t=Max("updated_at"))["t"]
+

@@ -1,0 +1,329 @@
+"""Writes of indicator figures. Every value write updates the aggregates of all the unit's
+ancestors in the same transaction (one UPDATE), records the change and the audit entry.
+
+No batch job, no cache: after the request that wrote a value, every total up to the city is right.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from thidua.campaigns.models import Activity, Campaign, Indicator, Milestone
+from thidua.campaigns.queries import in_scope
+from thidua.core import timeutils
+from thidua.core.audit import log_action
+from thidua.progress.models import ActivityEvent, Aggregate, IndicatorValue, SignOff, SignOffValue, ValueChange
+from thidua.units.models import Unit
+
+ZERO = Decimal(0)
+
+
+class ValueRefused(ValueError):
+    """The value breaks a rule; the message says which, in Vietnamese."""
+
+
+class EditConflict(ValueRefused):
+    """Someone changed the value since the form was opened."""
+
+    def __init__(self, message: str, current: IndicatorValue):
+        super().__init__(message)
+        self.current = current
+
+
+def _whole(value, label: str) -> Decimal:
+    if value is None:
+        raise ValueRefused(_("%(label)s is empty.") % {"label": label})
+    value = Decimal(value)
+    if value != value.to_integral_value() or value < 0:
+        raise ValueRefused(_("%(label)s must be a whole number ≥ 0.") % {"label": label})
+    return value
+
+
+def check_value(indicator: Indicator, numerator, denominator=None) -> tuple[Decimal, Decimal | None]:
+    """Whole numbers ≥ 0; a ratio's numerator at most its denominator; a share is yes (1) or no (0)."""
+    num = _whole(numerator, indicator.name)
+    if indicator.kind == Indicator.Kind.SHARE:
+        if num not in (0, 1):
+            raise ValueRefused(_("“%(name)s” is answered yes (1) or no (0).") % {"name": indicator.name})
+        return num, None
+    if indicator.kind == Indicator.Kind.RATIO:
+        den = _whole(denominator, _("“%(name)s”: the number out of") % {"name": indicator.name})
+        if num > den:
+            raise ValueRefused(
+                _("“%(name)s”: %(num)s is more than the %(den)s it is counted out of.")
+                % {"name": indicator.name, "num": num, "den": den}
+            )
+        return num, den
+    return num, None
+
+
+def is_jump(previous: IndicatorValue | None, numerator: Decimal) -> bool:
+    """More than three times the unit's previous value (a typo such as an extra zero?)."""
+    return previous is not None and previous.numerator > 0 and numerator > 3 * previous.numerator
+
+
+def locked_by(indicator: Indicator, unit: Unit) -> SignOff | None:
+    """The approved sign-off (of this unit or a unit above it) that locks its figures, if any."""
+    paths = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
+    return (
+        SignOff.objects.filter(campaign_id=indicator.campaign_id, status=SignOff.Status.APPROVED, unit__path__in=paths)
+        .select_related("unit")
+        .first()
+    )
+
+
+def _ancestor_ids(unit: Unit) -> list[int]:
+    paths = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
+    return sorted(Unit.objects.filter(path__in=paths).values_list("pk", flat=True))
+
+
+def _roll_up(indicator: Indicator, unit: Unit, d_num: Decimal, d_den: Decimal, d_reported: int) -> None:
+    """Add the change to the aggregates of the unit and every ancestor: one INSERT of missing rows
+    and one UPDATE, rows taken in id order so concurrent writers never deadlock."""
+    ids = _ancestor_ids(unit)
+    Aggregate.objects.bulk_create(
+        [Aggregate(indicator=indicator, unit_id=pk) for pk in ids], ignore_conflicts=True
+    )
+    Aggregate.objects.filter(indicator=indicator, unit_id__in=ids).update(
+        numerator_sum=F("numerator_sum") + d_num,
+        denominator_sum=F("denominator_sum") + d_den,
+        reported=F("reported") + d_reported,
+        updated_at=timeutils.now(),
+    )
+
+
+def indicator_value_set(
+    *,
+    actor,
+    indicator: Indicator,
+    unit: Unit,
+    numerator,
+    denominator=None,
+    as_of: dt.date,
+    expected_version: int | None = None,
+    source: str = ValueChange.Source.FORM,
+    note: str = "",
+) -> IndicatorValue:
+    """Set a unit's own value of an indicator as of a date.
+
+    Refuses (ValueRefused) a unit that does not report the indicator, a bad number, figures locked
+    by an approved sign-off, and (EditConflict) a value changed by someone else since
+    `expected_version` was read. Otherwise writes the value, its history, the audit entry and every
+    ancestor's aggregate, all in one transaction.
+    """
+    campaign = indicator.campaign
+    if not in_scope(indicator, campaign, unit):
+        raise ValueRefused(_("%(unit)s does not report “%(name)s”.") % {"unit": unit.name, "name": indicator.name})
+    num, den = check_value(indicator, numerator, denominator)
+    with transaction.atomic():
+        lock = locked_by(indicator, unit)
+        if lock is not None:
+            raise ValueRefused(
+                _("The figures of %(unit)s were approved on %(date)s; ask %(approver)s to withdraw the approval first.")
+                % {"unit": lock.unit.name, "date": timeutils.format_vn(lock.decided_at), "approver": _("the unit above")}
+            )
+        current = IndicatorValue.objects.select_for_update().filter(indicator=indicator, unit=unit).first()
+        if expected_version is not None and (current.version if current else 0) != expected_version:
+            raise EditConflict(
+                _("“%(name)s” of %(unit)s was changed by someone else in the meantime (now %(value)s). Check it and save again.")
+                % {"name": indicator.name, "unit": unit.name, "value": current.numerator if current else "—"},
+                current,
+            )
+        old_num = current.numerator if current else None
+        old_den = current.denominator if current else None
+        if current is not None and old_num == num and old_den == den and current.as_of == as_of:
+            return current  # nothing changed
+        if current is None:
+            try:
+                with transaction.atomic():
+                    current = IndicatorValue.objects.create(
+                        indicator=indicator, unit=unit, numerator=num, denominator=den, as_of=as_of, updated_by=actor
+                    )
+            except IntegrityError as exc:
+                # Another officer created it between our read and write: same as a version clash.
+                raise EditConflict(_("Someone else entered this value at the same moment. Check it and save again."), current) from exc
+        else:
+            current.numerator, current.denominator, current.as_of = num, den, as_of
+            current.version += 1
+            current.updated_at, current.updated_by = timeutils.now(), actor
+            current.save()
+        _roll_up(
+            indicator,
+            unit,
+            num - (old_num or ZERO),
+            (den or ZERO) - (old_den or ZERO),
+            0 if old_num is not None else 1,
+        )
+        ValueChange.objects.create(
+            indicator=indicator, unit=unit, as_of=as_of, old_numerator=old_num, old_denominator=old_den,
+            new_numerator=num, new_denominator=den, changed_by=actor if getattr(actor, "pk", None) else None,
+            source=source, note=note[:300],
+        )  # fmt: skip
+        log_action(
+            actor=actor,
+            action="indicator_value.set",
+            obj=current,
+            changes={"value": [old_num, num], "out_of": [old_den, den], "as_of": [None, as_of], "source": [None, source]},
+            reason=note,
+        )
+        return current
+
+
+def indicator_value_add(*, actor, indicator: Indicator, unit: Unit, amount, as_of: dt.date, source: str, note: str = "") -> IndicatorValue:
+    """Add to a count (an activity event's participants …); the result goes through indicator_value_set."""
+    with transaction.atomic():
+        current = IndicatorValue.objects.select_for_update().filter(indicator=indicator, unit=unit).first()
+        base = current.numerator if current else ZERO
+        new = base + Decimal(amount)
+        if new < 0:
+            new = ZERO
+        return indicator_value_set(
+            actor=actor, indicator=indicator, unit=unit, numerator=new, as_of=max(as_of, current.as_of) if current else as_of,
+            expected_version=current.version if current else 0, source=source, note=note,
+        )  # fmt: skip
+
+
+# --- activity events --------------------------------------------------------------------------
+
+
+def event_indicators(activity: Activity, unit: Unit) -> list[Indicator]:
+    """The count indicators of an activity that this unit reports (what an event can add to)."""
+    return [
+        i
+        for i in activity.indicators.filter(kind=Indicator.Kind.COUNT)
+        if in_scope(i, activity.campaign, unit)
+    ]
+
+
+def event_record(
+    *, actor, activity: Activity, unit: Unit, date: dt.date, place: str = "", participants: int | None = None,
+    description: str = "", counts: dict[str, int] | None = None,
+) -> ActivityEvent:  # fmt: skip
+    """Log an event and add its counts to the unit's indicators, in one transaction."""
+    counts = {code: int(n) for code, n in (counts or {}).items() if n}
+    allowed = {i.code: i for i in event_indicators(activity, unit)}
+    for code, n in counts.items():
+        if code not in allowed:
+            raise ValueRefused(_("“%(code)s” is not an indicator of this activity for %(unit)s.") % {"code": code, "unit": unit.name})
+        if n < 0:
+            raise ValueRefused(_("%(label)s must be a whole number ≥ 0.") % {"label": allowed[code].name})
+    campaign = activity.campaign
+    with transaction.atomic():
+        event = ActivityEvent.objects.create(
+            campaign=campaign, activity=activity, unit=unit, date=date, place=place, participants=participants,
+            description=description, counts=counts, created_by=actor if getattr(actor, "pk", None) else None,
+        )  # fmt: skip
+        for code, n in counts.items():
+            indicator_value_add(
+                actor=actor, indicator=allowed[code], unit=unit, amount=n, as_of=date,
+                source=ValueChange.Source.EVENT, note=f"{activity.title} — {date:%d/%m/%Y}",
+            )  # fmt: skip
+        log_action(actor=actor, action="event.record", obj=event, changes={"counts": [None, counts], "date": [None, date]})
+    return event
+
+
+def event_withdraw(*, actor, event: ActivityEvent, reason: str) -> None:
+    """Withdraw a mistaken event: its counts are taken back off the indicators; the event stays, marked."""
+    if event.withdrawn_at:
+        return
+    with transaction.atomic():
+        indicators = {i.code: i for i in event.activity.indicators.all()}
+        for code, n in event.counts.items():
+            if code in indicators:
+                indicator_value_add(
+                    actor=actor, indicator=indicators[code], unit=event.unit, amount=-int(n), as_of=event.date,
+                    source=ValueChange.Source.EVENT, note=_("withdrawn: %(reason)s") % {"reason": reason},
+                )  # fmt: skip
+        event.withdrawn_at = timeutils.now()
+        event.save(update_fields=["withdrawn_at"])
+        log_action(actor=actor, action="event.withdraw", obj=event, changes={"withdrawn": [False, True]}, reason=reason)
+
+
+# --- sign-off ---------------------------------------------------------------------------------
+
+
+@dataclass
+class SignOffResult:
+    signoff: SignOff
+    values: int
+
+
+def signoff_submit(*, actor, milestone: Milestone, unit: Unit, as_of: dt.date | None = None) -> SignOffResult:
+    """The unit signs off its figures (and those of the units below it) with its report."""
+    campaign: Campaign = milestone.campaign
+    if milestone.kind not in (Milestone.Kind.MIDTERM, Milestone.Kind.FINAL):
+        raise ValueRefused(_("Figures are signed off with the mid-term and the final report."))
+    with transaction.atomic():
+        if SignOff.objects.filter(milestone=milestone, unit=unit, status__in=[SignOff.Status.SUBMITTED, SignOff.Status.APPROVED]).exists():
+            raise ValueRefused(_("These figures are already signed off and awaiting a decision or approved."))
+        signoff = SignOff.objects.create(
+            campaign=campaign, milestone=milestone, unit=unit, as_of=as_of or timeutils.local(timeutils.now()).date(),
+            submitted_by=actor if getattr(actor, "pk", None) else None,
+        )  # fmt: skip
+        values = IndicatorValue.objects.filter(indicator__campaign=campaign, unit__in=Unit.objects.subtree(unit))
+        rows = [
+            SignOffValue(signoff=signoff, indicator_id=v.indicator_id, unit_id=v.unit_id, numerator=v.numerator, denominator=v.denominator)
+            for v in values
+        ]
+        SignOffValue.objects.bulk_create(rows)
+        log_action(actor=actor, action="signoff.submit", obj=signoff, changes={"status": [None, signoff.status], "values": [None, len(rows)]})
+    return SignOffResult(signoff=signoff, values=len(rows))
+
+
+_DECISIONS = {
+    "approve": (SignOff.Status.SUBMITTED, SignOff.Status.APPROVED),
+    "return": (SignOff.Status.SUBMITTED, SignOff.Status.RETURNED),
+    "reopen": (SignOff.Status.APPROVED, SignOff.Status.REOPENED),
+}
+
+
+def signoff_decide(*, actor, signoff: SignOff, decision: str, reason: str = "") -> SignOff:
+    """The unit above approves, sends back (reason required) or withdraws an approval (reason required)."""
+    if decision not in _DECISIONS:
+        raise ValueRefused(_("Unknown decision."))
+    reason = (reason or "").strip()
+    if decision in ("return", "reopen") and not reason:
+        raise ValueRefused(_("Give the reason."))
+    before, after = _DECISIONS[decision]
+    with transaction.atomic():
+        signoff = SignOff.objects.select_for_update().get(pk=signoff.pk)
+        if signoff.status != before:
+            raise ValueRefused(_("This sign-off is “%(status)s”; it cannot be changed that way.") % {"status": signoff.get_status_display()})
+        signoff.status, signoff.decided_at, signoff.decided_by, signoff.reason = after, timeutils.now(), actor, reason
+        signoff.save()
+        log_action(actor=actor, action=f"signoff.{decision}", obj=signoff, changes={"status": [before, after]}, reason=reason)
+    return signoff
+
+
+# --- maintenance ------------------------------------------------------------------------------
+
+
+def aggregates_rebuild(campaign: Campaign) -> int:
+    """Recompute every aggregate of the campaign from the values (repair tool; normally unneeded)."""
+    from collections import defaultdict
+
+    with transaction.atomic():
+        Aggregate.objects.filter(indicator__campaign=campaign).delete()
+        sums: dict[tuple[int, str], list] = defaultdict(lambda: [ZERO, ZERO, 0])
+        for value in IndicatorValue.objects.filter(indicator__campaign=campaign).select_related("unit"):
+            path = value.unit.path
+            for i in range(Unit.steplen, len(path) + 1, Unit.steplen):
+                entry = sums[(value.indicator_id, path[:i])]
+                entry[0] += value.numerator
+                entry[1] += value.denominator or ZERO
+                entry[2] += 1
+        ids = dict(Unit.objects.filter(path__in={p for _i, p in sums}).values_list("path", "pk"))
+        Aggregate.objects.bulk_create(
+            [
+                Aggregate(indicator_id=ind, unit_id=ids[path], numerator_sum=n, denominator_sum=d, reported=r)
+                for (ind, path), (n, d, r) in sums.items()
+            ],
+            batch_size=2000,
+        )
+        return len(sums)

@@ -1,0 +1,359 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from thidua.campaigns.models import Indicator, Milestone
+from thidua.campaigns.queries import assignment_applies, in_scope
+from thidua.core import timeutils
+from thidua.core.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
+from thidua.progress import exchange, queries, services
+from thidua.progress.forms import DecisionForm, EventForm, UploadForm, ValuesForm
+from thidua.progress.models import ActivityEvent, IndicatorValue, SignOff, ValueChange
+from thidua.units import access
+from thidua.units.models import Unit
+
+
+def _scope(request, campaign) -> Unit:
+    code = request.GET.get("don-vi")
+    if code:
+        unit = access.get_unit_or_404(request.user, code)
+        if not campaign.issuer_unit.contains(unit):
+            raise Http404
+        return unit
+    if access.can_view_unit(request.user, campaign.issuer_unit):
+        return campaign.issuer_unit
+    tops = [u for u in access.role_units(request.user) if campaign.issuer_unit.contains(u)]
+    if not tops:
+        raise Http404
+    return min(tops, key=lambda u: u.depth)
+
+
+def _indicator_or_404(campaign, code) -> Indicator:
+    indicator = campaign.indicators.select_related("goal", "activity").filter(code=code).first()
+    if indicator is None:
+        raise Http404
+    return indicator
+
+
+def _figure(indicator, unit, approved):
+    return queries.approved_figure(indicator, unit) if approved else queries.figure(indicator, unit)
+
+
+# --- dashboards -------------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request, slug):
+    """Every goal and indicator of the campaign against its target, for a subtree."""
+    campaign = access.get_campaign_or_404(request.user, slug)
+    unit = _scope(request, campaign)
+    approved = request.GET.get("duyet") == "1"
+    indicators = list(campaign.indicators.select_related("goal", "activity").order_by("order"))
+    figures = {i.pk: _figure(i, unit, approved) for i in indicators}
+    goals = [(g, [figures[i.pk] for i in indicators if i.goal_id == g.pk]) for g in campaign.goals.all()]
+    activities = [(a, [figures[i.pk] for i in indicators if i.activity_id == a.pk]) for a in campaign.activities.prefetch_related("assignments")]
+    # Activity leads: the activities the user's own units lead or co-lead.
+    mine = access.role_units(request.user)
+    led = {a.pk for a, _f in activities for s in a.assignments.all() for u in mine if assignment_applies(s, u)}
+    if request.GET.get("xuat") == "xlsx":
+        return _export(campaign, unit, approved, [figures[i.pk] for i in indicators])
+    return render(
+        request,
+        "progress/dashboard.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "approved": approved,
+            "goals": goals,
+            "activities": [(a, f) for a, f in activities if f],
+            "led": led,
+            "as_of": queries.as_of(campaign),
+            "can_enter": access.can_edit_unit(request.user, unit),
+        },
+    )
+
+
+def _export(campaign, unit, approved, figures):
+    rows = [
+        [
+            f.indicator.code, f.indicator.name, f.indicator.get_kind_display(),
+            float(f.value) if f.value is not None else "chưa báo cáo",
+            float(f.indicator.target_value) if f.indicator.target_value is not None else None,
+            float(f.progress) if f.progress is not None else None, f.reported, f.expected,
+            int(f.numerator), int(f.denominator) if f.indicator.kind == Indicator.Kind.RATIO else None,
+        ]  # fmt: skip
+        for f in figures
+    ]
+    headers = ["Mã", "Chỉ tiêu", "Loại", "Kết quả", "Mục tiêu", "% mục tiêu", "Đơn vị đã báo cáo", "Đơn vị phải báo cáo", "Tử số / tổng", "Mẫu số"]
+    title = f"{unit.code} {'đã duyệt' if approved else 'mới nhất'}"
+    response = HttpResponse(write_xlsx(headers, rows, title=title), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="chi-tieu-{campaign.slug}-{unit.code}.xlsx"'
+    return response
+
+
+SORTS = {
+    "ten": lambda b: b.unit.path,
+    "ket-qua": lambda b: (b.figure.value is None, -(b.figure.value or 0)),
+    "bao-cao": lambda b: -(b.figure.reported / b.figure.expected if b.figure.expected else 0),
+    "cam-ket": lambda b: (b.against_commitment is None, -(b.against_commitment or 0)),
+}
+
+
+@login_required
+def indicator_detail(request, slug, code):
+    """One indicator for a subtree: the total, its course over time, the units below (sortable,
+    drill-down), the best and worst against their own commitments."""
+    campaign = access.get_campaign_or_404(request.user, slug)
+    indicator = _indicator_or_404(campaign, code)
+    unit = _scope(request, campaign)
+    approved = request.GET.get("duyet") == "1"
+    total = _figure(indicator, unit, approved)
+    lines = queries.breakdown(indicator, unit)
+    sort = request.GET.get("sap-xep", "ten")
+    lines.sort(key=SORTS.get(sort, SORTS["ten"]))
+    ranked = [b for b in lines if b.against_commitment is not None and b.unit.pk != unit.pk]
+    ranked.sort(key=lambda b: b.against_commitment, reverse=True)
+    points = queries.series(indicator, unit)
+    ancestors = [a for a in unit.ancestors() if access.can_view_unit(request.user, a) and campaign.issuer_unit.contains(a)]
+    if request.GET.get("xuat") == "xlsx":
+        headers = ["Mã đơn vị", "Đơn vị", "Kết quả", "Đơn vị đã báo cáo", "Đơn vị phải báo cáo", "Tử số / tổng", "Mẫu số", "Cam kết", "% cam kết"]
+        rows = [
+            [b.unit.code, b.unit.name, float(b.figure.value) if b.figure.value is not None else "chưa báo cáo", b.figure.reported,
+             b.figure.expected, int(b.figure.numerator), int(b.figure.denominator) if indicator.kind == Indicator.Kind.RATIO else None,
+             float(b.commitment) if b.commitment is not None else None,
+             float(b.against_commitment) if b.against_commitment is not None else None]
+            for b in lines
+        ]  # fmt: skip
+        response = HttpResponse(write_xlsx(headers, rows, title=indicator.code[:31]), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-{indicator.code}-{unit.code}.xlsx"'
+        return response
+    return render(
+        request,
+        "progress/indicator.html",
+        {
+            "campaign": campaign,
+            "indicator": indicator,
+            "unit": unit,
+            "ancestors": ancestors,
+            "approved": approved,
+            "total": total,
+            "lines": lines,
+            "sort": sort,
+            "best": ranked[:5],
+            "worst": list(reversed(ranked[-5:])) if len(ranked) > 5 else [],
+            "chart": {
+                "labels": [d.strftime("%d/%m") for d, _f in points],
+                "values": [float(f.value) if f.value is not None else None for _d, f in points],
+                "target": float(indicator.target_value) if indicator.target_value is not None else None,
+                "percent": indicator.kind != Indicator.Kind.COUNT,
+            },
+            "as_of": total.updated_at,
+        },
+    )
+
+
+# --- data entry -------------------------------------------------------------------------------
+
+
+def _entry_unit(request, campaign, code) -> Unit:
+    unit = access.get_unit_or_404(request.user, code)
+    if not campaign.issuer_unit.contains(unit):
+        raise Http404
+    return unit
+
+
+@login_required
+def entry(request, slug, code):
+    """A unit's own figures, one row per indicator it reports; the units below that report too."""
+    campaign = access.get_campaign_or_404(request.user, slug)
+    unit = _entry_unit(request, campaign, code)
+    can_edit = access.can_edit_unit(request.user, unit) and campaign.status == campaign.Status.PUBLISHED
+    indicators = [i for i in campaign.indicators.select_related("activity").order_by("order") if in_scope(i, campaign, unit)]
+    if unit.closed_on:
+        indicators = [i for i in indicators if i.kind == Indicator.Kind.COUNT]
+    current = {v.indicator_id: v for v in IndicatorValue.objects.filter(unit=unit, indicator__in=indicators)}
+    form = ValuesForm(request.POST or None, unit=unit, indicators=indicators, current=current)
+    jumps, lock = [], None
+    if indicators:
+        lock = services.locked_by(indicators[0], unit)
+    if request.method == "POST":
+        access.require(can_edit)
+        if form.is_valid():
+            changes = form.changes()
+            jumps = [i for i, num, _d, _v in changes if services.is_jump(current.get(i.pk), num)]
+            if jumps and not form.cleaned_data["confirm"]:
+                form.add_error(None, _("Some figures are more than three times the previous ones. Check them, tick the box and save again."))
+            else:
+                try:
+                    with transaction.atomic():
+                        for indicator, num, den, version in changes:
+                            services.indicator_value_set(
+                                actor=request.user, indicator=indicator, unit=unit, numerator=num, denominator=den,
+                                as_of=form.cleaned_data["as_of"], expected_version=version,
+                            )  # fmt: skip
+                except services.ValueRefused as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    if changes:
+                        messages.success(request, _("%(n)s figure(s) saved; the totals above are up to date.") % {"n": len(changes)})
+                    else:
+                        messages.info(request, _("Nothing was changed."))
+                    return redirect("progress:entry", slug=slug, code=code)
+    below = [
+        u for u in Unit.objects.subtree(unit).filter(depth=unit.depth + 1).order_by("path")
+        if any(in_scope(i, campaign, u) for i in campaign.indicators.all()) or u.numchild
+    ]
+    milestones = [m for m in campaign.milestones.all() if m.kind in (Milestone.Kind.MIDTERM, Milestone.Kind.FINAL)]
+    signoffs = list(SignOff.objects.filter(unit=unit, campaign=campaign).select_related("milestone", "decided_by", "submitted_by"))
+    history = ValueChange.objects.filter(unit=unit, indicator__campaign=campaign).select_related("indicator", "changed_by")[:20]
+    return render(
+        request,
+        "progress/entry.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "form": form,
+            "rows": form.bound_rows(),
+            "jumps": {i.pk for i in jumps},
+            "can_edit": can_edit and lock is None,
+            "lock": lock,
+            "below": below[:200],
+            "milestones": milestones,
+            "signoffs": signoffs,
+            "history": history,
+            "upload_form": UploadForm(),
+        },
+    )
+
+
+@login_required
+def template(request, slug, code):
+    campaign = access.get_campaign_or_404(request.user, slug)
+    unit = _entry_unit(request, campaign, code)
+    access.require(access.can_edit_unit(request.user, unit))
+    rows = list(exchange.template_rows(campaign, unit, lambda u: access.can_edit_unit(request.user, u)))
+    response = HttpResponse(write_xlsx(exchange.headers(), rows, title="So lieu"), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="so-lieu-{campaign.slug}-{unit.code}.xlsx"'
+    return response
+
+
+@require_POST
+@login_required
+def upload(request, slug, code):
+    campaign = access.get_campaign_or_404(request.user, slug)
+    unit = _entry_unit(request, campaign, code)
+    access.require(access.can_edit_unit(request.user, unit))
+    form = UploadForm(request.POST, request.FILES)
+    report = None
+    if form.is_valid():
+        f = form.cleaned_data["file"]
+        report = exchange.upload(
+            actor=request.user, campaign=campaign, scope=unit, data=f.read(), filename=f.name,
+            editable=lambda u: access.can_edit_unit(request.user, u),
+        )  # fmt: skip
+        if not report.problems:
+            messages.success(request, _("%(n)s figure(s) saved from %(file)s (%(u)s unchanged).") % {"n": report.changed, "file": f.name, "u": report.unchanged})
+            return redirect("progress:entry", slug=slug, code=code)
+    return render(request, "progress/upload_report.html", {"campaign": campaign, "unit": unit, "report": report, "form": form})
+
+
+# --- activity log ------------------------------------------------------------------------------
+
+
+@login_required
+def events(request, slug, code):
+    campaign = access.get_campaign_or_404(request.user, slug)
+    unit = _entry_unit(request, campaign, code)
+    can_edit = access.can_edit_unit(request.user, unit) and campaign.status == campaign.Status.PUBLISHED
+    activities = list(campaign.activities.all())
+    count_fields = [i for a in activities for i in services.event_indicators(a, unit)]
+    form = EventForm(request.POST or None, activities=activities, count_fields=count_fields)
+    if request.method == "POST":
+        access.require(can_edit)
+        if request.POST.get("withdraw"):
+            event = ActivityEvent.objects.filter(pk=request.POST["withdraw"], unit=unit, campaign=campaign).first()
+            if event is None:
+                raise Http404
+            services.event_withdraw(actor=request.user, event=event, reason=request.POST.get("reason") or _("entered by mistake"))
+            messages.success(request, _("The event is withdrawn and its counts taken off."))
+            return redirect("progress:events", slug=slug, code=code)
+        if form.is_valid():
+            activity = next(a for a in activities if a.code == form.cleaned_data["activity"])
+            try:
+                services.event_record(
+                    actor=request.user, activity=activity, unit=unit, date=form.cleaned_data["date"],
+                    place=form.cleaned_data["place"], participants=form.cleaned_data["participants"],
+                    description=form.cleaned_data["description"], counts=form.counts(activity),
+                )  # fmt: skip
+            except services.ValueRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The event is recorded and its counts added."))
+                return redirect("progress:events", slug=slug, code=code)
+    items = ActivityEvent.objects.filter(campaign=campaign, unit=unit).select_related("activity", "created_by")
+    return render(request, "progress/events.html", {"campaign": campaign, "unit": unit, "form": form, "items": items, "can_edit": can_edit})
+
+
+# --- sign-off ---------------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def signoff_submit(request, slug, code):
+    campaign = access.get_campaign_or_404(request.user, slug)
+    unit = _entry_unit(request, campaign, code)
+    access.require(access.can_edit_unit(request.user, unit))
+    milestone = campaign.milestones.filter(code=request.POST.get("milestone") or "").first()
+    if milestone is None:
+        messages.error(request, _("Choose the report the figures are signed off with."))
+        return redirect("progress:entry", slug=slug, code=code)
+    try:
+        result = services.signoff_submit(actor=request.user, milestone=milestone, unit=unit)
+        messages.success(request, _("%(n)s figure(s) signed off with “%(m)s”; the unit above is asked to approve them.") % {"n": result.values, "m": milestone.title})
+    except services.ValueRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("progress:entry", slug=slug, code=code)
+
+
+def _may_decide(user, signoff) -> bool:
+    """The unit above decides: a write role on the signing unit's parent (or higher)."""
+    parent = Unit.objects.filter(path=signoff.unit.path[: -Unit.steplen]).first()
+    return parent is not None and access.has_role(user, access.WRITE_ROLES, parent)
+
+
+@login_required
+def signoffs(request, slug):
+    """Sign-offs of the units below the user's, awaiting approval first."""
+    campaign = access.get_campaign_or_404(request.user, slug)
+    items = [
+        s for s in SignOff.objects.filter(campaign=campaign, unit__in=access.visible_units(request.user))
+        .select_related("unit", "milestone", "submitted_by", "decided_by").order_by("status", "-submitted_at")
+        if _may_decide(request.user, s) or access.can_view_unit(request.user, s.unit)
+    ]  # fmt: skip
+    return render(
+        request,
+        "progress/signoffs.html",
+        {"campaign": campaign, "items": [(s, _may_decide(request.user, s)) for s in items], "now": timeutils.now()},
+    )
+
+
+@require_POST
+@login_required
+def signoff_decide(request, slug, signoff_id):
+    campaign = access.get_campaign_or_404(request.user, slug)
+    signoff = SignOff.objects.select_related("unit").filter(pk=signoff_id, campaign=campaign).first()
+    if signoff is None or not access.can_view_unit(request.user, signoff.unit):
+        raise Http404
+    access.require(_may_decide(request.user, signoff))
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.signoff_decide(actor=request.user, signoff=signoff, decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"])
+            messages.success(request, _("Recorded."))
+        except services.ValueRefused as exc:
+            messages.error(request, str(exc))
+    return redirect("progress:signoffs", slug=slug)
