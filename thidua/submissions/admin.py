@@ -33,5 +33,12 @@ class DeadlineExceptionAdmin(admin.ModelAdmin):
     list_display = ("unit", "milestone", "kind", "new_deadline", "granted_by")
     list_filter = ("kind", "milestone__campaign")
 
+    # Granting, changing and withdrawing go through the campaign pages, which audit and notify.
+    def has_add_permission(self, request):
+        return False
+
     def has_change_permission(self, request, obj=None):
-        return False  # changes go through the campaign pages, which audit and notify
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

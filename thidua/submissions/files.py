@@ -154,7 +154,13 @@ def write(checked: CheckedFile) -> bool:
     """Write the bytes under their hash; durable before returning. False if they were already there."""
     target = path_for(checked.sha256)
     if target.exists():
-        return False
+        # It may be an old orphan (a crash left it): touch it so a reconciliation running while our
+        # row commits sees a fresh file, inside its grace period, and leaves it alone.
+        try:
+            os.utime(target)
+            return False
+        except FileNotFoundError:
+            pass  # removed just now by a reconciliation: write it again
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
     try:

@@ -33,10 +33,9 @@ def expected_units(milestone: Milestone, campaign: Campaign, within: Unit | None
     """Units that must send this document: in scope and open on the deadline day.
     (Exempted units are still listed; the board counts them apart.)"""
     day = timeutils.local(milestone.deadline).date()
-    qs = milestone.scope_queryset(campaign).open_on(day)
-    if within is not None:
-        qs = qs.subtree(within)
-    return qs
+    if within is not None and not campaign.issuer_unit.contains(within):
+        return Unit.objects.none()
+    return milestone.scope_queryset(campaign, within).open_on(day)
 
 
 def is_expected(milestone: Milestone, campaign: Campaign, unit: Unit) -> bool:

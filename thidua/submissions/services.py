@@ -169,6 +169,11 @@ def submission_create(
     except BaseException:
         files.discard_unused(written)
         raise
+    for item in checked:
+        # Another upload of the same bytes that failed (or a reconciliation) may have removed the
+        # file while our row was not yet committed: put it back, so no row is without its file.
+        if not files.path_for(item.sha256).exists():
+            files.write(item)
     if notify:
         _tell_receipt(submission)
     return submission

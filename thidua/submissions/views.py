@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from thidua.campaigns.models import Milestone
 from thidua.campaigns.queries import in_scope
@@ -19,6 +19,9 @@ from thidua.submissions.forms import DeadlineExceptionForm, RegistrationForm, Re
 from thidua.submissions.models import DeadlineException, Registration, Submission, SubmissionFile
 from thidua.units import access
 from thidua.units.models import DIRECT_KINDS, GROUP_KINDS, Role, Unit, UnitGroup
+
+# Nothing here deletes or replaces anything: other methods (DELETE, PUT, PATCH …) get 405.
+require_get_or_post = require_http_methods(["GET", "HEAD", "POST"])
 
 
 def _milestone_or_404(campaign, code) -> Milestone:
@@ -45,6 +48,7 @@ def _scope_unit(request, campaign) -> Unit:
 # --- registration -----------------------------------------------------------------------------
 
 
+@require_get_or_post
 @login_required
 def registration(request, slug, code):
     campaign = access.get_campaign_or_404(request.user, slug)
@@ -87,6 +91,7 @@ def registration(request, slug, code):
     )
 
 
+@require_safe
 @login_required
 def registration_board(request, slug):
     campaign = access.get_campaign_or_404(request.user, slug)
@@ -117,6 +122,7 @@ def registration_board(request, slug):
 # --- one unit, one milestone ------------------------------------------------------------------
 
 
+@require_get_or_post
 @login_required
 def milestone_unit(request, slug, milestone_code, code):
     """The unit's page for one document: its status, every version with files and receipts, the
@@ -170,6 +176,7 @@ def milestone_unit(request, slug, milestone_code, code):
     )
 
 
+@require_safe
 @login_required
 def receipt(request, slug, number):
     campaign = access.get_campaign_or_404(request.user, slug)
@@ -187,6 +194,7 @@ def receipt(request, slug, number):
     )
 
 
+@require_safe
 @login_required
 def download(request, slug, file_id):
     """Files go out only through here, after the access check; never from a public path."""
@@ -283,6 +291,7 @@ def _board(request, campaign):
     return scope, kind, status, result
 
 
+@require_safe
 @login_required
 def board(request, slug):
     campaign = access.get_campaign_or_404(request.user, slug)
@@ -314,6 +323,7 @@ STATUS_LABELS = {
 }
 
 
+@require_safe
 @login_required
 def board_export(request, slug):
     campaign = access.get_campaign_or_404(request.user, slug)
@@ -339,6 +349,7 @@ def board_export(request, slug):
     return response
 
 
+@require_safe
 @login_required
 def milestone_zip(request, slug, milestone_code):
     """Every file of one milestone in the visible subtree, with a manifest (unit, version, time, hash)."""
@@ -355,10 +366,14 @@ def milestone_zip(request, slug, milestone_code):
     manifest = io.StringIO()
     writer = csv.writer(manifest)
     writer.writerow(["unit_code", "unit", "version", "received_at", "on_time", "receipt", "file", "sha256", "size"])
+    used = set()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for item in items:
             s = item.submission
             arcname = f"{s.unit.code}/v{s.version}/{item.name}"
+            if arcname in used:  # two files of one version may share a name: keep both apart
+                arcname = f"{s.unit.code}/v{s.version}/{item.order + 1}-{item.name}"
+            used.add(arcname)
             path = files.path_for(item.stored.sha256)
             if path.exists():
                 archive.write(path, arcname)
