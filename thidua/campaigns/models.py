@@ -113,9 +113,12 @@ class UnitScope(models.Model):
     class Meta:
         abstract = True
 
-    def scope_queryset(self, campaign: Campaign):
-        """The units in scope, within the issuer's subtree."""
-        base = Unit.objects.subtree(campaign.issuer_unit) if campaign.issuer_unit_id else Unit.objects.all()
+    def scope_queryset(self, campaign: Campaign, within: Unit | None = None):
+        """The units in scope, within the issuer's subtree (or the part of it below `within`).
+
+        One path range only: with a second, narrower one the database may scan the wider."""
+        top = within if within is not None and campaign.issuer_unit.contains(within) else campaign.issuer_unit
+        base = Unit.objects.subtree(top) if campaign.issuer_unit_id else Unit.objects.all()
         return base.filter(Q(kind__in=kinds_of_groups(self.scope_groups)) | Q(code__in=self.scope_unit_codes))
 
 

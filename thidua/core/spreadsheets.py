@@ -112,7 +112,9 @@ def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[object]], title: 
         sheet.column_dimensions[get_column_letter(i)].width = width + 2
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
-            if isinstance(cell.value, dt.date):
+            if isinstance(cell.value, dt.datetime):
+                cell.number_format = "DD/MM/YYYY HH:MM:SS"
+            elif isinstance(cell.value, dt.date):
                 cell.number_format = "DD/MM/YYYY"
             elif cell.data_type == "f":
                 # Text starting with "=" is data, not a formula for the reader's Excel to run.

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from thidua.campaigns.models import Campaign, Indicator
 from thidua.campaigns.queries import in_scope
+from thidua.core.timeutils import vn_datetime
 from thidua.progress import services
 from thidua.progress.models import IndicatorValue, ValueChange
 from thidua.units.models import Unit, UnitKind
@@ -46,6 +47,11 @@ def _values_for(indicator: Indicator, unit: Unit, rng: random.Random):
     return [(d, Decimal(int(final * f)), None) for d, f in zip(DATES, (0.3, 0.65, 1.0))]
 
 
+def _entered_at(day: dt.date, rng: random.Random) -> dt.datetime:
+    """Some time in the working day the figures are as of (Ho Chi Minh City time)."""
+    return vn_datetime(day, rng.randint(8, 17), rng.randint(0, 59))
+
+
 def build(campaign: Campaign, *, coordinator, officers_by_unit: dict, seed: int = 2023) -> dict[str, int]:
     rng = random.Random(seed)
     indicators = list(campaign.indicators.all())
@@ -64,12 +70,13 @@ def build(campaign: Campaign, *, coordinator, officers_by_unit: dict, seed: int 
                 changes.append(ValueChange(
                     indicator=indicator, unit=unit, as_of=as_of, old_numerator=old[0], old_denominator=old[1],
                     new_numerator=num, new_denominator=den, changed_by=actor, source=ValueChange.Source.FORM,
+                    changed_at=_entered_at(as_of, rng),
                 ))  # fmt: skip
                 old = (num, den)
             if steps:
                 as_of, num, den = steps[-1]
                 values.append(IndicatorValue(indicator=indicator, unit=unit, numerator=num, denominator=den, as_of=as_of,
-                                             version=len(steps), updated_by=actor))
+                                             version=len(steps), updated_by=actor, updated_at=changes[-1].changed_at))
     IndicatorValue.objects.bulk_create(values, batch_size=2000)
     ValueChange.objects.bulk_create(changes, batch_size=2000)
     services.aggregates_rebuild(campaign)

@@ -79,7 +79,9 @@ def _closed_q(campaign: Campaign, field: str = "unit__closed_on") -> Q:
 
 def reporting_units(indicator: Indicator, within: Unit):
     campaign = indicator.campaign
-    qs = indicator.scope_queryset(campaign).subtree(within)
+    if not campaign.issuer_unit.contains(within):
+        return Unit.objects.none()
+    qs = indicator.scope_queryset(campaign, within)
     if _counts_closed(indicator):
         qs = qs.exclude(_closed_q(campaign, "closed_on"))
     return qs
@@ -221,17 +223,15 @@ def series(indicator: Indicator, unit: Unit, *, start: dt.date | None = None, en
         .values_list("unit_id", "as_of", "new_numerator", "new_denominator")
     )
     current: dict[int, tuple[Decimal, Decimal]] = {}
+    total_num = total_den = ZERO  # running sums: each change adjusts them by its difference
     points: list[tuple[dt.date, Figure]] = []
     expected = reporting_units(indicator, unit).count()
     for unit_id, as_of, num, den in changes:
+        old_num, old_den = current.get(unit_id, (ZERO, ZERO))
         current[unit_id] = (num, den or ZERO)
-        fig = Figure(
-            indicator=indicator,
-            numerator=sum((v[0] for v in current.values()), ZERO),
-            denominator=sum((v[1] for v in current.values()), ZERO),
-            reported=len(current),
-            expected=expected,
-        )
+        total_num += num - old_num
+        total_den += (den or ZERO) - old_den
+        fig = Figure(indicator=indicator, numerator=total_num, denominator=total_den, reported=len(current), expected=expected)
         if points and points[-1][0] == as_of:
             points[-1] = (as_of, fig)
         else:

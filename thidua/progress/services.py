@@ -310,7 +310,7 @@ def aggregates_rebuild(campaign: Campaign) -> int:
 
     with transaction.atomic():
         Aggregate.objects.filter(indicator__campaign=campaign).delete()
-        sums: dict[tuple[int, str], list] = defaultdict(lambda: [ZERO, ZERO, 0])
+        sums: dict[tuple[int, str], list] = defaultdict(lambda: [ZERO, ZERO, 0, None])
         for value in IndicatorValue.objects.filter(indicator__campaign=campaign).select_related("unit"):
             path = value.unit.path
             for i in range(Unit.steplen, len(path) + 1, Unit.steplen):
@@ -318,11 +318,12 @@ def aggregates_rebuild(campaign: Campaign) -> int:
                 entry[0] += value.numerator
                 entry[1] += value.denominator or ZERO
                 entry[2] += 1
+                entry[3] = max(entry[3] or value.updated_at, value.updated_at)  # the latest change counted
         ids = dict(Unit.objects.filter(path__in={p for _i, p in sums}).values_list("path", "pk"))
         Aggregate.objects.bulk_create(
             [
-                Aggregate(indicator_id=ind, unit_id=ids[path], numerator_sum=n, denominator_sum=d, reported=r)
-                for (ind, path), (n, d, r) in sums.items()
+                Aggregate(indicator_id=ind, unit_id=ids[path], numerator_sum=n, denominator_sum=d, reported=r, updated_at=t)
+                for (ind, path), (n, d, r, t) in sums.items()
             ],
             batch_size=2000,
         )

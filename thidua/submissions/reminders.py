@@ -66,6 +66,9 @@ def reminders_run(now: dt.datetime | None = None) -> RunReport:
     now = now or timeutils.now()
     report = RunReport()
     steps = sorted(settings.REMINDER_STEPS)
+    if not steps:  # reminders switched off; the digest still goes out
+        report.digests = digest_run(now)
+        return report
     for campaign in Campaign.objects.published().select_related("issuer_unit"):
         for milestone in campaign.milestones.all():
             # Quick exit: no step of this milestone (even with a month's extension) can be due.

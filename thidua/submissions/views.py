@@ -53,7 +53,8 @@ def _scope_unit(request, campaign) -> Unit:
 def registration(request, slug, code):
     campaign = access.get_campaign_or_404(request.user, slug)
     unit = access.get_unit_or_404(request.user, code)
-    if not campaign.issuer_unit.contains(unit):
+    # Only units some milestone expects register (the others have nothing to pledge for).
+    if not any(queries.is_expected(m, campaign, unit) for m in campaign.milestones.all()):
         raise Http404
     indicators = [i for i in campaign.indicators.all() if in_scope(i, campaign, unit)]
     reg = Registration.objects.filter(campaign=campaign, unit=unit).first()
@@ -129,8 +130,8 @@ def milestone_unit(request, slug, milestone_code, code):
     reviews, the upload form (officers), review and extension forms (coordinator)."""
     campaign = access.get_campaign_or_404(request.user, slug)
     milestone = _milestone_or_404(campaign, milestone_code)
-    unit = access.get_unit_or_404(request.user, code)
-    if not queries.is_expected(milestone, campaign, unit):
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None or not access.can_see_documents(request.user, milestone, unit) or not queries.is_expected(milestone, campaign, unit):
         raise Http404
     state = queries.statuses(milestone, [unit.pk])[unit.pk]
     versions = list(
@@ -185,12 +186,13 @@ def receipt(request, slug, number):
         .filter(receipt_number=number, milestone__campaign=campaign)
         .first()
     )
-    if submission is None or not access.can_view_unit(request.user, submission.unit):
+    if submission is None or not access.can_see_documents(request.user, submission.milestone, submission.unit):
         raise Http404
+    state = queries.statuses(submission.milestone, [submission.unit_id])[submission.unit_id]
     return render(
         request,
         "submissions/receipt.html",
-        {"campaign": campaign, "s": submission, "files": submission.files.select_related("stored")},
+        {"campaign": campaign, "s": submission, "files": submission.files.select_related("stored"), "current_deadline": state.deadline},
     )
 
 
@@ -204,7 +206,7 @@ def download(request, slug, file_id):
         .filter(pk=file_id, submission__milestone__campaign=campaign)
         .first()
     )
-    if item is None or not access.can_view_unit(request.user, item.submission.unit):
+    if item is None or not access.can_see_documents(request.user, item.submission.milestone, item.submission.unit):
         raise Http404
     path = files.path_for(item.stored.sha256)
     if not path.exists():
@@ -220,7 +222,7 @@ def download(request, slug, file_id):
 def review(request, slug, submission_id):
     campaign = access.get_campaign_or_404(request.user, slug)
     submission = Submission.objects.select_related("milestone", "unit").filter(pk=submission_id, milestone__campaign=campaign).first()
-    if submission is None or not access.can_view_unit(request.user, submission.unit):
+    if submission is None or not access.can_see_documents(request.user, submission.milestone, submission.unit):
         raise Http404
     access.require(access.can_review_milestone(request.user, submission.milestone))
     form = ReviewForm(request.POST)
@@ -362,6 +364,9 @@ def milestone_zip(request, slug, milestone_code):
         .select_related("submission__unit", "stored")
         .order_by("submission__unit__path", "submission__version", "order")
     )
+    items = list(items)
+    # On time against each unit's current deadline (an extension granted later counts), as on the board.
+    deadlines = {u: st.deadline for u, st in queries.statuses(milestone, {i.submission.unit_id for i in items}).items()}
     buffer = tempfile.TemporaryFile()  # on disk, not in memory: a milestone's files can be large
     manifest = io.StringIO()
     writer = csv.writer(manifest)
@@ -378,7 +383,8 @@ def milestone_zip(request, slug, milestone_code):
             if path.exists():
                 archive.write(path, arcname)
             writer.writerow([
-                s.unit.code, s.unit.name, s.version, timeutils.local(s.received_at).isoformat(), "yes" if s.on_time else "no",
+                s.unit.code, s.unit.name, s.version, timeutils.local(s.received_at).isoformat(),
+                "yes" if timeutils.is_on_time(s.received_at, deadlines[s.unit_id]) else "no",
                 s.receipt_number, arcname, item.stored.sha256, item.stored.size,
             ])  # fmt: skip
         archive.writestr("manifest.csv", "\ufeff" + manifest.getvalue())

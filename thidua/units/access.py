@@ -127,13 +127,17 @@ def get_campaign_or_404(user, slug: str):
 
 
 def can_review_milestone(user, milestone) -> bool:
-    """The coordinator reviews documents; so do officers of the milestone's reviewing unit."""
+    """The coordinator reviews documents; so do officers and reviewers of the milestone's
+    reviewing unit (an activity lead named in the campaign definition)."""
     campaign = milestone.campaign
     if can_manage_campaign(user, campaign):
         return True
     if milestone.reviewer_unit_code:
-        reviewer = Unit.objects.filter(code=milestone.reviewer_unit_code).first()
-        return reviewer is not None and any(
-            a.unit.pk == reviewer.pk and a.role in WRITE_ROLES for a in assignments(user)
-        )
+        roles = WRITE_ROLES | {Role.REVIEWER}
+        return any(a.unit.code == milestone.reviewer_unit_code and a.role in roles for a in assignments(user))
     return False
+
+
+def can_see_documents(user, milestone, unit: Unit) -> bool:
+    """A unit's documents for a milestone: whoever sees the unit, and the milestone's reviewers."""
+    return can_view_unit(user, unit) or can_review_milestone(user, milestone)

@@ -142,7 +142,11 @@ class Unit(MP_Node):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         # Children of a unit: depth = d + 1 within the parent's path range.
-        indexes = [models.Index(fields=["depth", "path"], name="unit_depth_path_idx")]
+        # Children of a unit (depth = d + 1 in its path range); units of a kind in a subtree.
+        indexes = [
+            models.Index(fields=["depth", "path"], name="unit_depth_path_idx"),
+            models.Index(fields=["kind", "path"], name="unit_kind_path_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True)

@@ -93,6 +93,8 @@ def duration_vi(value):
     if minutes and not days:
         parts.append(ngettext("%d minute", "%d minutes", minutes) % minutes)
     if not parts:
+        if secs == 0:
+            return _("less than a second")
         parts.append(ngettext("%d second", "%d seconds", secs) % secs)
     return " ".join(parts)
 
@@ -130,3 +132,11 @@ def person(user):
     if user is None:
         return "—"
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def since(value, start):
+    """value − start as a timedelta (for 'late by …' against a deadline)."""
+    if isinstance(value, dt.datetime) and isinstance(start, dt.datetime):
+        return value - start
+    return None
