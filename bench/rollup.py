@@ -114,6 +114,9 @@ def main():
         services.indicator_value_set(actor=None, indicator=count, unit=unit, numerator=rng.randint(0, 500), as_of=day)
     fill = time.perf_counter() - t0
     print(f"| (filled all {len(reporting)} units one write at a time: {fill:.1f} s, {1000 * fill / len(reporting):.2f} ms a write) | | | | |")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh statistics after the bulk load, as autovacuum would give
     child = Unit.objects.subtree(root).filter(depth=root.depth + 1).first()
     timed("read the total at the root (figure)", lambda: queries.figure(count, root), 50)
     timed("read a province / district total", lambda: queries.figure(count, child), 50)
