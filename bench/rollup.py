@@ -9,38 +9,16 @@ Prints medians and percentiles; the database must be empty (a temp SQLite file b
 """
 
 import argparse
+import datetime as dt
 import os
 import platform
 import random
-import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("THIDUA_VAR_DIR", tempfile.mkdtemp(prefix="thidua-bench-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thidua.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
-import datetime as dt  # noqa: E402
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-
-
-def timed(label, fn, runs):
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    p95 = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
-    print(f"| {label} | {runs} | {statistics.median(samples):.2f} | {p95:.2f} | {samples[-1]:.2f} |")
+from common import timed  # sets Django up on a throw-away database
+from django.core.management import call_command
+from django.db import connection
 
 
 def national_tree():
