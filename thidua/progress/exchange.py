@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -77,6 +78,10 @@ class UploadReport:
     problems: list[RowProblem] = field(default_factory=list)
 
 
+# Thousands grouped by "." or "," (one kind): 20.000, 1,250, 1.234.567.
+_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+")
+
+
 def _number(raw):
     if raw is None:
         return None
@@ -87,8 +92,8 @@ def _number(raw):
             raise ValueError
         return int(raw)
     text = str(raw).strip().replace(" ", "")
-    if text.replace(".", "").replace(",", "").isdigit() and ("." in text or "," in text):
-        text = text.replace(".", "").replace(",", "")  # 20.000 → 20000
+    if _GROUPED.fullmatch(text):
+        text = text.replace(".", "").replace(",", "")  # 20.000 → 20000; but 1,5 is not fifteen
     return int(text)
 
 
@@ -174,7 +179,11 @@ def upload(*, actor, campaign: Campaign, scope: Unit, data: bytes, filename: str
             problem(_("“%(value)s” is not a whole number ≥ 0 (or a date as dd/mm/yyyy).") % {"value": value})
             continue
         existing = current.get((unit.pk, indicator.pk))
-        version = _number(raw.get("version")) or 0 if raw.get("version") is not None else None
+        try:
+            version = _number(raw.get("version")) if raw.get("version") is not None else None
+        except (ValueError, TypeError):
+            problem(_("“%(value)s” is not a whole number ≥ 0 (or a date as dd/mm/yyyy).") % {"value": raw.get("version")})
+            continue
         if version is not None and (existing.version if existing else 0) != version:
             problem(
                 _("%(unit)s — “%(name)s” was changed by someone else after this template was downloaded (now %(value)s). Download a new template.")
@@ -184,18 +193,21 @@ def upload(*, actor, campaign: Campaign, scope: Unit, data: bytes, filename: str
         if existing and existing.numerator == numerator and existing.denominator == denominator and existing.as_of == as_of:
             report.unchanged += 1
             continue
-        planned.append((indicator, unit, numerator, denominator, as_of, existing.version if existing else 0))
+        planned.append((row_no, indicator, unit, numerator, denominator, as_of, existing.version if existing else 0))
     if report.problems:
         return report
-    try:
-        with transaction.atomic():
-            for indicator, unit, numerator, denominator, as_of, version in planned:
+    with transaction.atomic():
+        for row_no, indicator, unit, numerator, denominator, as_of, version in planned:
+            try:
                 services.indicator_value_set(
                     actor=actor, indicator=indicator, unit=unit, numerator=numerator, denominator=denominator, as_of=as_of,
                     expected_version=version, source=ValueChange.Source.UPLOAD, note=filename,
                 )  # fmt: skip
-    except services.ValueRefused as exc:
-        report.problems.append(RowProblem(0, str(exc)))
-        return report
+            except services.ValueRefused as exc:
+                # Refused at write time (figures locked by an approval, changed a moment ago): name
+                # the row and take back the rows already written.
+                report.problems.append(RowProblem(row_no, str(exc)))
+                transaction.set_rollback(True)
+                return report
     report.changed = len(planned)
     return report

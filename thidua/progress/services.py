@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -39,8 +39,12 @@ class EditConflict(ValueRefused):
 def _whole(value, label: str) -> Decimal:
     if value is None:
         raise ValueRefused(_("%(label)s is empty.") % {"label": label})
-    value = Decimal(value)
-    if value != value.to_integral_value() or value < 0:
+    try:
+        value = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        value = Decimal("NaN")  # text: refused below like any other non-number
+    # NaN and ±Infinity are not whole numbers (and would not fit the column).
+    if not value.is_finite() or value != value.to_integral_value() or value < 0:
         raise ValueRefused(_("%(label)s must be a whole number ≥ 0.") % {"label": label})
     return value
 

@@ -81,7 +81,7 @@ def _export(campaign, unit, approved, figures):
     rows = [
         [
             f.indicator.code, f.indicator.name, f.indicator.get_kind_display(),
-            float(f.value) if f.value is not None else "chưa báo cáo",
+            float(f.value) if f.value is not None else (None if f.has_data else "chưa báo cáo"),
             float(f.indicator.target_value) if f.indicator.target_value is not None else None,
             float(f.progress) if f.progress is not None else None, f.reported, f.expected,
             int(f.numerator), int(f.denominator) if f.indicator.kind == Indicator.Kind.RATIO else None,
@@ -122,7 +122,7 @@ def indicator_detail(request, slug, code):
     if request.GET.get("xuat") == "xlsx":
         headers = ["Mã đơn vị", "Đơn vị", "Kết quả", "Đơn vị đã báo cáo", "Đơn vị phải báo cáo", "Tử số / tổng", "Mẫu số", "Cam kết", "% cam kết"]
         rows = [
-            [b.unit.code, b.unit.name, float(b.figure.value) if b.figure.value is not None else "chưa báo cáo", b.figure.reported,
+            [b.unit.code, b.unit.name, float(b.figure.value) if b.figure.value is not None else (None if b.figure.has_data else "chưa báo cáo"), b.figure.reported,
              b.figure.expected, int(b.figure.numerator), int(b.figure.denominator) if indicator.kind == Indicator.Kind.RATIO else None,
              float(b.commitment) if b.commitment is not None else None,
              float(b.against_commitment) if b.against_commitment is not None else None]
@@ -278,8 +278,12 @@ def events(request, slug, code):
             event = ActivityEvent.objects.filter(pk=request.POST["withdraw"], unit=unit, campaign=campaign).first()
             if event is None:
                 raise Http404
-            services.event_withdraw(actor=request.user, event=event, reason=request.POST.get("reason") or _("entered by mistake"))
-            messages.success(request, _("The event is withdrawn and its counts taken off."))
+            try:
+                services.event_withdraw(actor=request.user, event=event, reason=request.POST.get("reason") or _("entered by mistake"))
+            except services.ValueRefused as exc:  # e.g. the figures are locked by an approval
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("The event is withdrawn and its counts taken off."))
             return redirect("progress:events", slug=slug, code=code)
         if form.is_valid():
             activity = next(a for a in activities if a.code == form.cleaned_data["activity"])
