@@ -489,10 +489,6 @@ def test_rebuild_repairs_damaged_aggregates(campaign):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="unit_move (thidua/units/services.py) does not move the unit's figures between ancestors' aggregates",
-)
 def test_moving_a_unit_moves_its_figures(campaign):
     put(campaign, "jobs", "QD1-02", 8)
     jobs = ind(campaign, "jobs")

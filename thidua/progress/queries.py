@@ -118,7 +118,7 @@ def approved_figure(indicator: Indicator, unit: Unit) -> Figure:
             signoff__status=SignOff.Status.APPROVED,
         )
         .select_related("unit")
-        .order_by("unit_id", "-signoff__decided_at")
+        .order_by("unit_id", "-signoff__as_of", "-signoff__decided_at")
     )
     seen: set[int] = set()
     closed_excluded = _counts_closed(indicator)
@@ -243,7 +243,7 @@ def series(indicator: Indicator, unit: Unit, *, start: dt.date | None = None, en
     return points
 
 
-def as_of(campaign: Campaign) -> dt.datetime | None:
-    """When a figure of the campaign last changed (shown next to every total)."""
-    return Aggregate.objects.filter(indicator__campaign=campaign).aggregate(t=Max("updated_at"))["t"]
+def as_of(campaign: Campaign, unit: Unit) -> dt.datetime | None:
+    """When a figure of the campaign in the unit's subtree last changed (shown next to the totals)."""
+    return Aggregate.objects.filter(indicator__campaign=campaign, unit=unit).aggregate(t=Max("updated_at"))["t"]
 

@@ -72,34 +72,58 @@ def is_jump(previous: IndicatorValue | None, numerator: Decimal) -> bool:
     return previous is not None and previous.numerator > 0 and numerator > 3 * previous.numerator
 
 
-def locked_by(indicator: Indicator, unit: Unit) -> SignOff | None:
-    """The approved sign-off (of this unit or a unit above it) that locks its figures, if any."""
-    paths = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
-    return (
-        SignOff.objects.filter(campaign_id=indicator.campaign_id, status=SignOff.Status.APPROVED, unit__path__in=paths)
-        .select_related("unit")
-        .first()
+def locked_by(indicator: Indicator, unit: Unit, as_of: dt.date | None = None) -> SignOff | None:
+    """The approved sign-off (of this unit or a unit above it) that locks its figures as of
+    `as_of`, if any. An approval locks the figures up to the date they were signed off as of:
+    the mid-term approval does not stop the unit entering later figures for its final report."""
+    qs = SignOff.objects.filter(
+        campaign_id=indicator.campaign_id, status=SignOff.Status.APPROVED, unit__path__in=unit.ancestor_paths(include_self=True)
     )
+    if as_of is not None:
+        qs = qs.filter(as_of__gte=as_of)
+    return qs.select_related("unit").order_by("-as_of").first()
 
 
-def _ancestor_ids(unit: Unit) -> list[int]:
-    paths = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
-    return sorted(Unit.objects.filter(path__in=paths).values_list("pk", flat=True))
+def _ids(paths) -> list[int]:
+    return sorted(Unit.objects.filter(path__in=list(paths)).values_list("pk", flat=True))
 
 
-def _roll_up(indicator: Indicator, unit: Unit, d_num: Decimal, d_den: Decimal, d_reported: int) -> None:
-    """Add the change to the aggregates of the unit and every ancestor: one INSERT of missing rows
-    and one UPDATE, rows taken in id order so concurrent writers never deadlock."""
-    ids = _ancestor_ids(unit)
+def _add_to_aggregates(indicator_id: int, unit_ids: list[int], d_num, d_den, d_reported: int) -> None:
+    """One INSERT of the missing rows and one UPDATE; rows in id order so writers never deadlock."""
     Aggregate.objects.bulk_create(
-        [Aggregate(indicator=indicator, unit_id=pk) for pk in ids], ignore_conflicts=True
+        [Aggregate(indicator_id=indicator_id, unit_id=pk) for pk in unit_ids], ignore_conflicts=True
     )
-    Aggregate.objects.filter(indicator=indicator, unit_id__in=ids).update(
+    Aggregate.objects.filter(indicator_id=indicator_id, unit_id__in=unit_ids).update(
         numerator_sum=F("numerator_sum") + d_num,
         denominator_sum=F("denominator_sum") + d_den,
         reported=F("reported") + d_reported,
         updated_at=timeutils.now(),
     )
+
+
+def _roll_up(indicator: Indicator, unit: Unit, d_num: Decimal, d_den: Decimal, d_reported: int) -> None:
+    """Add the change to the aggregates of the unit and every ancestor."""
+    _add_to_aggregates(indicator.pk, _ids(unit.ancestor_paths(include_self=True)), d_num, d_den, d_reported)
+
+
+def aggregates_after_move(*, unit: Unit, old_ancestor_ids: list[int]) -> None:
+    """After `unit` moved (with its subtree): take its subtree's figures off the old ancestors'
+    totals and add them to the new ones'. The subtree's own aggregates do not change."""
+    from django.db.models import Count, Sum
+
+    old_ids = set(old_ancestor_ids)
+    new_ids = set(_ids(unit.ancestor_paths()))
+    sums = (
+        IndicatorValue.objects.filter(unit__in=Unit.objects.subtree(unit))
+        .values("indicator_id")
+        .annotate(n=Sum("numerator"), d=Sum("denominator"), r=Count("pk"))
+    )
+    for row in sums:
+        num, den, reported = row["n"] or ZERO, row["d"] or ZERO, row["r"]
+        if old_ids - new_ids:
+            _add_to_aggregates(row["indicator_id"], sorted(old_ids - new_ids), -num, -den, -reported)
+        if new_ids - old_ids:
+            _add_to_aggregates(row["indicator_id"], sorted(new_ids - old_ids), num, den, reported)
 
 
 def indicator_value_set(
@@ -125,8 +149,13 @@ def indicator_value_set(
     if not in_scope(indicator, campaign, unit):
         raise ValueRefused(_("%(unit)s does not report “%(name)s”.") % {"unit": unit.name, "name": indicator.name})
     num, den = check_value(indicator, numerator, denominator)
+    if indicator.kind != Indicator.Kind.COUNT and unit.closed_on and as_of >= unit.closed_on:
+        raise ValueRefused(
+            _("%(unit)s closed on %(date)s: its ratios and shares no longer count.")
+            % {"unit": unit.name, "date": unit.closed_on.strftime("%d/%m/%Y")}
+        )
     with transaction.atomic():
-        lock = locked_by(indicator, unit)
+        lock = locked_by(indicator, unit, as_of)
         if lock is not None:
             raise ValueRefused(
                 _("The figures of %(unit)s were approved on %(date)s; ask %(approver)s to withdraw the approval first.")

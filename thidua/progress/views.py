@@ -71,7 +71,7 @@ def dashboard(request, slug):
             "goals": goals,
             "activities": [(a, f) for a, f in activities if f],
             "led": led,
-            "as_of": queries.as_of(campaign),
+            "as_of": queries.as_of(campaign, unit),
             "can_enter": access.can_edit_unit(request.user, unit),
         },
     )
@@ -179,7 +179,8 @@ def entry(request, slug, code):
     form = ValuesForm(request.POST or None, unit=unit, indicators=indicators, current=current)
     jumps, lock = [], None
     if indicators:
-        lock = services.locked_by(indicators[0], unit)
+        # Figures approved as of today (or later) are locked; earlier approvals leave new figures open.
+        lock = services.locked_by(indicators[0], unit, timeutils.local(timeutils.now()).date())
     if request.method == "POST":
         access.require(can_edit)
         if form.is_valid():

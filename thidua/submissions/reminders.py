@@ -118,8 +118,7 @@ def _remind(campaign, milestone, unit, deadline, step) -> list[str]:
 
 def coordinators(campaign: Campaign):
     """Users holding a coordinator role on the issuing unit or one of its ancestors."""
-    issuer = campaign.issuer_unit
-    paths = [issuer.path[:i] for i in range(Unit.steplen, len(issuer.path) + 1, Unit.steplen)]
+    paths = campaign.issuer_unit.ancestor_paths(include_self=True)
     ids = RoleAssignment.objects.filter(role=Role.COORDINATOR, unit__path__in=paths).values("user_id")
     return get_user_model().objects.filter(pk__in=ids, is_active=True)
 

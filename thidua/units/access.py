@@ -107,7 +107,7 @@ def visible_campaigns(user):
     if not tops:
         return qs.none()
     # Issuers that are an ancestor-or-self of a role unit, or lie below one.
-    prefixes = {top.path[:i] for top in tops for i in range(Unit.steplen, len(top.path) + 1, Unit.steplen)}
+    prefixes = {path for top in tops for path in top.ancestor_paths(include_self=True)}
     reach = Q(issuer_unit__path__in=prefixes)
     for top in tops:
         reach |= path_prefix_q(top.path, field="issuer_unit__path")

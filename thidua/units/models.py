@@ -180,10 +180,14 @@ class Unit(MP_Node):
         """True if `other` is this unit or below it."""
         return other.path.startswith(self.path)
 
+    def ancestor_paths(self, include_self: bool = False) -> list[str]:
+        """Paths of the root, …, the parent (and the unit itself): no query needed."""
+        end = len(self.path) + (1 if include_self else 0)
+        return [self.path[:i] for i in range(self.steplen, end, self.steplen)]
+
     def ancestors(self) -> UnitQuerySet:
         """From the root down to the parent (one query on the path prefixes)."""
-        prefixes = [self.path[:i] for i in range(self.steplen, len(self.path), self.steplen)]
-        return Unit.objects.filter(path__in=prefixes).order_by("depth")
+        return Unit.objects.filter(path__in=self.ancestor_paths()).order_by("depth")
 
     @staticmethod
     def compute_search_text(code: str, name: str, short_name: str) -> str:

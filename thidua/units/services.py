@@ -161,10 +161,15 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit, reason: str = "") -> None:
     """Move a unit (and its subtree) under another parent."""
     if unit.contains(new_parent):
         raise ValueError("a unit cannot move under itself")
+    # Campaign figures roll up the tree: their totals move with the unit (same transaction).
+    from thidua.progress.services import aggregates_after_move
+
     with transaction.atomic():
         old_parent = Unit.objects.get(path=unit.path[: -Unit.steplen]) if unit.depth > 1 else None
+        old_ancestor_ids = list(Unit.objects.filter(path__in=unit.ancestor_paths()).values_list("pk", flat=True))
         Unit.objects.move(unit, new_parent, pos="last-child")
         unit.refresh_from_db()
+        aggregates_after_move(unit=unit, old_ancestor_ids=old_ancestor_ids)
         log_action(
             actor=actor,
             action="unit.move",
