@@ -36,7 +36,11 @@ def national_tree():
                 gc = f"{dc}-{g:02d}"
                 specs.append(UnitSpec(code=gc, parent_code=dc, name=f"Đoàn xã {p}.{d}.{g}", kind="grassroots"))
                 for b in range(20):
-                    specs.append(UnitSpec(code=f"{gc}-{b:02d}", parent_code=gc, name=f"Chi đoàn {b}", kind="branch", member_count=28))
+                    specs.append(
+                        UnitSpec(
+                            code=f"{gc}-{b:02d}", parent_code=gc, name=f"Chi đoàn {b}", kind="branch", member_count=28
+                        )
+                    )
     units_bulk_create(actor=None, specs=specs, audit=False)
     return "TW"
 
@@ -62,13 +66,24 @@ def main():
         root = Unit.objects.get(code=national_tree())
     build = time.perf_counter() - start
     campaign = Campaign.objects.create(slug=f"bench-{args.scale}", title="Bench", status="published", issuer_unit=root)
-    count = Indicator.objects.create(campaign=campaign, code="jobs", name="Việc làm", kind="count", scope_groups=["grassroots"])
+    count = Indicator.objects.create(
+        campaign=campaign, code="jobs", name="Việc làm", kind="count", scope_groups=["grassroots"]
+    )
     ratio = Indicator.objects.create(
-        campaign=campaign, code="eid", name="Định danh", kind="ratio", denominator="đoàn viên", scope_groups=["grassroots"]
+        campaign=campaign,
+        code="eid",
+        name="Định danh",
+        kind="ratio",
+        denominator="đoàn viên",
+        scope_groups=["grassroots"],
     )
     reporting = list(Unit.objects.filter(kind="grassroots").subtree(root).only("pk", "path", "code", "kind", "depth"))
-    print(f"database: {connection.vendor}; machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"scale {args.scale}: {Unit.objects.count()} units, {len(reporting)} reporting units (built in {build:.1f} s)\n")
+    print(
+        f"database: {connection.vendor}; machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(
+        f"scale {args.scale}: {Unit.objects.count()} units, {len(reporting)} reporting units (built in {build:.1f} s)\n"
+    )
     print("| operation | runs | median ms | p95 ms | max ms |")
     print("|---|---|---|---|---|")
 
@@ -82,7 +97,9 @@ def main():
     def write_ratio():
         unit = rng.choice(reporting)
         den = rng.randint(50, 600)
-        services.indicator_value_set(actor=None, indicator=ratio, unit=unit, numerator=rng.randint(0, den), denominator=den, as_of=day)
+        services.indicator_value_set(
+            actor=None, indicator=ratio, unit=unit, numerator=rng.randint(0, den), denominator=den, as_of=day
+        )
 
     timed("write one count (value, history, audit, all ancestors)", write_count, args.runs)
     timed("write one ratio (value, history, audit, all ancestors)", write_ratio, args.runs)
@@ -91,7 +108,9 @@ def main():
     for unit in reporting:
         services.indicator_value_set(actor=None, indicator=count, unit=unit, numerator=rng.randint(0, 500), as_of=day)
     fill = time.perf_counter() - t0
-    print(f"| (filled all {len(reporting)} units one write at a time: {fill:.1f} s, {1000 * fill / len(reporting):.2f} ms a write) | | | | |")
+    print(
+        f"| (filled all {len(reporting)} units one write at a time: {fill:.1f} s, {1000 * fill / len(reporting):.2f} ms a write) | | | | |"
+    )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh statistics after the bulk load, as autovacuum would give
@@ -107,7 +126,9 @@ def main():
         from thidua.progress.models import IndicatorValue
         from thidua.units.models import path_prefix_q
 
-        IndicatorValue.objects.filter(path_prefix_q(root.path, "unit__path"), indicator=count).aggregate(s=Sum("numerator"))
+        IndicatorValue.objects.filter(path_prefix_q(root.path, "unit__path"), indicator=count).aggregate(
+            s=Sum("numerator")
+        )
 
     timed("for comparison: SUM over the subtree without aggregates", brute, 20)
     total = queries.figure(count, root)

@@ -41,7 +41,9 @@ def main():
     call_command("demo_setup", "--branches", str(args.branches), "--quiet")
     build = time.perf_counter() - start
     total = Unit.objects.count()
-    print(f"database: {connection.vendor}; machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"database: {connection.vendor}; machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     print(f"demo_setup --branches {args.branches}: {total} units in {build:.1f} s\n")
     print("| operation | runs | median ms | p95 ms | max ms |")
     print("|---|---|---|---|---|")
@@ -55,9 +57,11 @@ def main():
     timed("children page (50), city", lambda: list(Unit.objects.subtree(root).filter(depth=2)[:50]), args.runs)
 
     officer = get_user_model().objects.get(username="quan1")
+
     def visible():
         officer.__dict__.pop("_thidua_roles", None)
         return access.visible_units(officer).count()
+
     timed("visible_units(officer) count", visible, args.runs)
     timed("search 'nha be' (accent-insensitive)", lambda: list(Unit.objects.search("nha be")[:50]), args.runs)
     timed("export rows, one district", lambda: list(export_rows(district)), max(5, args.runs // 5))
@@ -67,7 +71,11 @@ def main():
 
     city_xlsx = write_xlsx(export_headers(), export_rows(root))
     print(f"| (city export: {len(city_xlsx) // 1024} KiB .xlsx) | | | | |")
-    timed("import the unchanged city export (.xlsx, all rows checked)", lambda: import_units(actor=None, data=city_xlsx, filename="city.xlsx"), 3)
+    timed(
+        "import the unchanged city export (.xlsx, all rows checked)",
+        lambda: import_units(actor=None, data=city_xlsx, filename="city.xlsx"),
+        3,
+    )
     client = Client()
     client.force_login(get_user_model().objects.get(username="dieuphoi"))
     timed("GET unit page (city)", lambda: client.get("/don-vi/TD/"), args.runs)
@@ -77,7 +85,12 @@ def main():
     counter = iter(range(10**6))
     timed(
         "add one branch (units_bulk_create)",
-        lambda: units_bulk_create(actor=None, specs=[UnitSpec(code=f"BENCH-{next(counter)}", parent_code=grassroots.code, name="Chi đoàn thử", kind="branch")]),
+        lambda: units_bulk_create(
+            actor=None,
+            specs=[
+                UnitSpec(code=f"BENCH-{next(counter)}", parent_code=grassroots.code, name="Chi đoàn thử", kind="branch")
+            ],
+        ),
         args.runs,
     )
     RoleAssignment.objects.filter(role=Role.VIEWER).delete()

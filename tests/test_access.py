@@ -104,7 +104,9 @@ def people(seed_campaign, demo_tree, settings, tmp_path):
     )  # fmt: skip
     from thidua.progress.services import signoff_submit
 
-    signoff = signoff_submit(actor=None, milestone=seed_campaign.milestones.get(code="SK"), unit=demo_tree["HD-NHABE"]).signoff
+    signoff = signoff_submit(
+        actor=None, milestone=seed_campaign.milestones.get(code="SK"), unit=demo_tree["HD-NHABE"]
+    ).signoff
     ROUTE_IDS.update(
         SUBMISSION=submission.pk, RECEIPT=submission.receipt_number, FILE=submission.files.get().pk, SIGNOFF=signoff.pk
     )

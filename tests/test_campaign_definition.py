@@ -56,7 +56,9 @@ def test_yaml_syntax_error_names_the_line():
 
 def test_unknown_units_in_assignments_are_warnings_and_round_trip(demo_tree, seed_definition):
     d = copy.deepcopy(seed_definition)
-    d["activities"][4]["assignments"].append({"role": "co_lead", "name": "Huyện Đoàn Xa Lạ", "unit": "HD-XALA", "group": None})
+    d["activities"][4]["assignments"].append(
+        {"role": "co_lead", "name": "Huyện Đoàn Xa Lạ", "unit": "HD-XALA", "group": None}
+    )
     result = campaign_load(actor=None, definition=d)
     assert any(w.code == "unit_not_in_directory" and "HD-XALA" in w.message for w in result.warnings)
     assert defn.export_definition(result.campaign)["activities"][4]["assignments"][-1]["unit"] == "HD-XALA"

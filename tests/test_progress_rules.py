@@ -37,8 +37,12 @@ def test_closed_unit_ratio_is_refused_but_counts_are_kept(seed_campaign, demo_tr
     qd3.refresh_from_db()
     eid = ind(seed_campaign, "eid_l2_members")
     with pytest.raises(services.ValueRefused):
-        services.indicator_value_set(actor=None, indicator=eid, unit=qd3, numerator=5, denominator=10, as_of=dt.date(2023, 6, 5))
-    services.indicator_value_set(actor=None, indicator=eid, unit=qd3, numerator=5, denominator=10, as_of=dt.date(2023, 5, 20))
+        services.indicator_value_set(
+            actor=None, indicator=eid, unit=qd3, numerator=5, denominator=10, as_of=dt.date(2023, 6, 5)
+        )
+    services.indicator_value_set(
+        actor=None, indicator=eid, unit=qd3, numerator=5, denominator=10, as_of=dt.date(2023, 5, 20)
+    )
     jobs = ind(seed_campaign, "youths_job_referrals")
     services.indicator_value_set(actor=None, indicator=jobs, unit=qd3, numerator=7, as_of=dt.date(2023, 6, 5))
     root = demo_tree["TD"]
@@ -50,7 +54,9 @@ def test_dashboard_time_is_the_units_own(client, seed_campaign, demo_tree, djang
     from thidua.units.models import Role, RoleAssignment
 
     jobs = ind(seed_campaign, "youths_job_referrals")
-    services.indicator_value_set(actor=None, indicator=jobs, unit=demo_tree["QD1"], numerator=3, as_of=dt.date(2023, 5, 20))
+    services.indicator_value_set(
+        actor=None, indicator=jobs, unit=demo_tree["QD1"], numerator=3, as_of=dt.date(2023, 5, 20)
+    )
     user = django_user_model.objects.create_user(username="bcd", password="pw-for-tests-1")
     RoleAssignment.objects.create(user=user, unit=demo_tree["TD"], role=Role.STEERING)
     client.force_login(user)

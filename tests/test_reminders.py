@@ -108,7 +108,10 @@ def test_each_step_fires_once_at_its_time(r):
     assert Notification.objects.filter(user=r["bcnld_officer"]).count() == 4
 
 
-@pytest.mark.parametrize(("late", "sent"), [(dt.timedelta(hours=5, minutes=59, seconds=59), 1), (dt.timedelta(hours=6), 0), (dt.timedelta(hours=30), 0)])
+@pytest.mark.parametrize(
+    ("late", "sent"),
+    [(dt.timedelta(hours=5, minutes=59, seconds=59), 1), (dt.timedelta(hours=6), 0), (dt.timedelta(hours=30), 0)],
+)
 def test_a_step_more_than_six_hours_stale_is_skipped(r, late, sent):
     """The server was down when the step fell due: a stale reminder is not sent on restart."""
     assert reminders.reminders_run(now=THREE_DAYS_BEFORE + late).reminders == sent
@@ -215,7 +218,10 @@ def test_the_digest_goes_to_coordinators_once_a_day_from_the_digest_hour(r, sett
     # 00:30 on 30/05 in Ho Chi Minh City (still 29/05 in UTC): before the digest hour there.
     assert reminders.digest_run(vn(2023, 5, 30, 0, 30)) == 0
     assert reminders.digest_run(vn(2023, 5, 30, 7, 0)) == 1
-    assert list(DigestSent.objects.order_by("day").values_list("day", flat=True)) == [dt.date(2023, 5, 29), dt.date(2023, 5, 30)]
+    assert list(DigestSent.objects.order_by("day").values_list("day", flat=True)) == [
+        dt.date(2023, 5, 29),
+        dt.date(2023, 5, 30),
+    ]
     # After the campaign's period, no more digests.
     assert reminders.digest_run(vn(2023, 7, 1, 8, 0)) == 0
 

@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 
 from thidua.core.spreadsheets import read_table, write_csv, write_xlsx
 
-ROWS = [["A1", "=HYPERLINK(\"http://x\")", "-5 đoàn viên", "Chi đoàn @ KP 3"]]
+ROWS = [["A1", '=HYPERLINK("http://x")', "-5 đoàn viên", "Chi đoàn @ KP 3"]]
 HEADERS = ["Mã", "Tên", "Ghi chú", "Khác"]
 
 

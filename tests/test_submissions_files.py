@@ -36,7 +36,10 @@ def docx_bytes(text: str = "Kế hoạch") -> bytes:
     body = f'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>'
     return _zip(
         [
-            ("[Content_Types].xml", b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'),
+            (
+                "[Content_Types].xml",
+                b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+            ),
             ("word/document.xml", body.encode()),
         ]
     )
@@ -205,7 +208,13 @@ def setup(tree, personas, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     campaign = make_campaign(tree)
-    return {"tree": tree, "campaign": campaign, "people": personas, "root": tmp_path, "kh": campaign.milestones.get(code="KH")}
+    return {
+        "tree": tree,
+        "campaign": campaign,
+        "people": personas,
+        "root": tmp_path,
+        "kh": campaign.milestones.get(code="KH"),
+    }
 
 
 def _nothing_stored(root):
@@ -258,7 +267,9 @@ def test_no_file_or_too_many_files_are_refused(setup, settings):
 def test_a_failure_inside_the_transaction_leaves_no_row_and_no_orphan_file(setup, monkeypatch, where):
     officer, kh, tree = setup["people"]["officer_q1"], setup["kh"], setup["tree"]
     shared = pdf_bytes("cung noi dung")  # also stored for another unit's version
-    services.submission_create(actor=officer, milestone=kh, unit=tree["QD1"], uploads=[("chung.pdf", shared)], notify=False)
+    services.submission_create(
+        actor=officer, milestone=kh, unit=tree["QD1"], uploads=[("chung.pdf", shared)], notify=False
+    )
     shared_path = files.path_for(hashlib.sha256(shared).hexdigest())
     before = files_under(setup["root"])
 
@@ -273,7 +284,11 @@ def test_a_failure_inside_the_transaction_leaves_no_row_and_no_orphan_file(setup
     new = pdf_bytes("chi co o Nha Be")
     with pytest.raises(RuntimeError):
         services.submission_create(
-            actor=nhabe, milestone=kh, unit=tree["HD-NHABE"], uploads=[("rieng.pdf", new), ("chung.pdf", shared)], notify=False
+            actor=nhabe,
+            milestone=kh,
+            unit=tree["HD-NHABE"],
+            uploads=[("rieng.pdf", new), ("chung.pdf", shared)],
+            notify=False,
         )
     assert not Submission.objects.filter(unit=tree["HD-NHABE"]).exists()
     assert not StoredFile.objects.filter(sha256=hashlib.sha256(new).hexdigest()).exists()
@@ -305,7 +320,9 @@ def test_a_failure_while_writing_the_second_file_removes_the_first(setup, monkey
 
 def test_files_reconcile_command_cleans_up_after_a_hard_crash(setup):
     officer, kh, unit = setup["people"]["officer_q1"], setup["kh"], setup["tree"]["QD1"]
-    kept = services.submission_create(actor=officer, milestone=kh, unit=unit, uploads=[("giu.pdf", pdf_bytes("giu"))], notify=False)
+    kept = services.submission_create(
+        actor=officer, milestone=kh, unit=unit, uploads=[("giu.pdf", pdf_bytes("giu"))], notify=False
+    )
     kept_sha = kept.files.get().stored.sha256
     # The process died after writing this file and before committing its row.
     orphan = files.check_upload("mo-coi.pdf", pdf_bytes("mo coi"))
@@ -314,7 +331,9 @@ def test_files_reconcile_command_cleans_up_after_a_hard_crash(setup):
     os.utime(files.path_for(orphan.sha256), (old, old))
     os.utime(files.path_for(kept_sha), (old, old))  # old but referenced: kept
     # And a row whose file has gone missing (disk restored from an old backup).
-    lost = services.submission_create(actor=officer, milestone=kh, unit=unit, uploads=[("mat.pdf", pdf_bytes("mat"))], notify=False)
+    lost = services.submission_create(
+        actor=officer, milestone=kh, unit=unit, uploads=[("mat.pdf", pdf_bytes("mat"))], notify=False
+    )
     lost_sha = lost.files.get().stored.sha256
     files.path_for(lost_sha).unlink()
 
@@ -367,4 +386,6 @@ def test_a_new_upload_of_an_old_orphans_bytes_survives_reconciliation(setup):
     # …so it judges the file by its age alone: a file just used again must look fresh.
     cutoff = time.time() - 3600
     assert path.name not in known_before
-    assert path.stat().st_mtime >= cutoff, "a reused file keeps its old mtime and a concurrent reconcile would delete it"
+    assert path.stat().st_mtime >= cutoff, (
+        "a reused file keeps its old mtime and a concurrent reconcile would delete it"
+    )

@@ -88,7 +88,11 @@ def test_an_officer_sends_files_and_gets_a_receipt_to_the_second(site, client_fo
     client = client_for(site["p"]["officer_q1"])
     page = client.get(url("milestone", "SK", "QD1"))
     assert page.status_code == 200 and "Gửi văn bản" in page.content.decode()
-    docs = [upload("Báo cáo sơ kết.docx", docx_bytes()), upload("Phụ lục.xlsx", xlsx_bytes()), upload("scan.png", png_bytes())]
+    docs = [
+        upload("Báo cáo sơ kết.docx", docx_bytes()),
+        upload("Phụ lục.xlsx", xlsx_bytes()),
+        upload("scan.png", png_bytes()),
+    ]
     with at(vn(2023, 5, 31, 10, 59, 59, 999000)):
         response = client.post(url("milestone", "SK", "QD1"), {"files": docs, "note": "Bản chính thức"})
     s = Submission.objects.get()
@@ -150,7 +154,10 @@ def test_a_second_sending_through_the_page_adds_a_version(site, client_for):
         response = client.post(url("milestone", "SK", "QD1"), {"files": [upload("v1.pdf", pdf_bytes("v2"))]})
     v2 = Submission.objects.get(version=2)
     assert response["Location"] == url("receipt", v2.receipt_number) != url("receipt", v1.receipt_number)
-    assert (Submission.objects.filter(pk=v1.pk).values().get(), list(v1.files.values_list("name", "stored__sha256"))) == before
+    assert (
+        Submission.objects.filter(pk=v1.pk).values().get(),
+        list(v1.files.values_list("name", "stored__sha256")),
+    ) == before
     assert files.path_for(before[1][0][1]).read_bytes() == pdf_bytes("v1")
     page = client.get(url("milestone", "SK", "QD1")).content.decode()
     assert "Phiên bản 2" in page and "Phiên bản 1" in page
@@ -203,7 +210,8 @@ def test_the_admin_refuses_to_change_or_delete_a_version(site, nhabe_sent, admin
     assert admin_client_.post(f"{base}/change/", {"status": "accepted", "version": 9}).status_code == 403
     assert admin_client_.get("/quan-tri/submissions/submission/add/").status_code == 403
     response = admin_client_.post(
-        "/quan-tri/submissions/submission/", {"action": "delete_selected", "_selected_action": [nhabe_sent.pk], "post": "yes"}
+        "/quan-tri/submissions/submission/",
+        {"action": "delete_selected", "_selected_action": [nhabe_sent.pk], "post": "yes"},
     )
     assert response.status_code in (200, 302, 403)
     # The files and their storage are not in the admin at all.
@@ -253,7 +261,9 @@ def test_an_officer_cannot_read_or_send_for_another_district_even_guessing_ids(s
     for address, data in posts:
         assert client.post(address, data).status_code == 404, address
     assert _state() == before
-    assert files_under(site["root"]) == [str(files.path_for(nhabe_sent.files.get().stored.sha256).relative_to(site["root"]))]
+    assert files_under(site["root"]) == [
+        str(files.path_for(nhabe_sent.files.get().stored.sha256).relative_to(site["root"]))
+    ]
 
 
 def test_units_own_officer_cannot_review_or_grant_and_steering_only_reads(site, nhabe_sent, client_for):
@@ -261,7 +271,13 @@ def test_units_own_officer_cannot_review_or_grant_and_steering_only_reads(site, 
     client = client_for(site["p"]["officer_nhabe"])
     assert client.get(url("milestone", "KH", "HD-NHABE")).status_code == 200
     assert client.post(url("review", nhabe_sent.pk), {"decision": "accepted"}).status_code == 403
-    assert client.post(url("exception", "KH", "HD-NHABE"), {"kind": "extension", "new_deadline": "2023-06-30T11:00", "reason": "Tự gia hạn"}).status_code == 403
+    assert (
+        client.post(
+            url("exception", "KH", "HD-NHABE"),
+            {"kind": "extension", "new_deadline": "2023-06-30T11:00", "reason": "Tự gia hạn"},
+        ).status_code
+        == 403
+    )
     client = client_for(site["p"]["steering"])
     assert client.get(url("board")).status_code == 200
     page = client.get(url("milestone", "KH", "HD-NHABE"))
@@ -269,7 +285,9 @@ def test_units_own_officer_cannot_review_or_grant_and_steering_only_reads(site, 
     assert "Gửi văn bản" not in page.content.decode() and "Gia hạn hoặc miễn nộp" not in page.content.decode()
     assert client.post(url("review", nhabe_sent.pk), {"decision": "accepted"}).status_code == 403
     assert client.post(url("exception", "KH", "HD-NHABE"), {"kind": "exemption", "reason": "x"}).status_code == 403
-    assert client.post(url("milestone", "KH", "HD-NHABE"), {"files": [upload("x.pdf", pdf_bytes("x"))]}).status_code == 403
+    assert (
+        client.post(url("milestone", "KH", "HD-NHABE"), {"files": [upload("x.pdf", pdf_bytes("x"))]}).status_code == 403
+    )
     client = client_for(site["p"]["viewer_q1"])
     assert client.post(url("milestone", "KH", "QD1"), {"files": [upload("x.pdf", pdf_bytes("x"))]}).status_code == 403
     assert _state() == before
@@ -290,7 +308,9 @@ def test_files_download_only_to_those_who_see_the_unit_as_attachments(site, nhab
     for who in ("officer_q1", "viewer_q1", "outsider"):
         assert client_for(site["p"][who]).get(address).status_code == 404, who
     # Nothing under MEDIA_ROOT is reachable by a public URL.
-    assert client_for(site["p"]["coordinator"]).get(f"/_private-files/sha256/{item.stored.sha256[:2]}/").status_code == 404
+    assert (
+        client_for(site["p"]["coordinator"]).get(f"/_private-files/sha256/{item.stored.sha256[:2]}/").status_code == 404
+    )
 
 
 # --- review loop through the pages ------------------------------------------------------------------
@@ -347,7 +367,11 @@ def test_the_coordinator_grants_an_extension_in_ho_chi_minh_city_time(site, clie
     os.environ["TZ"] = "UTC"
     time.tzset()
     try:
-        response = client.post(url("exception", "SK", "QD1"), {"kind": "extension", "new_deadline": "2023-06-02T11:00", "reason": ""}, follow=True)
+        response = client.post(
+            url("exception", "SK", "QD1"),
+            {"kind": "extension", "new_deadline": "2023-06-02T11:00", "reason": ""},
+            follow=True,
+        )
         assert not DeadlineException.objects.exists()
         response = client.post(
             url("exception", "SK", "QD1"), {"kind": "extension", "new_deadline": "2023-06-02T11:00", "reason": "Lãnh đạo đi công tác"},
@@ -382,7 +406,10 @@ def test_officer_registers_and_revises_and_every_revision_stays(site, client_for
     client = client_for(site["p"]["officer_q1"])
     address = url("registration", "QD1")
     with at(vn(2023, 4, 28, 9)):
-        assert client.post(address, {"note": "Đăng ký", **_commitment_fields(campaign, CT1="20", CT2="85.5")}).status_code == 302
+        assert (
+            client.post(address, {"note": "Đăng ký", **_commitment_fields(campaign, CT1="20", CT2="85.5")}).status_code
+            == 302
+        )
     with at(vn(2023, 5, 2, 9)):
         client.post(address, {"note": "Điều chỉnh", **_commitment_fields(campaign, CT1="30", CT2="90")})
         page = client.get(address).content.decode()
@@ -395,7 +422,9 @@ def test_officer_registers_and_revises_and_every_revision_stays(site, client_for
     assert response.status_code == 200 and RegistrationRevision.objects.count() == 2
 
 
-def test_after_the_registration_deadline_the_officer_is_refused_and_the_coordinator_registers_on_behalf(site, client_for):
+def test_after_the_registration_deadline_the_officer_is_refused_and_the_coordinator_registers_on_behalf(
+    site, client_for
+):
     campaign = site["campaign"]
     Campaign.objects.filter(pk=campaign.pk).update(registration_deadline=vn(2023, 5, 5, 17))
     address = url("registration", "QD1")
@@ -403,11 +432,14 @@ def test_after_the_registration_deadline_the_officer_is_refused_and_the_coordina
     with at(vn(2023, 5, 6, 9)):
         page = officer.get(address).content.decode()
         assert "Đã hết hạn đăng ký; chỉ đơn vị điều phối còn có thể đăng ký thay cho đơn vị." in page
-        assert "<form method=\"post\" novalidate>" not in page
+        assert '<form method="post" novalidate>' not in page
         assert officer.post(address, _commitment_fields(campaign, CT1="10")).status_code == 403
         assert not Registration.objects.exists()
         coordinator = client_for(site["p"]["coordinator"])
-        assert coordinator.post(address, {"note": "Nhập thay", **_commitment_fields(campaign, CT1="10")}).status_code == 302
+        assert (
+            coordinator.post(address, {"note": "Nhập thay", **_commitment_fields(campaign, CT1="10")}).status_code
+            == 302
+        )
         page = coordinator.get(address).content.decode()
     revision = RegistrationRevision.objects.get()
     assert revision.on_behalf and revision.created_by == site["p"]["coordinator"]
@@ -439,9 +471,20 @@ def mixed(site):
     tree, p, sk = site["tree"], site["p"], site["sk"]
     q1_v1 = submit(sk, tree["QD1"], p["officer_q1"], vn(2023, 5, 30, 9),
                    [("bao-cao.pdf", pdf_bytes("q1 v1")), ("bao-cao.pdf", pdf_bytes("q1 phu luc"))], notify=False)  # fmt: skip
-    q1_v2 = submit(sk, tree["QD1"], p["officer_q1"], vn(2023, 6, 1, 9), [("bao-cao.pdf", pdf_bytes("q1 v2"))], notify=False)
-    nhabe = submit(sk, tree["HD-NHABE"], p["officer_nhabe"], vn(2023, 5, 31, 11, 0, 5), [("nb.docx", docx_bytes("nb"))], notify=False)
-    services.deadline_exception_set(actor=p["coordinator"], milestone=sk, unit=tree["BCNLD"], kind="exemption", reason="Mới thành lập", notify=False)
+    q1_v2 = submit(
+        sk, tree["QD1"], p["officer_q1"], vn(2023, 6, 1, 9), [("bao-cao.pdf", pdf_bytes("q1 v2"))], notify=False
+    )
+    nhabe = submit(
+        sk,
+        tree["HD-NHABE"],
+        p["officer_nhabe"],
+        vn(2023, 5, 31, 11, 0, 5),
+        [("nb.docx", docx_bytes("nb"))],
+        notify=False,
+    )
+    services.deadline_exception_set(
+        actor=p["coordinator"], milestone=sk, unit=tree["BCNLD"], kind="exemption", reason="Mới thành lập", notify=False
+    )
     return {"q1_v1": q1_v1, "q1_v2": q1_v2, "nhabe": nhabe}
 
 
@@ -477,12 +520,18 @@ def test_board_export_has_one_row_per_unit_with_statuses(site, mixed, client_for
     assert set(units) == {"BCNLD", "QD1", "HD-NHABE"}
     sk = header.index("Báo cáo sơ kết: tình trạng")
     kh = header.index("Kế hoạch tổ chức: tình trạng")
-    assert {code: row[sk] for code, row in units.items()} == {"QD1": "Đúng hạn", "HD-NHABE": "Trễ hạn", "BCNLD": "Miễn nộp"}
+    assert {code: row[sk] for code, row in units.items()} == {
+        "QD1": "Đúng hạn",
+        "HD-NHABE": "Trễ hạn",
+        "BCNLD": "Miễn nộp",
+    }
     assert {row[kh] for row in units.values()} == {"Chưa nộp (quá hạn)"}
     assert units["QD1"][sk + 1] == dt.datetime(2023, 5, 30, 9, 0) and units["QD1"][sk + 2] == 2
     assert any("phải nộp 2, đã nộp 2" in str(cell) for row in rows for cell in row)
     filtered = client_for(site["p"]["coordinator"]).get(url("board_export") + "?loai=quan-huyen")
-    codes = [r[0] for r in load_workbook(io.BytesIO(filtered.content)).active.iter_rows(min_row=2, values_only=True) if r[0]]
+    codes = [
+        r[0] for r in load_workbook(io.BytesIO(filtered.content)).active.iter_rows(min_row=2, values_only=True) if r[0]
+    ]
     assert sorted(codes) == ["HD-NHABE", "QD1"]
 
 
@@ -506,7 +555,13 @@ def test_milestone_zip_has_every_file_and_a_manifest(site, mixed, client_for):
     assert {r["unit_code"] for r in manifest} == {"QD1", "HD-NHABE"}
     # An officer gets the files of its own subtree only.
     own = client_for(site["p"]["officer_q1"]).get(url("milestone_zip", "SK"))
-    rows = list(csv.DictReader(io.StringIO(zipfile.ZipFile(io.BytesIO(b"".join(own.streaming_content))).read("manifest.csv").decode("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                zipfile.ZipFile(io.BytesIO(b"".join(own.streaming_content))).read("manifest.csv").decode("utf-8-sig")
+            )
+        )
+    )
     assert {r["unit_code"] for r in rows} == {"QD1"}
 
 

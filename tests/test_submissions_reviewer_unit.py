@@ -29,7 +29,12 @@ def late_plan(seed_campaign, demo_tree, settings, tmp_path):
     milestone = seed_campaign.milestones.get(code="KH")
     received = dt.datetime(2023, 5, 6, 15, 0, tzinfo=VN_TZ)  # four hours late
     submission = submission_create(
-        actor=None, milestone=milestone, unit=demo_tree["QD3"], uploads=[("kh.pdf", pdf_bytes("QD3"))], now=received, notify=False
+        actor=None,
+        milestone=milestone,
+        unit=demo_tree["QD3"],
+        uploads=[("kh.pdf", pdf_bytes("QD3"))],
+        now=received,
+        notify=False,
     )
     return milestone, submission
 
@@ -42,8 +47,12 @@ def test_reviewing_unit_sees_and_reviews_other_units_documents(client, late_plan
     client.force_login(reviewer)
     page = reverse("submissions:milestone", args=["cao-diem-2023", "KH", "QD3"])
     assert client.get(page).status_code == 200
-    assert client.get(reverse("submissions:receipt", args=["cao-diem-2023", submission.receipt_number])).status_code == 200
-    response = client.post(reverse("submissions:review", args=["cao-diem-2023", submission.pk]), {"decision": "accepted"})
+    assert (
+        client.get(reverse("submissions:receipt", args=["cao-diem-2023", submission.receipt_number])).status_code == 200
+    )
+    response = client.post(
+        reverse("submissions:review", args=["cao-diem-2023", submission.pk]), {"decision": "accepted"}
+    )
     assert response.status_code == 302
     submission.refresh_from_db()
     assert submission.status == Submission.Status.ACCEPTED
@@ -63,5 +72,7 @@ def test_extension_after_a_late_document_counts_it_on_time(client, late_plan, de
     client.force_login(coordinator)
     page = client.get(reverse("submissions:milestone", args=["cao-diem-2023", "KH", "QD3"])).content.decode()
     assert "st-on_time" in page and "st-late" not in page
-    receipt = client.get(reverse("submissions:receipt", args=["cao-diem-2023", submission.receipt_number])).content.decode()
+    receipt = client.get(
+        reverse("submissions:receipt", args=["cao-diem-2023", submission.receipt_number])
+    ).content.decode()
     assert "08/05/2023" in receipt  # the receipt keeps what applied and tells the deadline moved

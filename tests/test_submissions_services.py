@@ -107,7 +107,10 @@ def process_tz(request):
     os.environ["TZ"] = request.param
     time.tzset()
     try:
-        assert time.strftime("%z", time.localtime(1685505600)) == {"UTC": "+0000", "Asia/Ho_Chi_Minh": "+0700"}[request.param]
+        assert (
+            time.strftime("%z", time.localtime(1685505600))
+            == {"UTC": "+0000", "Asia/Ho_Chi_Minh": "+0700"}[request.param]
+        )
         yield request.param
     finally:
         if previous is None:
@@ -159,7 +162,10 @@ def test_the_server_clock_decides_in_any_process_time_zone(env, process_tz):
         )
     with time_machine.travel(vn(2023, 5, 31, 11, 0).astimezone(dt.UTC), tick=False):
         late = services.submission_create(
-            actor=env.p["officer_nhabe"], milestone=env.sk, unit=env.tree["HD-NHABE"], uploads=[("b.pdf", pdf_bytes("b"))]
+            actor=env.p["officer_nhabe"],
+            milestone=env.sk,
+            unit=env.tree["HD-NHABE"],
+            uploads=[("b.pdf", pdf_bytes("b"))],
         )
     assert on_time.on_time and not late.on_time
     assert "10:59:59" in mail.outbox[0].body and "11:00:00" in mail.outbox[1].body
@@ -219,7 +225,12 @@ def test_extension_and_exemption_need_a_reason_and_a_later_deadline(env):
     coordinator, unit = env.p["coordinator"], env.tree["QD1"]
     with pytest.raises(services.NotAllowed, match="lý do"):
         services.deadline_exception_set(
-            actor=coordinator, milestone=env.sk, unit=unit, kind="extension", new_deadline=vn(2023, 6, 2, 11), reason="  "
+            actor=coordinator,
+            milestone=env.sk,
+            unit=unit,
+            kind="extension",
+            new_deadline=vn(2023, 6, 2, 11),
+            reason="  ",
         )
     with pytest.raises(services.NotAllowed, match="sau hạn nộp"):
         services.deadline_exception_set(
@@ -259,14 +270,18 @@ def test_units_not_expected_and_campaigns_not_published_refuse_documents(env, tr
 
 def _snapshot(submission):
     row = Submission.objects.filter(pk=submission.pk).values().get()
-    attached = list(submission.files.order_by("order").values_list("name", "stored__sha256", "stored__size", "stored__kind"))
+    attached = list(
+        submission.files.order_by("order").values_list("name", "stored__sha256", "stored__size", "stored__kind")
+    )
     contents = {sha: files.path_for(sha).read_bytes() for _, sha, _, _ in attached}
     return row, attached, contents
 
 
 def test_a_second_sending_is_version_two_and_version_one_is_untouched(env):
     officer, unit = env.p["officer_q1"], env.tree["QD1"]
-    v1 = submit(env.sk, unit, officer, vn(2023, 5, 30, 9), [("Báo cáo.pdf", pdf_bytes("v1")), ("phu-luc.pdf", pdf_bytes("p1"))])
+    v1 = submit(
+        env.sk, unit, officer, vn(2023, 5, 30, 9), [("Báo cáo.pdf", pdf_bytes("v1")), ("phu-luc.pdf", pdf_bytes("p1"))]
+    )
     before = _snapshot(v1)
     v2 = submit(env.sk, unit, officer, vn(2023, 6, 1, 9), [("Báo cáo.pdf", pdf_bytes("v2 khac"))], note="Bản sửa")
     v3 = submit(env.sk, unit, officer, vn(2023, 6, 2, 9), [("Báo cáo.pdf", pdf_bytes("v1"))])  # v1's bytes again
@@ -452,7 +467,12 @@ def test_every_change_is_in_the_audit_trail(env):
     assert f"sha256:{s.files.get().stored.sha256}" in created.changes["files"][1][0]
 
     services.deadline_exception_set(
-        actor=coordinator, milestone=env.kh, unit=unit, kind="extension", new_deadline=vn(2023, 5, 8, 11), reason="Lý do A"
+        actor=coordinator,
+        milestone=env.kh,
+        unit=unit,
+        kind="extension",
+        new_deadline=vn(2023, 5, 8, 11),
+        reason="Lý do A",
     )
     services.deadline_exception_set(actor=coordinator, milestone=env.kh, unit=unit, kind="exemption", reason="Lý do B")
     exception = DeadlineException.objects.get()
@@ -486,7 +506,9 @@ def test_registration_revisions_keep_the_earlier_numbers(env):
     assert {c.indicator.code: c.value for c in kept.commitments.all()} == {"CT1": Decimal(20), "CT2": Decimal("85.5")}
     assert kept.note == "Đăng ký đầy đủ" and not kept.on_behalf and kept.created_by == officer
     assert {c.indicator.code: c.value for c in second.commitments.all()} == {"CT1": Decimal(30)}
-    actions = list(AuditEntry.objects.filter(action__startswith="registration.").order_by("id").values_list("action", flat=True))
+    actions = list(
+        AuditEntry.objects.filter(action__startswith="registration.").order_by("id").values_list("action", flat=True)
+    )
     assert actions == ["registration.create", "registration.revise"]
 
 
@@ -513,7 +535,11 @@ def test_after_the_registration_deadline_only_the_coordinator_registers_on_behal
     assert not services.registration_is_open(env.campaign, now=deadline)
     with pytest.raises(services.NotAllowed, match="Đã hết hạn đăng ký"):
         services.registration_save(
-            actor=env.p["officer_q1"], campaign=env.campaign, unit=env.tree["QD1"], commitments={ct1: Decimal(5)}, now=deadline
+            actor=env.p["officer_q1"],
+            campaign=env.campaign,
+            unit=env.tree["QD1"],
+            commitments={ct1: Decimal(5)},
+            now=deadline,
         )
     assert not Registration.objects.exists()
     revision = services.registration_save(
@@ -527,7 +553,11 @@ def test_after_the_registration_deadline_only_the_coordinator_registers_on_behal
 def test_registration_board_counts_registered_and_not_registered_for_a_subtree(env):
     ct1 = env.campaign.indicators.get(code="CT1")
     services.registration_save(
-        actor=env.p["officer_q1"], campaign=env.campaign, unit=env.tree["QD1"], commitments={ct1: Decimal(5)}, now=vn(2023, 5, 1)
+        actor=env.p["officer_q1"],
+        campaign=env.campaign,
+        unit=env.tree["QD1"],
+        commitments={ct1: Decimal(5)},
+        now=vn(2023, 5, 1),
     )
     city = list(queries.registration_units(env.campaign, env.tree["TD"]))
     assert [u.code for u in city] == ["BCNLD", "QD1", "HD-NHABE"]
@@ -559,7 +589,9 @@ def test_rates_follow_dhis2_and_never_pass_100_percent(seed, demo_tree):
     closed_before, closed_after, exempted, on_time, late, resent = districts[:6]
     Unit.objects.filter(pk=closed_before.pk).update(closed_on=deadline_day - dt.timedelta(days=1))
     Unit.objects.filter(pk=closed_after.pk).update(closed_on=deadline_day + dt.timedelta(days=1))
-    services.deadline_exception_set(actor=coordinator, milestone=kh, unit=exempted, kind="exemption", reason="Mới thành lập")
+    services.deadline_exception_set(
+        actor=coordinator, milestone=kh, unit=exempted, kind="exemption", reason="Mới thành lập"
+    )
     before = kh.deadline - dt.timedelta(hours=3)
     submit(kh, on_time, coordinator, before)
     submit(kh, late, coordinator, kh.deadline + dt.timedelta(hours=2))

@@ -46,7 +46,16 @@ def test_naive_datetimes_are_refused():
 
 @pytest.mark.parametrize(
     "text, weekday",
-    [("thứ Sáu", 4), ("(thứ Năm)", 3), ("Thứ 7", 5), ("thu tu", 2), ("Chủ nhật", 6), ("CN", 6), ("thứ Hai", 0), ("hôm nay", None)],
+    [
+        ("thứ Sáu", 4),
+        ("(thứ Năm)", 3),
+        ("Thứ 7", 5),
+        ("thu tu", 2),
+        ("Chủ nhật", 6),
+        ("CN", 6),
+        ("thứ Hai", 0),
+        ("hôm nay", None),
+    ],
 )
 def test_vietnamese_weekday_names(text, weekday):
     assert timeutils.parse_weekday_vi(text) == weekday

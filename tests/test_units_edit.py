@@ -24,7 +24,9 @@ def test_coordinator_edits_counts_and_emails(client_for, personas, tree):
     unit = tree["QD1"]
     url = reverse("units:edit", args=["QD1"])
     assert client.get(url).status_code == 200
-    response = client.post(url, form_data(unit, member_count=1234, emails="qd1@tphcm.gov.vn; bt@tphcm.gov.vn", reason="Số liệu 2023"))
+    response = client.post(
+        url, form_data(unit, member_count=1234, emails="qd1@tphcm.gov.vn; bt@tphcm.gov.vn", reason="Số liệu 2023")
+    )
     assert response.status_code == 302
     unit.refresh_from_db()
     assert unit.member_count == 1234 and unit.email_list == ["qd1@tphcm.gov.vn", "bt@tphcm.gov.vn"]
@@ -52,7 +54,12 @@ def test_bad_input_is_refused_and_nothing_changes(client_for, personas, tree, ch
     assert response.status_code == 200
     assert response.context["form"].errors.get(field)
     after = Unit.objects.get(code="QD1")
-    assert (after.name, after.kind, after.member_count, after.emails) == (before.name, before.kind, before.member_count, before.emails)
+    assert (after.name, after.kind, after.member_count, after.emails) == (
+        before.name,
+        before.kind,
+        before.member_count,
+        before.emails,
+    )
     assert not AuditEntry.objects.filter(action="unit.update").exists()
 
 

@@ -16,7 +16,17 @@ class MilestoneInline(admin.TabularInline):
 class IndicatorInline(admin.TabularInline):
     model = Indicator
     extra = 0
-    fields = ("code", "name", "kind", "goal", "activity", "target_value", "unit_of_measure", "scope_groups", "scope_unit_codes")
+    fields = (
+        "code",
+        "name",
+        "kind",
+        "goal",
+        "activity",
+        "target_value",
+        "unit_of_measure",
+        "scope_groups",
+        "scope_unit_codes",
+    )
 
 
 @admin.register(Campaign)

@@ -59,7 +59,12 @@ def check_definition(d: dict) -> list[Finding]:
     end = parse_date(period["end"])
     if period["start"] == "issue_date" and start is None:
         findings.append(
-            Finding("period_start_unknown", "period", _("The period starts on the issue date, but the plan gives no issue date."), _("Period"))
+            Finding(
+                "period_start_unknown",
+                "period",
+                _("The period starts on the issue date, but the plan gives no issue date."),
+                _("Period"),
+            )
         )
 
     def outside(day: dt.date) -> bool:
@@ -91,10 +96,15 @@ def check_definition(d: dict) -> list[Finding]:
             findings.append(Finding("deadline_outside_period", where, message, subject))
         reason = _non_working(day)
         if reason:
-            message = _("The deadline %(date)s falls on a non-working day: %(reason)s.") % {"date": date, "reason": reason}
+            message = _("The deadline %(date)s falls on a non-working day: %(reason)s.") % {
+                "date": date,
+                "reason": reason,
+            }
             findings.append(Finding("deadline_non_working_day", where, message, subject))
         if previous is not None and deadline < previous:
-            findings.append(Finding("deadline_order", where, _("This deadline is earlier than the one before it."), subject))
+            findings.append(
+                Finding("deadline_order", where, _("This deadline is earlier than the one before it."), subject)
+            )
         previous = deadline
 
     named: list[tuple[str, str, str, str]] = []  # where, subject, code, name

@@ -126,7 +126,10 @@ def _explain(error) -> str:
     if validator in ("minLength", "minimum"):
         return _("%(where)s: the value is empty or too small.") % {"where": where}
     if validator == "maxLength":
-        return _("%(where)s: the text is too long (at most %(max)s characters).") % {"where": where, "max": error.validator_value}
+        return _("%(where)s: the text is too long (at most %(max)s characters).") % {
+            "where": where,
+            "max": error.validator_value,
+        }
     if validator == "uniqueItems":
         return _("%(where)s: an item is listed twice.") % {"where": where}
     return _("%(where)s: invalid value (%(detail)s).") % {"where": where, "detail": error.message}
@@ -151,7 +154,10 @@ def validate(definition: dict) -> None:
         seen: set[str] = set()
         for i, item in enumerate(definition[section]):
             if item["code"] in seen:
-                problems.append(_("%(where)s: code “%(code)s” is used twice.") % {"where": f"{section}[{i + 1}]", "code": item["code"]})
+                problems.append(
+                    _("%(where)s: code “%(code)s” is used twice.")
+                    % {"where": f"{section}[{i + 1}]", "code": item["code"]}
+                )
             seen.add(item["code"])
         return seen
 
@@ -163,12 +169,15 @@ def validate(definition: dict) -> None:
         if item.get("goal") and item["goal"] not in goals:
             problems.append(_("%(where)s: goal “%(code)s” is not defined.") % {"where": where, "code": item["goal"]})
         if item.get("activity") and item["activity"] not in activities:
-            problems.append(_("%(where)s: activity “%(code)s” is not defined.") % {"where": where, "code": item["activity"]})
+            problems.append(
+                _("%(where)s: activity “%(code)s” is not defined.") % {"where": where, "code": item["activity"]}
+            )
     for i, item in enumerate(definition["activities"]):
         for j, assignment in enumerate(item["assignments"]):
             if bool(assignment.get("unit")) == bool(assignment.get("group")):
                 problems.append(
-                    _("%(where)s: name either a unit or a group of units.") % {"where": f"activities[{i + 1}].assignments[{j + 1}]"}
+                    _("%(where)s: name either a unit or a group of units.")
+                    % {"where": f"activities[{i + 1}].assignments[{j + 1}]"}
                 )
         try:
             start, end = parse_date(item.get("date")), parse_date(item.get("end_date"))
@@ -246,7 +255,9 @@ def export_definition(campaign) -> dict:
             "date": c.issue_date.isoformat() if c.issue_date else None,
         },
         "period": {
-            "start": "issue_date" if c.period_start_rule == c.PeriodStart.ISSUE_DATE else (c.period_start.isoformat() if c.period_start else None),
+            "start": "issue_date"
+            if c.period_start_rule == c.PeriodStart.ISSUE_DATE
+            else (c.period_start.isoformat() if c.period_start else None),
             "end": c.period_end.isoformat() if c.period_end else None,
             "text": c.period_text or None,
         },

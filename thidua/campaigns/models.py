@@ -84,7 +84,9 @@ class Campaign(models.Model):
         ordering = ["-period_end", "slug"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(period_start__isnull=True) | Q(period_end__isnull=True) | Q(period_end__gte=models.F("period_start")),
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_end__gte=models.F("period_start")),
                 name="campaign_period_ordered",
             ),
         ]
@@ -184,7 +186,9 @@ class Assignment(models.Model):
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     name_in_plan = models.CharField(_("name in the plan"), max_length=300)
     unit_code = models.CharField(_("unit code"), max_length=40, blank=True)
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True, related_name="assignments")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True, related_name="assignments"
+    )
     group = models.CharField(_("unit group"), max_length=20, choices=UnitGroup.choices, blank=True)
 
     class Meta:
@@ -192,9 +196,7 @@ class Assignment(models.Model):
         verbose_name_plural = _("assignments")
         ordering = ["order"]
         constraints = [
-            models.CheckConstraint(
-                condition=~(Q(unit_code="") & Q(group="")), name="assignment_names_unit_or_group"
-            ),
+            models.CheckConstraint(condition=~(Q(unit_code="") & Q(group="")), name="assignment_names_unit_or_group"),
         ]
 
     def __str__(self) -> str:

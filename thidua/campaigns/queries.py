@@ -49,7 +49,9 @@ class Obligations:
 def unit_obligations(campaign: Campaign, unit: Unit) -> Obligations:
     result = Obligations(campaign=campaign, unit=unit)
     result.milestones = [m for m in campaign.milestones.all() if in_scope(m, campaign, unit)]
-    result.indicators = [i for i in campaign.indicators.select_related("goal", "activity") if in_scope(i, campaign, unit)]
+    result.indicators = [
+        i for i in campaign.indicators.select_related("goal", "activity") if in_scope(i, campaign, unit)
+    ]
     for activity in campaign.activities.prefetch_related("assignments"):
         for assignment in activity.assignments.all():
             if assignment_applies(assignment, unit):
@@ -77,9 +79,12 @@ def campaign_for_overview(campaign: Campaign) -> Campaign:
         Campaign.objects.select_related("issuer_unit", "coordinator_unit")
         .prefetch_related(
             "goals__indicators",
-            Prefetch("activities", queryset=Activity.objects.prefetch_related(
-                Prefetch("assignments", queryset=Assignment.objects.select_related("unit"))
-            )),
+            Prefetch(
+                "activities",
+                queryset=Activity.objects.prefetch_related(
+                    Prefetch("assignments", queryset=Assignment.objects.select_related("unit"))
+                ),
+            ),
             "milestones",
             "indicators",
         )

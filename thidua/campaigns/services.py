@@ -47,7 +47,10 @@ def campaign_load(*, actor, definition: dict, replace: bool = False, source: byt
     units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
     problems = [
         _("%(where)s: unit “%(code)s” is not in the directory.") % {"where": where, "code": code}
-        for where, code in (("issuer.unit", d["issuer"]["unit"]), ("coordinator.unit", (d.get("coordinator") or {}).get("unit")))
+        for where, code in (
+            ("issuer.unit", d["issuer"]["unit"]),
+            ("coordinator.unit", (d.get("coordinator") or {}).get("unit")),
+        )
         if code and code not in units
     ]
     existing = Campaign.objects.filter(slug=d["slug"]).first()
@@ -56,7 +59,12 @@ def campaign_load(*, actor, definition: dict, replace: bool = False, source: byt
     if problems:
         raise defn.DefinitionError(problems)
 
-    period, issuer, coordinator, signature = d["period"], d["issuer"], d.get("coordinator") or {}, d.get("signature") or {}
+    period, issuer, coordinator, signature = (
+        d["period"],
+        d["issuer"],
+        d.get("coordinator") or {},
+        d.get("signature") or {},
+    )
     fields = {
         "status": d["status"],
         "title": d["title"],
@@ -67,7 +75,9 @@ def campaign_load(*, actor, definition: dict, replace: bool = False, source: byt
         "document_number": issuer.get("document_number") or "",
         "issue_place": issuer.get("place") or "",
         "issue_date": defn.parse_date(issuer.get("date")),
-        "period_start_rule": Campaign.PeriodStart.ISSUE_DATE if period["start"] == "issue_date" else Campaign.PeriodStart.DATE,
+        "period_start_rule": Campaign.PeriodStart.ISSUE_DATE
+        if period["start"] == "issue_date"
+        else Campaign.PeriodStart.DATE,
         "period_start": None if period["start"] == "issue_date" else defn.parse_date(period["start"]),
         "period_end": defn.parse_date(period["end"]),
         "period_text": period.get("text") or "",
@@ -77,7 +87,9 @@ def campaign_load(*, actor, definition: dict, replace: bool = False, source: byt
         "coordinator_duties": coordinator.get("duties") or "",
         "unit_duties": d.get("unit_duties") or "",
         "submission_email": d.get("submission_email") or "",
-        "registration_deadline": defn.parse_instant(d["registration_deadline"]) if d.get("registration_deadline") else None,
+        "registration_deadline": defn.parse_instant(d["registration_deadline"])
+        if d.get("registration_deadline")
+        else None,
         "closing_text": d.get("closing_text") or "",
         "distribution": list(d.get("distribution") or []),
         "signature_on_behalf": signature.get("on_behalf") or "",
@@ -100,7 +112,11 @@ def campaign_load(*, actor, definition: dict, replace: bool = False, source: byt
             actor=actor,
             action="campaign.replace" if existing else "campaign.load",
             obj=campaign,
-            changes={"slug": [None, campaign.slug], "status": [None, campaign.status], "sha256": [None, fields["source_sha256"]]},
+            changes={
+                "slug": [None, campaign.slug],
+                "status": [None, campaign.status],
+                "sha256": [None, fields["source_sha256"]],
+            },
         )
     return LoadResult(campaign=campaign, created=existing is None, warnings=check_definition(definition))
 
@@ -217,5 +233,7 @@ def campaign_set_status(*, actor, campaign: Campaign, status: str, reason: str =
         old = campaign.status
         campaign.status = status
         campaign.save(update_fields=["status", "updated_at"])
-        log_action(actor=actor, action="campaign.status", obj=campaign, changes={"status": [old, status]}, reason=reason)
+        log_action(
+            actor=actor, action="campaign.status", obj=campaign, changes={"status": [old, status]}, reason=reason
+        )
         return campaign

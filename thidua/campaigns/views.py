@@ -28,7 +28,11 @@ def campaign_detail(request, slug):
     milestones = [(m, expected_unit_count(m, campaign)) for m in campaign.milestones.all()]
     warnings = check_definition(defn.export_definition(campaign)) if can_manage else []
     # The issuing union itself has nothing to send to itself; its sub-units do.
-    my_units = [u for u in access.role_units(request.user) if campaign.issuer_unit.contains(u) and u.pk != campaign.issuer_unit_id]
+    my_units = [
+        u
+        for u in access.role_units(request.user)
+        if campaign.issuer_unit.contains(u) and u.pk != campaign.issuer_unit_id
+    ]
     named = {s.unit_code for a in campaign.activities.all() for s in a.assignments.all() if s.unit_code}
     named |= {code for i in campaign.indicators.all() for code in i.scope_unit_codes}
     visible_codes = set(access.visible_units(request.user).filter(code__in=named).values_list("code", flat=True))
@@ -94,7 +98,9 @@ def _upload_refusals(user, definition: dict, replace: bool) -> list[str]:
         return [_("You do not coordinate the issuing unit “%(name)s”.") % {"name": issuer.name}]
     existing = Campaign.objects.filter(slug=definition.get("slug")).first()
     if existing and replace and existing.status != Campaign.Status.DRAFT:
-        return [_("Campaign “%(slug)s” is already published; it cannot be replaced from a file.") % {"slug": existing.slug}]
+        return [
+            _("Campaign “%(slug)s” is already published; it cannot be replaced from a file.") % {"slug": existing.slug}
+        ]
     if existing and replace and not access.can_manage_campaign(user, existing):
         return [_("You do not coordinate campaign “%(slug)s”.") % {"slug": existing.slug}]
     return []
@@ -111,9 +117,15 @@ def campaign_status(request, slug):
     else:
         try:
             campaign_set_status(
-                actor=request.user, campaign=campaign, status=form.cleaned_data["status"], reason=form.cleaned_data["reason"]
+                actor=request.user,
+                campaign=campaign,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
             )
-            messages.success(request, _("The campaign is now “%(status)s”.") % {"status": Campaign.Status(form.cleaned_data["status"]).label})
+            messages.success(
+                request,
+                _("The campaign is now “%(status)s”.") % {"status": Campaign.Status(form.cleaned_data["status"]).label},
+            )
         except ValueError as exc:
             messages.error(request, str(exc))
     return redirect("campaigns:detail", slug=campaign.slug)

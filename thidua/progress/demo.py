@@ -55,7 +55,11 @@ def _entered_at(day: dt.date, rng: random.Random) -> dt.datetime:
 def build(campaign: Campaign, *, coordinator, officers_by_unit: dict, seed: int = 2023) -> dict[str, int]:
     rng = random.Random(seed)
     indicators = list(campaign.indicators.all())
-    units = [u for u in Unit.objects.subtree(campaign.issuer_unit).exclude(kind=UnitKind.BRANCH) if any(in_scope(i, campaign, u) for i in indicators)]
+    units = [
+        u
+        for u in Unit.objects.subtree(campaign.issuer_unit).exclude(kind=UnitKind.BRANCH)
+        if any(in_scope(i, campaign, u) for i in indicators)
+    ]
     values, changes = [], []
     for unit in units:
         actor = officers_by_unit.get(unit.code) or coordinator
@@ -75,8 +79,18 @@ def build(campaign: Campaign, *, coordinator, officers_by_unit: dict, seed: int 
                 old = (num, den)
             if steps:
                 as_of, num, den = steps[-1]
-                values.append(IndicatorValue(indicator=indicator, unit=unit, numerator=num, denominator=den, as_of=as_of,
-                                             version=len(steps), updated_by=actor, updated_at=changes[-1].changed_at))
+                values.append(
+                    IndicatorValue(
+                        indicator=indicator,
+                        unit=unit,
+                        numerator=num,
+                        denominator=den,
+                        as_of=as_of,
+                        version=len(steps),
+                        updated_by=actor,
+                        updated_at=changes[-1].changed_at,
+                    )
+                )
     IndicatorValue.objects.bulk_create(values, batch_size=2000)
     ValueChange.objects.bulk_create(changes, batch_size=2000)
     services.aggregates_rebuild(campaign)
@@ -104,13 +118,29 @@ def build(campaign: Campaign, *, coordinator, officers_by_unit: dict, seed: int 
     signoffs = 0
     if midterm is not None:
         # The demo officers' own units stay open for editing.
-        direct = [u for u in units if u.depth == campaign.issuer_unit.depth + 1 and u.kind != UnitKind.DEPARTMENT and u.code not in officers_by_unit]
+        direct = [
+            u
+            for u in units
+            if u.depth == campaign.issuer_unit.depth + 1
+            and u.kind != UnitKind.DEPARTMENT
+            and u.code not in officers_by_unit
+        ]
         for unit in rng.sample(direct, k=min(40, len(direct))):
-            result = services.signoff_submit(actor=officers_by_unit.get(unit.code) or coordinator, milestone=midterm, unit=unit, as_of=dt.date(2023, 5, 31))
+            result = services.signoff_submit(
+                actor=officers_by_unit.get(unit.code) or coordinator,
+                milestone=midterm,
+                unit=unit,
+                as_of=dt.date(2023, 5, 31),
+            )
             roll = rng.random()
             if roll < 0.7:
                 services.signoff_decide(actor=coordinator, signoff=result.signoff, decision="approve")
             elif roll < 0.8:
-                services.signoff_decide(actor=coordinator, signoff=result.signoff, decision="return", reason="Số liệu định danh điện tử chưa khớp với báo cáo sơ kết, đề nghị rà soát.")
+                services.signoff_decide(
+                    actor=coordinator,
+                    signoff=result.signoff,
+                    decision="return",
+                    reason="Số liệu định danh điện tử chưa khớp với báo cáo sơ kết, đề nghị rà soát.",
+                )
             signoffs += 1
     return {"values": len(values), "changes": len(changes), "events": events, "signoffs": signoffs}

@@ -158,7 +158,9 @@ def upload(*, actor, campaign: Campaign, scope: Unit, data: bytes, filename: str
             problem(_("%(unit)s does not report “%(name)s”.") % {"unit": unit.name, "name": indicator.name})
             continue
         if (unit.pk, indicator.pk) in seen:
-            problem(_("The same unit and indicator are already on row %(row)s.") % {"row": seen[(unit.pk, indicator.pk)]})
+            problem(
+                _("The same unit and indicator are already on row %(row)s.") % {"row": seen[(unit.pk, indicator.pk)]}
+            )
             continue
         seen[(unit.pk, indicator.pk)] = row_no
         value = raw.get("value")
@@ -182,15 +184,24 @@ def upload(*, actor, campaign: Campaign, scope: Unit, data: bytes, filename: str
         try:
             version = _number(raw.get("version")) if raw.get("version") is not None else None
         except (ValueError, TypeError):
-            problem(_("“%(value)s” is not a whole number ≥ 0 (or a date as dd/mm/yyyy).") % {"value": raw.get("version")})
+            problem(
+                _("“%(value)s” is not a whole number ≥ 0 (or a date as dd/mm/yyyy).") % {"value": raw.get("version")}
+            )
             continue
         if version is not None and (existing.version if existing else 0) != version:
             problem(
-                _("%(unit)s — “%(name)s” was changed by someone else after this template was downloaded (now %(value)s). Download a new template.")
+                _(
+                    "%(unit)s — “%(name)s” was changed by someone else after this template was downloaded (now %(value)s). Download a new template."
+                )
                 % {"unit": unit.name, "name": indicator.name, "value": existing.numerator if existing else "—"}
             )
             continue
-        if existing and existing.numerator == numerator and existing.denominator == denominator and existing.as_of == as_of:
+        if (
+            existing
+            and existing.numerator == numerator
+            and existing.denominator == denominator
+            and existing.as_of == as_of
+        ):
             report.unchanged += 1
             continue
         planned.append((row_no, indicator, unit, numerator, denominator, as_of, existing.version if existing else 0))

@@ -39,21 +39,31 @@ class ValuesForm(forms.Form):
                 field = forms.ChoiceField(label=indicator.name, choices=YES_NO, required=False)
                 initial = "" if value is None else str(int(value.numerator))
             else:
-                field = forms.IntegerField(label=indicator.name, min_value=0, required=False,
-                                           widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}))
+                field = forms.IntegerField(
+                    label=indicator.name,
+                    min_value=0,
+                    required=False,
+                    widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+                )
                 initial = None if value is None else int(value.numerator)
             field.initial = initial
             self.fields[key] = field
             den_key = None
             if indicator.kind == Indicator.Kind.RATIO:
                 den_key = f"d{indicator.pk}"
-                den_initial = int(value.denominator) if value is not None and value.denominator is not None else default_denominator(indicator, unit)
+                den_initial = (
+                    int(value.denominator)
+                    if value is not None and value.denominator is not None
+                    else default_denominator(indicator, unit)
+                )
                 self.fields[den_key] = forms.IntegerField(
                     label=_("out of (%(what)s)") % {"what": indicator.denominator or _("people")}, min_value=0, required=False,
                     initial=den_initial, widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
                 )  # fmt: skip
             version_key = f"v{indicator.pk}"
-            self.fields[version_key] = forms.IntegerField(widget=forms.HiddenInput, initial=value.version if value else 0, required=False)
+            self.fields[version_key] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=value.version if value else 0, required=False
+            )
             self.rows.append((indicator, key, den_key, version_key))
 
     def bound_rows(self):
@@ -69,9 +79,12 @@ class ValuesForm(forms.Form):
             numerator = int(raw)
             denominator = self.cleaned_data.get(den_key) if den_key else None
             current = self.current.get(indicator.pk)
-            unchanged = current is not None and current.numerator == numerator and (
-                den_key is None or current.denominator == denominator
-            ) and current.as_of == self.cleaned_data.get("as_of")
+            unchanged = (
+                current is not None
+                and current.numerator == numerator
+                and (den_key is None or current.denominator == denominator)
+                and current.as_of == self.cleaned_data.get("as_of")
+            )
             if not unchanged:
                 result.append((indicator, numerator, denominator, self.cleaned_data.get(version_key) or 0))
         return result
@@ -79,10 +92,14 @@ class ValuesForm(forms.Form):
 
 class EventForm(forms.Form):
     activity = forms.ChoiceField(label=_("Activity"))
-    date = forms.DateField(label=_("Date"), input_formats=["%Y-%m-%d", "%d/%m/%Y"], widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date"), input_formats=["%Y-%m-%d", "%d/%m/%Y"], widget=forms.DateInput(attrs={"type": "date"})
+    )
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
     participants = forms.IntegerField(label=_("Participants"), min_value=0, required=False)
-    description = forms.CharField(label=_("What happened"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label=_("What happened"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, activities, count_fields, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,4 +127,6 @@ class DecisionForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Filled-in template (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+    file = forms.FileField(
+        label=_("Filled-in template (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"})
+    )

@@ -96,7 +96,9 @@ def figure(indicator: Indicator, unit: Unit) -> Figure:
             agg.numerator_sum, agg.denominator_sum, agg.reported, agg.updated_at,
         )  # fmt: skip
     if _counts_closed(indicator):
-        closed = IndicatorValue.objects.filter(path_prefix_q(unit.path, "unit__path"), _closed_q(indicator.campaign), indicator=indicator)
+        closed = IndicatorValue.objects.filter(
+            path_prefix_q(unit.path, "unit__path"), _closed_q(indicator.campaign), indicator=indicator
+        )
         for value in closed:
             result.numerator -= value.numerator
             result.denominator -= value.denominator or ZERO
@@ -126,7 +128,11 @@ def approved_figure(indicator: Indicator, unit: Unit) -> Figure:
         if row.unit_id in seen:
             continue
         seen.add(row.unit_id)
-        if closed_excluded and row.unit.closed_on and (not indicator.campaign.period_end or row.unit.closed_on <= indicator.campaign.period_end):
+        if (
+            closed_excluded
+            and row.unit.closed_on
+            and (not indicator.campaign.period_end or row.unit.closed_on <= indicator.campaign.period_end)
+        ):
             continue
         result.numerator += row.numerator
         result.denominator += row.denominator or ZERO
@@ -177,7 +183,9 @@ def breakdown(indicator: Indicator, unit: Unit) -> list[Breakdown]:
     own = IndicatorValue.objects.filter(indicator=indicator, unit=unit).first()
     if own is not None:
         # The unit's own figures (not those of the units below it) get a line of their own.
-        fig = Figure(indicator=indicator, numerator=own.numerator, denominator=own.denominator or ZERO, reported=1, expected=1)
+        fig = Figure(
+            indicator=indicator, numerator=own.numerator, denominator=own.denominator or ZERO, reported=1, expected=1
+        )
         fig.updated_at = own.updated_at
         lines.append(Breakdown(unit=unit, figure=fig))
     for child in children:
@@ -201,7 +209,9 @@ def latest_commitments(indicator: Indicator, unit_ids) -> dict[int, Decimal]:
     from thidua.submissions.models import Commitment, RegistrationRevision
 
     latest = (
-        RegistrationRevision.objects.filter(registration__campaign=indicator.campaign, registration__unit_id__in=list(unit_ids))
+        RegistrationRevision.objects.filter(
+            registration__campaign=indicator.campaign, registration__unit_id__in=list(unit_ids)
+        )
         .values("registration_id")
         .annotate(n=Max("number"))
     )
@@ -231,7 +241,9 @@ def series(indicator: Indicator, unit: Unit, *, start: dt.date | None = None, en
         current[unit_id] = (num, den or ZERO)
         total_num += num - old_num
         total_den += (den or ZERO) - old_den
-        fig = Figure(indicator=indicator, numerator=total_num, denominator=total_den, reported=len(current), expected=expected)
+        fig = Figure(
+            indicator=indicator, numerator=total_num, denominator=total_den, reported=len(current), expected=expected
+        )
         if points and points[-1][0] == as_of:
             points[-1] = (as_of, fig)
         else:
@@ -246,4 +258,3 @@ def series(indicator: Indicator, unit: Unit, *, start: dt.date | None = None, en
 def as_of(campaign: Campaign, unit: Unit) -> dt.datetime | None:
     """When a figure of the campaign in the unit's subtree last changed (shown next to the totals)."""
     return Aggregate.objects.filter(indicator__campaign=campaign, unit=unit).aggregate(t=Max("updated_at"))["t"]
-

@@ -77,7 +77,9 @@ def locked_by(indicator: Indicator, unit: Unit, as_of: dt.date | None = None) ->
     `as_of`, if any. An approval locks the figures up to the date they were signed off as of:
     the mid-term approval does not stop the unit entering later figures for its final report."""
     qs = SignOff.objects.filter(
-        campaign_id=indicator.campaign_id, status=SignOff.Status.APPROVED, unit__path__in=unit.ancestor_paths(include_self=True)
+        campaign_id=indicator.campaign_id,
+        status=SignOff.Status.APPROVED,
+        unit__path__in=unit.ancestor_paths(include_self=True),
     )
     if as_of is not None:
         qs = qs.filter(as_of__gte=as_of)
@@ -159,12 +161,18 @@ def indicator_value_set(
         if lock is not None:
             raise ValueRefused(
                 _("The figures of %(unit)s were approved on %(date)s; ask %(approver)s to withdraw the approval first.")
-                % {"unit": lock.unit.name, "date": timeutils.format_vn(lock.decided_at), "approver": _("the unit above")}
+                % {
+                    "unit": lock.unit.name,
+                    "date": timeutils.format_vn(lock.decided_at),
+                    "approver": _("the unit above"),
+                }
             )
         current = IndicatorValue.objects.select_for_update().filter(indicator=indicator, unit=unit).first()
         if expected_version is not None and (current.version if current else 0) != expected_version:
             raise EditConflict(
-                _("“%(name)s” of %(unit)s was changed by someone else in the meantime (now %(value)s). Check it and save again.")
+                _(
+                    "“%(name)s” of %(unit)s was changed by someone else in the meantime (now %(value)s). Check it and save again."
+                )
                 % {"name": indicator.name, "unit": unit.name, "value": current.numerator if current else "—"},
                 current,
             )
@@ -180,7 +188,9 @@ def indicator_value_set(
                     )
             except IntegrityError as exc:
                 # Another officer created it between our read and write: same as a version clash.
-                raise EditConflict(_("Someone else entered this value at the same moment. Check it and save again."), current) from exc
+                raise EditConflict(
+                    _("Someone else entered this value at the same moment. Check it and save again."), current
+                ) from exc
         else:
             current.numerator, current.denominator, current.as_of = num, den, as_of
             current.version += 1
@@ -202,13 +212,20 @@ def indicator_value_set(
             actor=actor,
             action="indicator_value.set",
             obj=current,
-            changes={"value": [old_num, num], "out_of": [old_den, den], "as_of": [None, as_of], "source": [None, source]},
+            changes={
+                "value": [old_num, num],
+                "out_of": [old_den, den],
+                "as_of": [None, as_of],
+                "source": [None, source],
+            },
             reason=note,
         )
         return current
 
 
-def indicator_value_add(*, actor, indicator: Indicator, unit: Unit, amount, as_of: dt.date, source: str, note: str = "") -> IndicatorValue:
+def indicator_value_add(
+    *, actor, indicator: Indicator, unit: Unit, amount, as_of: dt.date, source: str, note: str = ""
+) -> IndicatorValue:
     """Add to a count (an activity event's participants …); the result goes through indicator_value_set."""
     with transaction.atomic():
         current = IndicatorValue.objects.select_for_update().filter(indicator=indicator, unit=unit).first()
@@ -227,11 +244,7 @@ def indicator_value_add(*, actor, indicator: Indicator, unit: Unit, amount, as_o
 
 def event_indicators(activity: Activity, unit: Unit) -> list[Indicator]:
     """The count indicators of an activity that this unit reports (what an event can add to)."""
-    return [
-        i
-        for i in activity.indicators.filter(kind=Indicator.Kind.COUNT)
-        if in_scope(i, activity.campaign, unit)
-    ]
+    return [i for i in activity.indicators.filter(kind=Indicator.Kind.COUNT) if in_scope(i, activity.campaign, unit)]
 
 
 def event_record(
@@ -243,7 +256,9 @@ def event_record(
     allowed = {i.code: i for i in event_indicators(activity, unit)}
     for code, n in counts.items():
         if code not in allowed:
-            raise ValueRefused(_("“%(code)s” is not an indicator of this activity for %(unit)s.") % {"code": code, "unit": unit.name})
+            raise ValueRefused(
+                _("“%(code)s” is not an indicator of this activity for %(unit)s.") % {"code": code, "unit": unit.name}
+            )
         if n < 0:
             raise ValueRefused(_("%(label)s must be a whole number ≥ 0.") % {"label": allowed[code].name})
     campaign = activity.campaign
@@ -257,7 +272,9 @@ def event_record(
                 actor=actor, indicator=allowed[code], unit=unit, amount=n, as_of=date,
                 source=ValueChange.Source.EVENT, note=f"{activity.title} — {date:%d/%m/%Y}",
             )  # fmt: skip
-        log_action(actor=actor, action="event.record", obj=event, changes={"counts": [None, counts], "date": [None, date]})
+        log_action(
+            actor=actor, action="event.record", obj=event, changes={"counts": [None, counts], "date": [None, date]}
+        )
     return event
 
 
@@ -293,7 +310,9 @@ def signoff_submit(*, actor, milestone: Milestone, unit: Unit, as_of: dt.date | 
     if milestone.kind not in (Milestone.Kind.MIDTERM, Milestone.Kind.FINAL):
         raise ValueRefused(_("Figures are signed off with the mid-term and the final report."))
     with transaction.atomic():
-        if SignOff.objects.filter(milestone=milestone, unit=unit, status__in=[SignOff.Status.SUBMITTED, SignOff.Status.APPROVED]).exists():
+        if SignOff.objects.filter(
+            milestone=milestone, unit=unit, status__in=[SignOff.Status.SUBMITTED, SignOff.Status.APPROVED]
+        ).exists():
             raise ValueRefused(_("These figures are already signed off and awaiting a decision or approved."))
         signoff = SignOff.objects.create(
             campaign=campaign, milestone=milestone, unit=unit, as_of=as_of or timeutils.local(timeutils.now()).date(),
@@ -301,11 +320,22 @@ def signoff_submit(*, actor, milestone: Milestone, unit: Unit, as_of: dt.date | 
         )  # fmt: skip
         values = IndicatorValue.objects.filter(indicator__campaign=campaign, unit__in=Unit.objects.subtree(unit))
         rows = [
-            SignOffValue(signoff=signoff, indicator_id=v.indicator_id, unit_id=v.unit_id, numerator=v.numerator, denominator=v.denominator)
+            SignOffValue(
+                signoff=signoff,
+                indicator_id=v.indicator_id,
+                unit_id=v.unit_id,
+                numerator=v.numerator,
+                denominator=v.denominator,
+            )
             for v in values
         ]
         SignOffValue.objects.bulk_create(rows)
-        log_action(actor=actor, action="signoff.submit", obj=signoff, changes={"status": [None, signoff.status], "values": [None, len(rows)]})
+        log_action(
+            actor=actor,
+            action="signoff.submit",
+            obj=signoff,
+            changes={"status": [None, signoff.status], "values": [None, len(rows)]},
+        )
     return SignOffResult(signoff=signoff, values=len(rows))
 
 
@@ -327,10 +357,15 @@ def signoff_decide(*, actor, signoff: SignOff, decision: str, reason: str = "") 
     with transaction.atomic():
         signoff = SignOff.objects.select_for_update().get(pk=signoff.pk)
         if signoff.status != before:
-            raise ValueRefused(_("This sign-off is “%(status)s”; it cannot be changed that way.") % {"status": signoff.get_status_display()})
+            raise ValueRefused(
+                _("This sign-off is “%(status)s”; it cannot be changed that way.")
+                % {"status": signoff.get_status_display()}
+            )
         signoff.status, signoff.decided_at, signoff.decided_by, signoff.reason = after, timeutils.now(), actor, reason
         signoff.save()
-        log_action(actor=actor, action=f"signoff.{decision}", obj=signoff, changes={"status": [before, after]}, reason=reason)
+        log_action(
+            actor=actor, action=f"signoff.{decision}", obj=signoff, changes={"status": [before, after]}, reason=reason
+        )
     return signoff
 
 
@@ -355,7 +390,9 @@ def aggregates_rebuild(campaign: Campaign) -> int:
         ids = dict(Unit.objects.filter(path__in={p for _i, p in sums}).values_list("path", "pk"))
         Aggregate.objects.bulk_create(
             [
-                Aggregate(indicator_id=ind, unit_id=ids[path], numerator_sum=n, denominator_sum=d, reported=r, updated_at=t)
+                Aggregate(
+                    indicator_id=ind, unit_id=ids[path], numerator_sum=n, denominator_sum=d, reported=r, updated_at=t
+                )
                 for (ind, path), (n, d, r, t) in sums.items()
             ],
             batch_size=2000,

@@ -18,18 +18,7 @@ from thidua.units.models import Unit
 
 
 def _scope(request, campaign) -> Unit:
-    code = request.GET.get("don-vi")
-    if code:
-        unit = access.get_unit_or_404(request.user, code)
-        if not campaign.issuer_unit.contains(unit):
-            raise Http404
-        return unit
-    if access.can_view_unit(request.user, campaign.issuer_unit):
-        return campaign.issuer_unit
-    tops = [u for u in access.role_units(request.user) if campaign.issuer_unit.contains(u)]
-    if not tops:
-        raise Http404
-    return min(tops, key=lambda u: u.depth)
+    return access.campaign_scope(request.user, campaign, request.GET.get("don-vi"))
 
 
 def _indicator_or_404(campaign, code) -> Indicator:
@@ -55,7 +44,10 @@ def dashboard(request, slug):
     indicators = list(campaign.indicators.select_related("goal", "activity").order_by("order"))
     figures = {i.pk: _figure(i, unit, approved) for i in indicators}
     goals = [(g, [figures[i.pk] for i in indicators if i.goal_id == g.pk]) for g in campaign.goals.all()]
-    activities = [(a, [figures[i.pk] for i in indicators if i.activity_id == a.pk]) for a in campaign.activities.prefetch_related("assignments")]
+    activities = [
+        (a, [figures[i.pk] for i in indicators if i.activity_id == a.pk])
+        for a in campaign.activities.prefetch_related("assignments")
+    ]
     # Activity leads: the activities the user's own units lead or co-lead.
     mine = access.role_units(request.user)
     led = {a.pk for a, _f in activities for s in a.assignments.all() for u in mine if assignment_applies(s, u)}
@@ -80,15 +72,31 @@ def dashboard(request, slug):
 def _export(campaign, unit, approved, figures):
     rows = [
         [
-            f.indicator.code, f.indicator.name, f.indicator.get_kind_display(),
+            f.indicator.code,
+            f.indicator.name,
+            f.indicator.get_kind_display(),
             float(f.value) if f.value is not None else (None if f.has_data else "chưa báo cáo"),
             float(f.indicator.target_value) if f.indicator.target_value is not None else None,
-            float(f.progress) if f.progress is not None else None, f.reported, f.expected,
-            int(f.numerator), int(f.denominator) if f.indicator.kind == Indicator.Kind.RATIO else None,
+            float(f.progress) if f.progress is not None else None,
+            f.reported,
+            f.expected,
+            int(f.numerator),
+            int(f.denominator) if f.indicator.kind == Indicator.Kind.RATIO else None,
         ]  # fmt: skip
         for f in figures
     ]
-    headers = ["Mã", "Chỉ tiêu", "Loại", "Kết quả", "Mục tiêu", "% mục tiêu", "Đơn vị đã báo cáo", "Đơn vị phải báo cáo", "Tử số / tổng", "Mẫu số"]
+    headers = [
+        "Mã",
+        "Chỉ tiêu",
+        "Loại",
+        "Kết quả",
+        "Mục tiêu",
+        "% mục tiêu",
+        "Đơn vị đã báo cáo",
+        "Đơn vị phải báo cáo",
+        "Tử số / tổng",
+        "Mẫu số",
+    ]
     title = f"{unit.code} {'đã duyệt' if approved else 'mới nhất'}"
     response = HttpResponse(write_xlsx(headers, rows, title=title), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="chi-tieu-{campaign.slug}-{unit.code}.xlsx"'
@@ -118,9 +126,21 @@ def indicator_detail(request, slug, code):
     ranked = [b for b in lines if b.against_commitment is not None and b.unit.pk != unit.pk]
     ranked.sort(key=lambda b: b.against_commitment, reverse=True)
     points = queries.series(indicator, unit)
-    ancestors = [a for a in unit.ancestors() if access.can_view_unit(request.user, a) and campaign.issuer_unit.contains(a)]
+    ancestors = [
+        a for a in unit.ancestors() if access.can_view_unit(request.user, a) and campaign.issuer_unit.contains(a)
+    ]
     if request.GET.get("xuat") == "xlsx":
-        headers = ["Mã đơn vị", "Đơn vị", "Kết quả", "Đơn vị đã báo cáo", "Đơn vị phải báo cáo", "Tử số / tổng", "Mẫu số", "Cam kết", "% cam kết"]
+        headers = [
+            "Mã đơn vị",
+            "Đơn vị",
+            "Kết quả",
+            "Đơn vị đã báo cáo",
+            "Đơn vị phải báo cáo",
+            "Tử số / tổng",
+            "Mẫu số",
+            "Cam kết",
+            "% cam kết",
+        ]
         rows = [
             [b.unit.code, b.unit.name, float(b.figure.value) if b.figure.value is not None else (None if b.figure.has_data else "chưa báo cáo"), b.figure.reported,
              b.figure.expected, int(b.figure.numerator), int(b.figure.denominator) if indicator.kind == Indicator.Kind.RATIO else None,
@@ -172,7 +192,9 @@ def entry(request, slug, code):
     campaign = access.get_campaign_or_404(request.user, slug)
     unit = _entry_unit(request, campaign, code)
     can_edit = access.can_edit_unit(request.user, unit) and campaign.status == campaign.Status.PUBLISHED
-    indicators = [i for i in campaign.indicators.select_related("activity").order_by("order") if in_scope(i, campaign, unit)]
+    indicators = [
+        i for i in campaign.indicators.select_related("activity").order_by("order") if in_scope(i, campaign, unit)
+    ]
     if unit.closed_on:
         indicators = [i for i in indicators if i.kind == Indicator.Kind.COUNT]
     current = {v.indicator_id: v for v in IndicatorValue.objects.filter(unit=unit, indicator__in=indicators)}
@@ -187,7 +209,12 @@ def entry(request, slug, code):
             changes = form.changes()
             jumps = [i for i, num, _d, _v in changes if services.is_jump(current.get(i.pk), num)]
             if jumps and not form.cleaned_data["confirm"]:
-                form.add_error(None, _("Some figures are more than three times the previous ones. Check them, tick the box and save again."))
+                form.add_error(
+                    None,
+                    _(
+                        "Some figures are more than three times the previous ones. Check them, tick the box and save again."
+                    ),
+                )
             else:
                 try:
                     with transaction.atomic():
@@ -200,17 +227,24 @@ def entry(request, slug, code):
                     form.add_error(None, str(exc))
                 else:
                     if changes:
-                        messages.success(request, _("%(n)s figure(s) saved; the totals above are up to date.") % {"n": len(changes)})
+                        messages.success(
+                            request, _("%(n)s figure(s) saved; the totals above are up to date.") % {"n": len(changes)}
+                        )
                     else:
                         messages.info(request, _("Nothing was changed."))
                     return redirect("progress:entry", slug=slug, code=code)
     below = [
-        u for u in Unit.objects.subtree(unit).filter(depth=unit.depth + 1).order_by("path")
+        u
+        for u in Unit.objects.subtree(unit).filter(depth=unit.depth + 1).order_by("path")
         if any(in_scope(i, campaign, u) for i in campaign.indicators.all()) or u.numchild
     ]
     milestones = [m for m in campaign.milestones.all() if m.kind in (Milestone.Kind.MIDTERM, Milestone.Kind.FINAL)]
-    signoffs = list(SignOff.objects.filter(unit=unit, campaign=campaign).select_related("milestone", "decided_by", "submitted_by"))
-    history = ValueChange.objects.filter(unit=unit, indicator__campaign=campaign).select_related("indicator", "changed_by")[:20]
+    signoffs = list(
+        SignOff.objects.filter(unit=unit, campaign=campaign).select_related("milestone", "decided_by", "submitted_by")
+    )
+    history = ValueChange.objects.filter(unit=unit, indicator__campaign=campaign).select_related(
+        "indicator", "changed_by"
+    )[:20]
     return render(
         request,
         "progress/entry.html",
@@ -257,9 +291,15 @@ def upload(request, slug, code):
             editable=lambda u: access.can_edit_unit(request.user, u),
         )  # fmt: skip
         if not report.problems:
-            messages.success(request, _("%(n)s figure(s) saved from %(file)s (%(u)s unchanged).") % {"n": report.changed, "file": f.name, "u": report.unchanged})
+            messages.success(
+                request,
+                _("%(n)s figure(s) saved from %(file)s (%(u)s unchanged).")
+                % {"n": report.changed, "file": f.name, "u": report.unchanged},
+            )
             return redirect("progress:entry", slug=slug, code=code)
-    return render(request, "progress/upload_report.html", {"campaign": campaign, "unit": unit, "report": report, "form": form})
+    return render(
+        request, "progress/upload_report.html", {"campaign": campaign, "unit": unit, "report": report, "form": form}
+    )
 
 
 # --- activity log ------------------------------------------------------------------------------
@@ -280,7 +320,9 @@ def events(request, slug, code):
             if event is None:
                 raise Http404
             try:
-                services.event_withdraw(actor=request.user, event=event, reason=request.POST.get("reason") or _("entered by mistake"))
+                services.event_withdraw(
+                    actor=request.user, event=event, reason=request.POST.get("reason") or _("entered by mistake")
+                )
             except services.ValueRefused as exc:  # e.g. the figures are locked by an approval
                 messages.error(request, str(exc))
             else:
@@ -300,7 +342,11 @@ def events(request, slug, code):
                 messages.success(request, _("The event is recorded and its counts added."))
                 return redirect("progress:events", slug=slug, code=code)
     items = ActivityEvent.objects.filter(campaign=campaign, unit=unit).select_related("activity", "created_by")
-    return render(request, "progress/events.html", {"campaign": campaign, "unit": unit, "form": form, "items": items, "can_edit": can_edit})
+    return render(
+        request,
+        "progress/events.html",
+        {"campaign": campaign, "unit": unit, "form": form, "items": items, "can_edit": can_edit},
+    )
 
 
 # --- sign-off ---------------------------------------------------------------------------------
@@ -318,7 +364,11 @@ def signoff_submit(request, slug, code):
         return redirect("progress:entry", slug=slug, code=code)
     try:
         result = services.signoff_submit(actor=request.user, milestone=milestone, unit=unit)
-        messages.success(request, _("%(n)s figure(s) signed off with “%(m)s”; the unit above is asked to approve them.") % {"n": result.values, "m": milestone.title})
+        messages.success(
+            request,
+            _("%(n)s figure(s) signed off with “%(m)s”; the unit above is asked to approve them.")
+            % {"n": result.values, "m": milestone.title},
+        )
     except services.ValueRefused as exc:
         messages.error(request, str(exc))
     return redirect("progress:entry", slug=slug, code=code)
@@ -357,7 +407,12 @@ def signoff_decide(request, slug, signoff_id):
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
-            services.signoff_decide(actor=request.user, signoff=signoff, decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"])
+            services.signoff_decide(
+                actor=request.user,
+                signoff=signoff,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+            )
             messages.success(request, _("Recorded."))
         except services.ValueRefused as exc:
             messages.error(request, str(exc))

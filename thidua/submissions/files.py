@@ -68,7 +68,10 @@ def _zip_kind(data: bytes) -> str | None:
             names = set(archive.namelist())
             if "mimetype" in names:
                 mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
-                return {"application/vnd.oasis.opendocument.text": "odt", "application/vnd.oasis.opendocument.spreadsheet": "ods"}.get(mimetype)
+                return {
+                    "application/vnd.oasis.opendocument.text": "odt",
+                    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+                }.get(mimetype)
             if "word/document.xml" in names:
                 return "docx"
             if "xl/workbook.xml" in names:
@@ -136,7 +139,9 @@ def check_upload(name: str, data: bytes) -> CheckedFile:
     kind = detect_kind(data)
     if kind != EXTENSIONS[ext]:
         raise FileRefused(
-            _("“%(name)s” is not a real .%(ext)s file (its content does not match its name). Save it again as .%(ext)s and resend it.")
+            _(
+                "“%(name)s” is not a real .%(ext)s file (its content does not match its name). Save it again as .%(ext)s and resend it."
+            )
             % {"name": clean, "ext": ext}
         )
     return CheckedFile(name=clean, kind=kind, data=data, sha256=hashlib.sha256(data).hexdigest())

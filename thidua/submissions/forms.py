@@ -28,13 +28,21 @@ class RegistrationForm(forms.Form):
                 max_digits=14,
                 decimal_places=0 if not percent else 1,
                 help_text=(_("percent") if percent else indicator.unit_of_measure)
-                + (f" — {_('campaign target')}: {indicator.target_value:,.0f}".replace(",", ".") if indicator.target_value is not None else ""),
+                + (
+                    f" — {_('campaign target')}: {indicator.target_value:,.0f}".replace(",", ".")
+                    if indicator.target_value is not None
+                    else ""
+                ),
                 initial=(initial_values or {}).get(indicator.pk),
                 widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "step": "any"}),
             )
 
     def commitments(self):
-        return {i: self.cleaned_data.get(f"i_{i.pk}") for i in self.indicators if self.cleaned_data.get(f"i_{i.pk}") is not None}
+        return {
+            i: self.cleaned_data.get(f"i_{i.pk}")
+            for i in self.indicators
+            if self.cleaned_data.get(f"i_{i.pk}") is not None
+        }
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -43,7 +51,9 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.odt,.ods,.jpg,.jpeg,.png"}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.odt,.ods,.jpg,.jpeg,.png"})
+        )
         # An empty file reaches the service, whose message names it (Django's generic one does not).
         kwargs.setdefault("allow_empty_file", True)
         super().__init__(*args, **kwargs)
@@ -58,14 +68,17 @@ class MultipleFileField(forms.FileField):
 class SubmissionForm(forms.Form):
     files = MultipleFileField(
         label=_("Files"),
-        help_text=_("PDF, DOC/DOCX, XLS/XLSX, ODT/ODS, JPEG or PNG; up to %(mb)s MB a file.") % {"mb": settings.SUBMISSION_MAX_FILE_BYTES // 1048576},
+        help_text=_("PDF, DOC/DOCX, XLS/XLSX, ODT/ODS, JPEG or PNG; up to %(mb)s MB a file.")
+        % {"mb": settings.SUBMISSION_MAX_FILE_BYTES // 1048576},
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=Review.Decision.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def clean(self):
         data = super().clean()

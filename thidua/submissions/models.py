@@ -111,7 +111,9 @@ class Submission(models.Model):
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
         ordering = ["milestone", "unit", "-version"]
-        constraints = [models.UniqueConstraint(fields=["milestone", "unit", "version"], name="unique_submission_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["milestone", "unit", "version"], name="unique_submission_version")
+        ]
         indexes = [models.Index(fields=["milestone", "unit"], name="submission_slot_idx")]
 
     def __str__(self) -> str:
@@ -185,7 +187,8 @@ class DeadlineException(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["milestone", "unit"], name="one_exception_per_unit"),
             models.CheckConstraint(
-                condition=(Q(kind="extension") & Q(new_deadline__isnull=False)) | (Q(kind="exemption") & Q(new_deadline__isnull=True)),
+                condition=(Q(kind="extension") & Q(new_deadline__isnull=False))
+                | (Q(kind="exemption") & Q(new_deadline__isnull=True)),
                 name="extension_has_deadline",
             ),
             models.CheckConstraint(condition=~Q(reason=""), name="exception_has_reason"),

@@ -207,5 +207,7 @@ def registration_units(campaign: Campaign, within: Unit | None = None) -> UnitQu
 def registrations_by_unit(campaign: Campaign, unit_ids) -> dict[int, Registration]:
     return {
         r.unit_id: r
-        for r in Registration.objects.filter(campaign=campaign, unit_id__in=list(unit_ids)).prefetch_related("revisions")
+        for r in Registration.objects.filter(campaign=campaign, unit_id__in=list(unit_ids)).prefetch_related(
+            "revisions"
+        )
     }

@@ -151,7 +151,11 @@ def digest_run(now: dt.datetime | None = None) -> int:
             }
             body = render_to_string(
                 "submissions/email/digest.txt",
-                {"campaign": campaign, "lines": lines, "url": _site_url(reverse("submissions:board", args=[campaign.slug]))},
+                {
+                    "campaign": campaign,
+                    "lines": lines,
+                    "url": _site_url(reverse("submissions:board", args=[campaign.slug])),
+                },
             )
             notify_users(people, text=subject[:500], url=reverse("submissions:board", args=[campaign.slug]))
         emails = [u.email for u in people] + (campaign.coordinator_unit.email_list if campaign.coordinator_unit else [])

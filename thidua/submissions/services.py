@@ -98,7 +98,9 @@ def registration_save(
         try:
             with transaction.atomic():
                 at = now or timeutils.now()
-                registration, created = Registration.objects.get_or_create(campaign=campaign, unit=unit, defaults={"created_at": at})
+                registration, created = Registration.objects.get_or_create(
+                    campaign=campaign, unit=unit, defaults={"created_at": at}
+                )
                 revision = RegistrationRevision.objects.create(
                     created_at=at,
                     registration=registration,
@@ -108,7 +110,11 @@ def registration_save(
                     on_behalf=on_behalf,
                 )
                 Commitment.objects.bulk_create(
-                    [Commitment(revision=revision, indicator=i, value=v) for i, v in commitments.items() if v is not None]
+                    [
+                        Commitment(revision=revision, indicator=i, value=v)
+                        for i, v in commitments.items()
+                        if v is not None
+                    ]
                 )
                 log_action(
                     actor=actor,
@@ -150,10 +156,14 @@ def submission_create(
     if campaign.status != Campaign.Status.PUBLISHED:
         raise NotAllowed(_("This campaign is not open for submissions."))
     if not is_expected(milestone, campaign, unit):
-        raise NotAllowed(_("%(unit)s is not expected to send “%(milestone)s”.") % {"unit": unit.name, "milestone": milestone.title})
+        raise NotAllowed(
+            _("%(unit)s is not expected to send “%(milestone)s”.") % {"unit": unit.name, "milestone": milestone.title}
+        )
     exception = DeadlineException.objects.filter(milestone=milestone, unit=unit).first()
     if exception is not None and exception.kind == DeadlineException.Kind.EXEMPTION:
-        raise NotAllowed(_("%(unit)s is exempted from “%(milestone)s”.") % {"unit": unit.name, "milestone": milestone.title})
+        raise NotAllowed(
+            _("%(unit)s is exempted from “%(milestone)s”.") % {"unit": unit.name, "milestone": milestone.title}
+        )
     if not uploads:
         raise files.FileRefused(_("Choose at least one file."))
     if len(uploads) > settings.SUBMISSION_MAX_FILES:
@@ -229,7 +239,11 @@ def receipt_text(submission: Submission) -> str:
     with translation.override("vi"):
         return render_to_string(
             "submissions/email/receipt.txt",
-            {"s": submission, "files": submission.files.select_related("stored"), "url": _site_url(receipt_path(submission))},
+            {
+                "s": submission,
+                "files": submission.files.select_related("stored"),
+                "url": _site_url(receipt_path(submission)),
+            },
         )
 
 
@@ -254,7 +268,13 @@ def _tell_receipt(submission: Submission) -> None:
 
 
 def submission_review(
-    *, actor, submission: Submission, decision: str, comment: str = "", notify: bool = True, now: dt.datetime | None = None
+    *,
+    actor,
+    submission: Submission,
+    decision: str,
+    comment: str = "",
+    notify: bool = True,
+    now: dt.datetime | None = None,
 ) -> Review:
     """Accept the latest version, or ask for a supplement (a comment is then required)."""
     comment = (comment or "").strip()
@@ -264,7 +284,9 @@ def submission_review(
         raise NotAllowed(_("Say what must be supplemented."))
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission.pk)
-        latest = Submission.objects.filter(milestone=submission.milestone, unit=submission.unit).aggregate(v=Max("version"))["v"]
+        latest = Submission.objects.filter(milestone=submission.milestone, unit=submission.unit).aggregate(
+            v=Max("version")
+        )["v"]
         if submission.version != latest:
             raise NotAllowed(_("A newer version has arrived; review that one."))
         review = Review.objects.create(
@@ -273,7 +295,9 @@ def submission_review(
         old = submission.status
         submission.status = decision
         submission.save(update_fields=["status"])
-        log_action(actor=actor, action="submission.review", obj=submission, changes={"status": [old, decision]}, reason=comment)
+        log_action(
+            actor=actor, action="submission.review", obj=submission, changes={"status": [old, decision]}, reason=comment
+        )
     if notify:
         _tell_review(submission, decision, comment)
     return review
@@ -286,8 +310,15 @@ def _tell_review(submission: Submission, decision: str, comment: str) -> None:
             text = _("“%(milestone)s” of %(unit)s (version %(v)s) was accepted.")
         else:
             text = _("“%(milestone)s” of %(unit)s (version %(v)s) needs a supplement: %(comment)s")
-        text = text % {"milestone": submission.milestone.title, "unit": unit.name, "v": submission.version, "comment": comment}
-        url = reverse("submissions:milestone", args=[submission.milestone.campaign.slug, submission.milestone.code, unit.code])
+        text = text % {
+            "milestone": submission.milestone.title,
+            "unit": unit.name,
+            "v": submission.version,
+            "comment": comment,
+        }
+        url = reverse(
+            "submissions:milestone", args=[submission.milestone.campaign.slug, submission.milestone.code, unit.code]
+        )
         officers = list(unit_officers(unit))
         notify_users(officers, text=text, url=url)
         body = text + "\n\n" + _site_url(url) + "\n"
@@ -298,7 +329,14 @@ def _tell_review(submission: Submission, decision: str, comment: str) -> None:
 
 
 def deadline_exception_set(
-    *, actor, milestone: Milestone, unit: Unit, kind: str, reason: str, new_deadline: dt.datetime | None = None, notify: bool = True
+    *,
+    actor,
+    milestone: Milestone,
+    unit: Unit,
+    kind: str,
+    reason: str,
+    new_deadline: dt.datetime | None = None,
+    notify: bool = True,
 ) -> DeadlineException:
     """Grant (or change) an extension or an exemption; a reason is required."""
     reason = (reason or "").strip()
@@ -313,7 +351,12 @@ def deadline_exception_set(
         existing = DeadlineException.objects.select_for_update().filter(milestone=milestone, unit=unit).first()
         before = {"kind": existing.kind, "new_deadline": existing.new_deadline} if existing else {}
         if existing:
-            existing.kind, existing.new_deadline, existing.reason, existing.granted_by = kind, new_deadline, reason, actor
+            existing.kind, existing.new_deadline, existing.reason, existing.granted_by = (
+                kind,
+                new_deadline,
+                reason,
+                actor,
+            )
             existing.save()
             exception = existing
         else:
@@ -339,7 +382,12 @@ def deadline_exception_set(
             text = _("%(unit)s: the deadline for “%(milestone)s” is extended to %(deadline)s. Reason: %(reason)s")
         else:
             text = _("%(unit)s is exempted from “%(milestone)s”. Reason: %(reason)s")
-        text %= {"unit": unit.name, "milestone": milestone.title, "deadline": timeutils.format_vn(new_deadline), "reason": reason}
+        text %= {
+            "unit": unit.name,
+            "milestone": milestone.title,
+            "deadline": timeutils.format_vn(new_deadline),
+            "reason": reason,
+        }
         notify_users(unit_officers(unit), text=text)
     return exception
 

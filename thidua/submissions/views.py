@@ -33,16 +33,7 @@ def _milestone_or_404(campaign, code) -> Milestone:
 
 def _scope_unit(request, campaign) -> Unit:
     """The subtree a board shows: ?don-vi=CODE if the user sees it, else the widest the user sees."""
-    code = request.GET.get("don-vi")
-    if code:
-        return access.get_unit_or_404(request.user, code)
-    issuer = campaign.issuer_unit
-    if access.can_view_unit(request.user, issuer):
-        return issuer
-    tops = [u for u in access.role_units(request.user) if issuer.contains(u)]
-    if not tops:
-        raise Http404
-    return min(tops, key=lambda u: u.depth)
+    return access.campaign_scope(request.user, campaign, request.GET.get("don-vi"))
 
 
 # --- registration -----------------------------------------------------------------------------
@@ -58,7 +49,9 @@ def registration(request, slug, code):
         raise Http404
     indicators = [i for i in campaign.indicators.all() if in_scope(i, campaign, unit)]
     reg = Registration.objects.filter(campaign=campaign, unit=unit).first()
-    revisions = list(reg.revisions.select_related("created_by").prefetch_related("commitments__indicator")) if reg else []
+    revisions = (
+        list(reg.revisions.select_related("created_by").prefetch_related("commitments__indicator")) if reg else []
+    )
     latest = revisions[0] if revisions else None
     is_open = services.registration_is_open(campaign)
     coordinator = access.can_manage_campaign(request.user, campaign)
@@ -84,11 +77,20 @@ def registration(request, slug, code):
                 messages.success(request, _("The registration of %(unit)s is saved.") % {"unit": unit.name})
                 return redirect("submissions:registration", slug=slug, code=code)
     else:
-        form = RegistrationForm(indicators=indicators, initial_values=initial, initial={"note": latest.note if latest else ""})
+        form = RegistrationForm(
+            indicators=indicators, initial_values=initial, initial={"note": latest.note if latest else ""}
+        )
     return render(
         request,
         "submissions/registration.html",
-        {"campaign": campaign, "unit": unit, "form": form, "revisions": revisions, "is_open": is_open, "may_edit": may_edit},
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "form": form,
+            "revisions": revisions,
+            "is_open": is_open,
+            "may_edit": may_edit,
+        },
     )
 
 
@@ -131,7 +133,11 @@ def milestone_unit(request, slug, milestone_code, code):
     campaign = access.get_campaign_or_404(request.user, slug)
     milestone = _milestone_or_404(campaign, milestone_code)
     unit = Unit.objects.filter(code=code).first()
-    if unit is None or not access.can_see_documents(request.user, milestone, unit) or not queries.is_expected(milestone, campaign, unit):
+    if (
+        unit is None
+        or not access.can_see_documents(request.user, milestone, unit)
+        or not queries.is_expected(milestone, campaign, unit)
+    ):
         raise Http404
     state = queries.statuses(milestone, [unit.pk])[unit.pk]
     versions = list(
@@ -139,7 +145,11 @@ def milestone_unit(request, slug, milestone_code, code):
         .select_related("created_by", "answers")
         .prefetch_related("files__stored", "reviews__reviewer")
     )
-    can_submit = access.can_edit_unit(request.user, unit) and campaign.status == campaign.Status.PUBLISHED and state.status != queries.Status.EXEMPTED
+    can_submit = (
+        access.can_edit_unit(request.user, unit)
+        and campaign.status == campaign.Status.PUBLISHED
+        and state.status != queries.Status.EXEMPTED
+    )
     upload_form = SubmissionForm()
     if request.method == "POST":
         access.require(can_submit)
@@ -148,7 +158,11 @@ def milestone_unit(request, slug, milestone_code, code):
             uploads = [(f.name, f.read()) for f in upload_form.cleaned_data["files"]]
             try:
                 submission = services.submission_create(
-                    actor=request.user, milestone=milestone, unit=unit, uploads=uploads, note=upload_form.cleaned_data["note"]
+                    actor=request.user,
+                    milestone=milestone,
+                    unit=unit,
+                    uploads=uploads,
+                    note=upload_form.cleaned_data["note"],
                 )
             except (files.FileRefused, services.NotAllowed) as exc:
                 upload_form.add_error("files", str(exc))
@@ -171,7 +185,9 @@ def milestone_unit(request, slug, milestone_code, code):
             "review_form": ReviewForm(),
             "can_grant": access.can_manage_campaign(request.user, campaign),
             "exception_form": DeadlineExceptionForm(
-                initial={"kind": state.exception.kind, "reason": state.exception.reason} if state.exception else {"kind": "extension"}
+                initial={"kind": state.exception.kind, "reason": state.exception.reason}
+                if state.exception
+                else {"kind": "extension"}
             ),
         },
     )
@@ -192,7 +208,12 @@ def receipt(request, slug, number):
     return render(
         request,
         "submissions/receipt.html",
-        {"campaign": campaign, "s": submission, "files": submission.files.select_related("stored"), "current_deadline": state.deadline},
+        {
+            "campaign": campaign,
+            "s": submission,
+            "files": submission.files.select_related("stored"),
+            "current_deadline": state.deadline,
+        },
     )
 
 
@@ -211,7 +232,9 @@ def download(request, slug, file_id):
     path = files.path_for(item.stored.sha256)
     if not path.exists():
         raise Http404
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=item.name, content_type=files.CONTENT_TYPES[item.stored.kind])
+    response = FileResponse(
+        path.open("rb"), as_attachment=True, filename=item.name, content_type=files.CONTENT_TYPES[item.stored.kind]
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -221,7 +244,11 @@ def download(request, slug, file_id):
 @login_required
 def review(request, slug, submission_id):
     campaign = access.get_campaign_or_404(request.user, slug)
-    submission = Submission.objects.select_related("milestone", "unit").filter(pk=submission_id, milestone__campaign=campaign).first()
+    submission = (
+        Submission.objects.select_related("milestone", "unit")
+        .filter(pk=submission_id, milestone__campaign=campaign)
+        .first()
+    )
     if submission is None or not access.can_see_documents(request.user, submission.milestone, submission.unit):
         raise Http404
     access.require(access.can_review_milestone(request.user, submission.milestone))
@@ -229,14 +256,19 @@ def review(request, slug, submission_id):
     if form.is_valid():
         try:
             services.submission_review(
-                actor=request.user, submission=submission, decision=form.cleaned_data["decision"], comment=form.cleaned_data["comment"]
+                actor=request.user,
+                submission=submission,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
             )
             messages.success(request, _("The review is recorded and the unit is notified."))
         except services.NotAllowed as exc:
             messages.error(request, str(exc))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect("submissions:milestone", slug=slug, milestone_code=submission.milestone.code, code=submission.unit.code)
+    return redirect(
+        "submissions:milestone", slug=slug, milestone_code=submission.milestone.code, code=submission.unit.code
+    )
 
 
 @require_POST
@@ -249,7 +281,9 @@ def deadline_exception(request, slug, milestone_code, code):
     if request.POST.get("remove"):
         existing = DeadlineException.objects.filter(milestone=milestone, unit=unit).first()
         if existing:
-            services.deadline_exception_remove(actor=request.user, exception=existing, reason=request.POST.get("reason", ""))
+            services.deadline_exception_remove(
+                actor=request.user, exception=existing, reason=request.POST.get("reason", "")
+            )
             messages.success(request, _("The extension or exemption is withdrawn."))
     else:
         form = DeadlineExceptionForm(request.POST)
@@ -340,12 +374,19 @@ def board_export(request, slug):
             if cell is None:
                 row += ["không phải nộp", None, None]
             else:
-                received = timeutils.local(cell.first_received_at).replace(tzinfo=None) if cell.first_received_at else None
+                received = (
+                    timeutils.local(cell.first_received_at).replace(tzinfo=None) if cell.first_received_at else None
+                )
                 row += [STATUS_LABELS[cell.status], received, cell.versions or None]
         rows.append(row)
     rows.append([])
     for m, s in zip(result.milestones, result.summaries):
-        rows.append(["", f"{m.title}: phải nộp {s.expected}, đã nộp {s.received} ({s.reporting_rate or 0}%), đúng hạn {s.on_time} ({s.on_time_rate or 0}%), trễ {s.late}, chưa nộp {s.missing + s.awaiting}, miễn {s.exempted}"])
+        rows.append(
+            [
+                "",
+                f"{m.title}: phải nộp {s.expected}, đã nộp {s.received} ({s.reporting_rate or 0}%), đúng hạn {s.on_time} ({s.on_time_rate or 0}%), trễ {s.late}, chưa nộp {s.missing + s.awaiting}, miễn {s.exempted}",
+            ]
+        )
     response = HttpResponse(write_xlsx(headers, rows, title="Tiến độ nộp"), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="tien-do-{campaign.slug}-{scope.code}.xlsx"'
     return response
@@ -389,4 +430,9 @@ def milestone_zip(request, slug, milestone_code):
             ])  # fmt: skip
         archive.writestr("manifest.csv", "\ufeff" + manifest.getvalue())
     buffer.seek(0)
-    return FileResponse(buffer, as_attachment=True, filename=f"{campaign.slug}-{milestone.code}-{scope.code}.zip", content_type="application/zip")
+    return FileResponse(
+        buffer,
+        as_attachment=True,
+        filename=f"{campaign.slug}-{milestone.code}-{scope.code}.zip",
+        content_type="application/zip",
+    )

@@ -141,3 +141,20 @@ def can_review_milestone(user, milestone) -> bool:
 def can_see_documents(user, milestone, unit: Unit) -> bool:
     """A unit's documents for a milestone: whoever sees the unit, and the milestone's reviewers."""
     return can_view_unit(user, unit) or can_review_milestone(user, milestone)
+
+
+def campaign_scope(user, campaign, code: str | None = None) -> Unit:
+    """The subtree a campaign page shows: the unit named by `code` if the user sees it and it is
+    in the campaign, else the widest the user sees (the issuer for the city's coordinators)."""
+    issuer = campaign.issuer_unit
+    if code:
+        unit = get_unit_or_404(user, code)
+        if not issuer.contains(unit):
+            raise Http404
+        return unit
+    if can_view_unit(user, issuer):
+        return issuer
+    tops = [u for u in role_units(user) if issuer.contains(u)]
+    if not tops:
+        raise Http404
+    return min(tops, key=lambda u: u.depth)

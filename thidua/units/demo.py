@@ -26,14 +26,20 @@ def _grassroots_for(code: str, kind: str, rng: random.Random) -> list[tuple[str,
     if kind == UnitKind.DISTRICT:
         return [(f"Đoàn {ward}", "ward") for ward in data.WARDS.get(code, [])]
     if kind == UnitKind.SCHOOL:
-        return [(f"Đoàn {name}", "faculty") for name in rng.sample(data.SCHOOL_FACULTIES, k=min(6, len(data.SCHOOL_FACULTIES)))]
+        return [
+            (f"Đoàn {name}", "faculty")
+            for name in rng.sample(data.SCHOOL_FACULTIES, k=min(6, len(data.SCHOOL_FACULTIES)))
+        ]
     if kind == UnitKind.BLOC:
         return [(name if name.startswith("Đoàn") else f"Đoàn cơ sở {name}", "agency") for name in data.BLOC_MEMBERS]
     if kind in (UnitKind.CORPORATION, UnitKind.DIRECT_OTHER):
         names = rng.sample(data.CORPORATION_SUBUNITS, k=min(4, len(data.CORPORATION_SUBUNITS)))
         return [(f"Đoàn cơ sở {name}", "company") for name in names]
     if kind == UnitKind.ARMED:
-        return [(f"Đoàn cơ sở {name}", "agency") for name in ("Phòng Tham mưu", "Phòng Hậu cần", "Phòng Cảnh sát cơ động", "Công an quận, huyện")]
+        return [
+            (f"Đoàn cơ sở {name}", "agency")
+            for name in ("Phòng Tham mưu", "Phòng Hậu cần", "Phòng Cảnh sát cơ động", "Công an quận, huyện")
+        ]
     return []
 
 
@@ -50,21 +56,69 @@ def build_specs(branches: int, seed: int = 2023) -> list[UnitSpec]:
     """Every unit of the demo tree, parents first, with member and cadre counts that add up."""
     rng = random.Random(seed)
     city_code, city_name, city_short = data.CITY
-    specs: list[UnitSpec] = [UnitSpec(code=city_code, parent_code=None, name=city_name, short_name=city_short, kind=UnitKind.CITY, emails=_email("thanhdoan"))]
+    specs: list[UnitSpec] = [
+        UnitSpec(
+            code=city_code,
+            parent_code=None,
+            name=city_name,
+            short_name=city_short,
+            kind=UnitKind.CITY,
+            emails=_email("thanhdoan"),
+        )
+    ]
     for code, name, short in data.DEPARTMENTS:
-        specs.append(UnitSpec(code=code, parent_code=city_code, name=name, short_name=short, kind=UnitKind.DEPARTMENT, emails=_email(code)))
+        specs.append(
+            UnitSpec(
+                code=code,
+                parent_code=city_code,
+                name=name,
+                short_name=short,
+                kind=UnitKind.DEPARTMENT,
+                emails=_email(code),
+            )
+        )
     leaf_parents: list[tuple[str, str, str]] = []  # (code, name, flavour) of units that receive branches
     for code, name, short in data.INSTITUTIONS:
-        specs.append(UnitSpec(code=code, parent_code=city_code, name=name, short_name=short, kind=UnitKind.INSTITUTION, emails=_email(code)))
+        specs.append(
+            UnitSpec(
+                code=code,
+                parent_code=city_code,
+                name=name,
+                short_name=short,
+                kind=UnitKind.INSTITUTION,
+                emails=_email(code),
+            )
+        )
         leaf_parents.append((code, name, "company"))
     for code, name, short in data.ENTERPRISES:
-        specs.append(UnitSpec(code=code, parent_code=city_code, name=name, short_name=short, kind=UnitKind.ENTERPRISE, emails=_email(code)))
+        specs.append(
+            UnitSpec(
+                code=code,
+                parent_code=city_code,
+                name=name,
+                short_name=short,
+                kind=UnitKind.ENTERPRISE,
+                emails=_email(code),
+            )
+        )
         leaf_parents.append((code, name, "company"))
     for code, name, short, kind in data.DIRECT_UNITS:
-        specs.append(UnitSpec(code=code, parent_code=city_code, name=name, short_name=short, kind=kind, emails=_email(code), opened_on=None))
+        specs.append(
+            UnitSpec(
+                code=code,
+                parent_code=city_code,
+                name=name,
+                short_name=short,
+                kind=kind,
+                emails=_email(code),
+                opened_on=None,
+            )
+        )
         for i, (g_name, flavour) in enumerate(_grassroots_for(code, kind, rng), start=1):
             g_code = f"{code}-{i:02d}"
-            specs.append(UnitSpec(code=g_code, parent_code=code, name=g_name, kind=UnitKind.GRASSROOTS, emails=_email(g_code)))
+            specs.append(
+                UnitSpec(code=g_code, parent_code=code, name=g_name, kind=UnitKind.GRASSROOTS, emails=_email(g_code))
+            )
             leaf_parents.append((g_code, g_name, flavour))
 
     # Spread the branches over the grassroots units (and institutions/enterprises), unevenly.

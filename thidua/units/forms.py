@@ -38,11 +38,21 @@ class UnitForm(forms.Form):
     name = forms.CharField(label=_("Full name"), max_length=255)
     short_name = forms.CharField(label=_("Short name"), max_length=120, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=UnitKind.choices)
-    emails = forms.CharField(label=_("Contact e-mails"), max_length=500, required=False, help_text=_("Separated by commas."))
-    opened_on = forms.DateField(label=_("Opened on"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    closed_on = forms.DateField(label=_("Closed on"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    emails = forms.CharField(
+        label=_("Contact e-mails"), max_length=500, required=False, help_text=_("Separated by commas.")
+    )
+    opened_on = forms.DateField(
+        label=_("Opened on"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    closed_on = forms.DateField(
+        label=_("Closed on"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     member_count = forms.IntegerField(label=_("Members"), min_value=0)
     cadre_count = forms.IntegerField(label=_("Cadres"), min_value=0)
     reason = forms.CharField(label=_("Reason for the change"), max_length=500, required=False)

@@ -39,16 +39,20 @@ COLUMNS = [
     ("member_count", "Số đoàn viên"),
     ("cadre_count", "Số cán bộ Đoàn"),
 ]
-_HEADER_ALIASES = {fold(header): key for key, header in COLUMNS} | {key: key for key, _h in COLUMNS} | {
-    "ma": "code",
-    "ma cap tren": "parent_code",
-    "ten": "name",
-    "ten don vi": "name",
-    "loai don vi": "kind",
-    "email": "emails",
-    "so doan vien": "member_count",
-    "so can bo": "cadre_count",
-}
+_HEADER_ALIASES = (
+    {fold(header): key for key, header in COLUMNS}
+    | {key: key for key, _h in COLUMNS}
+    | {
+        "ma": "code",
+        "ma cap tren": "parent_code",
+        "ten": "name",
+        "ten don vi": "name",
+        "loai don vi": "kind",
+        "email": "emails",
+        "so doan vien": "member_count",
+        "so can bo": "cadre_count",
+    }
+)
 REQUIRED = ("code", "name", "kind")
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
@@ -158,7 +162,10 @@ def _validate_row(row_no: int, raw: dict, report: ImportReport) -> UnitSpec | No
     if not code:
         error("code", _("The unit code is empty."))
     elif not CODE_RE.match(code):
-        error("code", _("Code “%(code)s” may contain only letters, digits, '-', '_' and '.' (at most 40).") % {"code": code})
+        error(
+            "code",
+            _("Code “%(code)s” may contain only letters, digits, '-', '_' and '.' (at most 40).") % {"code": code},
+        )
     name = str(raw.get("name") or "").strip()
     if not name:
         error("name", _("The full name is empty."))
@@ -214,7 +221,12 @@ def _validate_row(row_no: int, raw: dict, report: ImportReport) -> UnitSpec | No
     )
 
 
-def _check_tree(specs: dict[str, tuple[int, UnitSpec]], existing: dict[str, Unit], existing_parent: dict[str, str], report: ImportReport) -> None:
+def _check_tree(
+    specs: dict[str, tuple[int, UnitSpec]],
+    existing: dict[str, Unit],
+    existing_parent: dict[str, str],
+    report: ImportReport,
+) -> None:
     """Parents must exist (in the file or the directory), with no cycles and one city root."""
     roots_in_db = [u for u in existing.values() if u.depth == 1]
     roots_in_file: list[str] = []
@@ -238,11 +250,18 @@ def _check_tree(specs: dict[str, tuple[int, UnitSpec]], existing: dict[str, Unit
             continue
         if spec.parent_code not in specs and spec.parent_code not in existing:
             report.errors.append(
-                RowError(row_no, parent_col, _("Parent unit “%(code)s” is neither in the file nor in the directory.") % {"code": spec.parent_code})
+                RowError(
+                    row_no,
+                    parent_col,
+                    _("Parent unit “%(code)s” is neither in the file nor in the directory.")
+                    % {"code": spec.parent_code},
+                )
             )
             continue
         if spec.kind == UnitKind.CITY:
-            report.errors.append(RowError(row_no, dict(COLUMNS)["kind"], _("A city union cannot be below another unit.")))
+            report.errors.append(
+                RowError(row_no, dict(COLUMNS)["kind"], _("A city union cannot be below another unit."))
+            )
         parent_kind = specs[spec.parent_code][1].kind if spec.parent_code in specs else existing[spec.parent_code].kind
         if parent_kind == UnitKind.BRANCH:
             report.errors.append(RowError(row_no, parent_col, _("A branch cannot have units below it.")))
@@ -261,7 +280,9 @@ def _check_tree(specs: dict[str, tuple[int, UnitSpec]], existing: dict[str, Unit
         current = parent_of(code)
         while current is not None:
             if current in seen:
-                report.errors.append(RowError(row_no, dict(COLUMNS)["parent_code"], _("The parent chain loops back to this unit.")))
+                report.errors.append(
+                    RowError(row_no, dict(COLUMNS)["parent_code"], _("The parent chain loops back to this unit."))
+                )
                 break
             seen.add(current)
             current = parent_of(current)
@@ -278,7 +299,9 @@ def _check_kept_dates(specs, existing: dict[str, Unit], present: set[str], repor
         opened = spec.opened_on if "opened_on" in present else unit.opened_on
         closed = spec.closed_on if "closed_on" in present else unit.closed_on
         if opened and closed and closed < opened:
-            report.errors.append(RowError(row_no, dict(COLUMNS)["closed_on"], _("The closing date is before the opening date.")))
+            report.errors.append(
+                RowError(row_no, dict(COLUMNS)["closed_on"], _("The closing date is before the opening date."))
+            )
 
 
 def _existing_parents(existing: dict[str, Unit]) -> dict[str, str]:
@@ -310,21 +333,34 @@ def _check_scope(specs, existing, existing_parent, scope: Unit, report: ImportRe
     for code, (row_no, spec) in specs.items():
         unit = existing.get(code)
         if unit is not None and not scope.contains(unit):
-            report.errors.append(RowError(row_no, code_col, _("Unit “%(code)s” is outside %(scope)s.") % {"code": code, "scope": scope.name}))
+            report.errors.append(
+                RowError(
+                    row_no, code_col, _("Unit “%(code)s” is outside %(scope)s.") % {"code": code, "scope": scope.name}
+                )
+            )
             continue
         if unit is not None and existing_parent.get(code) == spec.parent_code:
             continue  # parent unchanged
         if unit is not None and unit.pk == scope.pk:
-            report.errors.append(RowError(row_no, parent_col, _("%(scope)s cannot be moved from this page.") % {"scope": scope.name}))
+            report.errors.append(
+                RowError(row_no, parent_col, _("%(scope)s cannot be moved from this page.") % {"scope": scope.name})
+            )
             continue
         parent = existing.get(spec.parent_code)
         if spec.parent_code not in specs and (parent is None or not scope.contains(parent)):
             report.errors.append(
-                RowError(row_no, parent_col, _("Parent unit “%(code)s” is outside %(scope)s.") % {"code": spec.parent_code or "", "scope": scope.name})
+                RowError(
+                    row_no,
+                    parent_col,
+                    _("Parent unit “%(code)s” is outside %(scope)s.")
+                    % {"code": spec.parent_code or "", "scope": scope.name},
+                )
             )
 
 
-def import_units(*, actor, data: bytes, filename: str, dry_run: bool = False, scope: Unit | None = None) -> ImportReport:
+def import_units(
+    *, actor, data: bytes, filename: str, dry_run: bool = False, scope: Unit | None = None
+) -> ImportReport:
     """Check a unit file and, if every row is valid and not a dry run, apply it in one transaction.
 
     With `scope`, every row must stay within that unit's subtree (a district coordinator cannot
@@ -351,7 +387,12 @@ def import_units(*, actor, data: bytes, filename: str, dry_run: bool = False, sc
             continue
         if spec.code in specs:
             report.errors.append(
-                RowError(row_no, dict(COLUMNS)["code"], _("Code “%(code)s” already appears on row %(row)s.") % {"code": spec.code, "row": specs[spec.code][0]})
+                RowError(
+                    row_no,
+                    dict(COLUMNS)["code"],
+                    _("Code “%(code)s” already appears on row %(row)s.")
+                    % {"code": spec.code, "row": specs[spec.code][0]},
+                )
             )
             continue
         specs[spec.code] = (row_no, spec)

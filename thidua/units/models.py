@@ -126,9 +126,7 @@ class Unit(MP_Node):
     name = models.CharField(_("full name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=120, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices, db_index=True)
-    emails = models.CharField(
-        _("contact e-mails"), max_length=500, blank=True, help_text=_("Separated by commas.")
-    )
+    emails = models.CharField(_("contact e-mails"), max_length=500, blank=True, help_text=_("Separated by commas."))
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     member_count = models.PositiveIntegerField(_("members"), default=0)
@@ -172,9 +170,7 @@ class Unit(MP_Node):
         return self.kind in DIRECT_KINDS
 
     def is_open_on(self, day: dt.date) -> bool:
-        return (self.opened_on is None or self.opened_on <= day) and (
-            self.closed_on is None or self.closed_on > day
-        )
+        return (self.opened_on is None or self.opened_on <= day) and (self.closed_on is None or self.closed_on > day)
 
     def contains(self, other: Unit) -> bool:
         """True if `other` is this unit or below it."""
@@ -211,9 +207,7 @@ class RoleAssignment(models.Model):
         on_delete=models.CASCADE,
         related_name="unit_roles",
     )
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="role_assignments"
-    )
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
 

@@ -53,7 +53,9 @@ def unit_detail(request, code):
             "page": page,
             "kind_filter": kind,
             "child_kinds": [(k, UnitKind(k).label) for k in sorted(set(all_children.values_list("kind", flat=True)))],
-            "kind_counts": [(UnitKind(k).label, n) for k, n in sorted(counts.items(), key=lambda kv: UnitKind.values.index(kv[0]))],
+            "kind_counts": [
+                (UnitKind(k).label, n) for k, n in sorted(counts.items(), key=lambda kv: UnitKind.values.index(kv[0]))
+            ],
             "totals": totals,
             "can_manage": access.can_manage_unit(request.user, unit),
             "roles": unit.role_assignments.select_related("user") if access.can_manage_unit(request.user, unit) else [],
@@ -120,7 +122,11 @@ def unit_edit(request, code):
             values = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
             changes = unit_update(actor=request.user, unit=unit, values=values, reason=form.cleaned_data["reason"])
             if changes:
-                messages.success(request, _("Saved: %(fields)s.") % {"fields": ", ".join(str(UnitForm.base_fields[f].label) for f in changes)})
+                messages.success(
+                    request,
+                    _("Saved: %(fields)s.")
+                    % {"fields": ", ".join(str(UnitForm.base_fields[f].label) for f in changes)},
+                )
             else:
                 messages.info(request, _("Nothing was changed."))
             return redirect("units:detail", code=unit.code)

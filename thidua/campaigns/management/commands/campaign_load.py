@@ -27,7 +27,9 @@ class Command(BaseCommand):
         try:
             result = campaign_load(actor=None, definition=defn.parse_text(text), replace=replace, source=raw)
         except defn.DefinitionError as exc:
-            raise CommandError("Tệp định nghĩa không hợp lệ, không có gì được thay đổi:\n- " + "\n- ".join(exc.problems)) from exc
+            raise CommandError(
+                "Tệp định nghĩa không hợp lệ, không có gì được thay đổi:\n- " + "\n- ".join(exc.problems)
+            ) from exc
         verb = "Đã tạo" if result.created else "Đã thay thế"
         self.stdout.write(f"{verb} đợt thi đua {result.campaign.slug} ({result.campaign.get_status_display()}).")
         for finding in result.warnings:

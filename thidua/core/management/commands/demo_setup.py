@@ -50,7 +50,9 @@ class Command(BaseCommand):
             campaign = Campaign.objects.filter(slug="cao-diem-2023").first()
             if campaign is None:
                 raw = SEED_CAMPAIGN.read_bytes()
-                result = campaign_load(actor=users["admin"], definition=defn.parse_text(raw.decode("utf-8")), source=raw)
+                result = campaign_load(
+                    actor=users["admin"], definition=defn.parse_text(raw.decode("utf-8")), source=raw
+                )
                 campaign = result.campaign
                 self.stdout.write(f"Đợt thi đua mẫu: {campaign.slug} ({len(result.warnings)} cảnh báo).")
             if not Submission.objects.filter(milestone__campaign=campaign).exists():
@@ -63,7 +65,9 @@ class Command(BaseCommand):
             if not IndicatorValue.objects.filter(indicator__campaign=campaign).exists():
                 officers = {"QD1": users["quan1"], "HD-NHABE": users["nhabe"]}
                 counts = progress_demo.build(campaign, coordinator=users["dieuphoi"], officers_by_unit=officers)
-                self.stdout.write(f"Số liệu mẫu: {counts['values']} giá trị, {counts['events']} hoạt động, {counts['signoffs']} lần ký xác nhận.")
+                self.stdout.write(
+                    f"Số liệu mẫu: {counts['values']} giá trị, {counts['events']} hoạt động, {counts['signoffs']} lần ký xác nhận."
+                )
         if not quiet:
             self.stdout.write(f"\nTài khoản demo (mật khẩu: {password}):")
             for username, full_name, role, code, _superuser in ACCOUNTS:

@@ -23,7 +23,9 @@ class Command(BaseCommand):
         while True:
             report = reminders_run()
             if report.reminders or report.digests or options["verbosity"] > 1:
-                self.stdout.write(f"nhắc hạn: {report.reminders}, tổng hợp ngày: {report.digests}, đã gửi trước đó: {report.skipped_claimed}")
+                self.stdout.write(
+                    f"nhắc hạn: {report.reminders}, tổng hợp ngày: {report.digests}, đã gửi trước đó: {report.skipped_claimed}"
+                )
             if not loop:
                 return
             time.sleep(interval)
