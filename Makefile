@@ -37,6 +37,7 @@ run: demo
 test: $(STAMP) var messages
 	$(PY) manage.py makemigrations --check --dry-run -v 1
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check -q .
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
