@@ -1,15 +1,17 @@
 """Every page and action, walked with users of other units: anonymous → sign-in, outsider → 404,
 read-only → 403 on changes. A new URL pattern must be added here (the coverage test fails)."""
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from thidua.units.models import Role, RoleAssignment
+from thidua.units.models import Role, RoleAssignment, Unit
 
 pytestmark = pytest.mark.django_db
 
-OUR_NAMESPACES = {"units", "campaigns", "submissions", "progress"}
+OUR_NAMESPACES = {"units", "campaigns", "submissions", "progress", "initiatives", "planimport"}
 TOP_LEVEL = {"home", "notifications"}
 
 # name → (kwargs, method). Units are of Huyện Đoàn Nhà Bè: outside Quận 1's officers' reach.
@@ -49,14 +51,50 @@ ROUTES = {
     "progress:events": ({"slug": "cao-diem-2023", "code": "HD-NHABE"}, "get"),
     "progress:signoffs": ({"slug": "cao-diem-2023"}, "get"),
     "progress:signoff_decide": ({"slug": "cao-diem-2023", "signoff_id": "SIGNOFF"}, "post"),
+    "initiatives:gallery": ({}, "get"),
+    "initiatives:public_detail": ({"code": "INITIATIVE"}, "get"),
+    "initiatives:submit": ({}, "get"),
+    "initiatives:sent": ({}, "get"),
+    "initiatives:confirm": ({"token": "CONFIRM"}, "get"),
+    "initiatives:track": ({"token": "TRACK"}, "get"),
+    "initiatives:track_download": ({"token": "TRACK", "file_id": "INITIATIVE_FILE"}, "get"),
+    "initiatives:mine": ({}, "get"),
+    "initiatives:reviews": ({}, "get"),
+    "initiatives:list": ({}, "get"),
+    "initiatives:export": ({}, "get"),
+    "initiatives:publish": ({}, "post"),
+    "initiatives:detail": ({"code": "INITIATIVE"}, "get"),
+    "initiatives:download": ({"code": "INITIATIVE", "file_id": "INITIATIVE_FILE"}, "get"),
+    "initiatives:answer": ({"code": "INITIATIVE"}, "post"),
+    "initiatives:ask": ({"code": "INITIATIVE"}, "post"),
+    "initiatives:assign": ({"code": "INITIATIVE"}, "post"),
+    "initiatives:score": ({"code": "INITIATIVE"}, "get"),
+    "initiatives:decide": ({"code": "INITIATIVE"}, "post"),
+    "initiatives:merge": ({"code": "INITIATIVE"}, "post"),
+    "initiatives:forward": ({"code": "INITIATIVE"}, "post"),
+    "initiatives:respond": ({"forwarding_id": "FORWARDING"}, "post"),
+    "initiatives:result": ({"forwarding_id": "FORWARDING"}, "post"),
+    "planimport:upload": ({}, "get"),
+    "planimport:review": ({"pk": "DRAFT"}, "get"),
+    "planimport:set_unit": ({"pk": "DRAFT"}, "post"),
+    "planimport:publish": ({"pk": "DRAFT"}, "post"),
 }
+# Open to everyone, signed in or not: the initiatives gallery, submitting, and the author's signed links.
+PUBLIC = {
+    "initiatives:gallery", "initiatives:public_detail", "initiatives:submit", "initiatives:sent",
+    "initiatives:confirm", "initiatives:track", "initiatives:track_download",
+}  # fmt: skip
 # Pages about one unit or campaign (the rest are lists that every signed-in user may open).
 OBJECT_ROUTES = {
+    "planimport:review", "planimport:set_unit", "planimport:publish",
     "units:detail", "units:export", "units:import", "units:edit", "units:history", "campaigns:unit_tasks",
     "submissions:registration", "submissions:milestone", "submissions:exception", "submissions:review",
     "submissions:receipt", "submissions:download",
     "progress:entry", "progress:template", "progress:upload", "progress:signoff_submit", "progress:events",
     "progress:signoff_decide",
+    "initiatives:detail", "initiatives:download", "initiatives:answer", "initiatives:ask", "initiatives:assign",
+    "initiatives:score", "initiatives:decide", "initiatives:merge", "initiatives:forward", "initiatives:respond",
+    "initiatives:result",
 }  # fmt: skip
 CAMPAIGN_ROUTES = {
     "campaigns:detail", "campaigns:definition", "campaigns:status", "campaigns:my_unit",
@@ -64,9 +102,12 @@ CAMPAIGN_ROUTES = {
     "progress:dashboard", "progress:indicator", "progress:signoffs",
 }  # fmt: skip
 CHANGE_ROUTES = {
+    "planimport:upload", "planimport:review", "planimport:set_unit", "planimport:publish",
     "units:import", "units:edit", "units:history", "campaigns:status", "campaigns:upload",
     "submissions:exception", "submissions:review",
     "progress:template", "progress:upload", "progress:signoff_submit", "progress:signoff_decide",
+    "initiatives:publish", "initiatives:answer", "initiatives:ask", "initiatives:assign", "initiatives:score",
+    "initiatives:decide", "initiatives:merge", "initiatives:forward", "initiatives:respond", "initiatives:result",
 }  # fmt: skip
 
 
@@ -110,6 +151,19 @@ def people(seed_campaign, demo_tree, settings, tmp_path):
     ROUTE_IDS.update(
         SUBMISSION=submission.pk, RECEIPT=submission.receipt_number, FILE=submission.files.get().pk, SIGNOFF=signoff.pk
     )
+    from .test_initiatives_services import route_ids
+
+    ROUTE_IDS.update(route_ids(seed_campaign, Unit.objects.get(code="HD-NHABE-01")))
+    from thidua.planimport.services import draft_create
+
+    # A plan imported by Nhà Bè's coordinator, for its own wards.
+    plan = (Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_cb102c91df529f6d.txt").read_bytes()
+    ROUTE_IDS["DRAFT"] = draft_create(
+        actor=_user("cnb", Role.COORDINATOR, demo_tree["HD-NHABE"]),
+        unit=demo_tree["HD-NHABE"],
+        filename="kh.txt",
+        data=plan,
+    ).pk
     return {
         "coordinator": _user("c", Role.COORDINATOR, demo_tree["TD"]),
         "steering": _user("s", Role.STEERING, demo_tree["TD"]),
@@ -129,10 +183,18 @@ def _call(client, name):
     return getattr(client, method)(url, {"status": "closed"} if method == "post" else {})
 
 
-@pytest.mark.parametrize("name", sorted(ROUTES))
+@pytest.mark.parametrize("name", sorted(set(ROUTES) - PUBLIC))
 def test_anonymous_is_sent_to_sign_in(client, people, name):
     response = _call(client, name)
     assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_public_pages_open_without_sign_in(client, people, name):
+    response = _call(client, name)
+    assert response.status_code in (200, 302)
+    if response.status_code == 302:  # the confirmation link leads to the private tracking page
+        assert response["Location"].startswith("/sang-kien/theo-doi/")
 
 
 @pytest.mark.parametrize("name", sorted(OBJECT_ROUTES | CAMPAIGN_ROUTES))

@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "thidua.campaigns",
     "thidua.submissions",
     "thidua.progress",
+    "thidua.planimport",
+    "thidua.initiatives",
 ]
 
 MIDDLEWARE = [

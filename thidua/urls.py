@@ -14,6 +14,8 @@ urlpatterns = [
     path("dot-thi-dua/", include("thidua.submissions.urls")),
     path("dot-thi-dua/", include("thidua.progress.urls")),
     path("thong-bao/", core_views.notifications, name="notifications"),
+    path("nhap-ke-hoach/", include("thidua.planimport.urls")),
+    path("sang-kien/", include("thidua.initiatives.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

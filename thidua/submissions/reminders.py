@@ -92,6 +92,9 @@ def reminders_run(now: dt.datetime | None = None) -> RunReport:
                     claim.sent_at = timeutils.now()
                     claim.save(update_fields=["recipients", "sent_at"])
                     report.reminders += 1
+    from thidua.initiatives.forwarding import forwarding_reminders_run  # departments' answers due
+
+    report.reminders += forwarding_reminders_run(now)
     report.digests = digest_run(now)
     return report
 

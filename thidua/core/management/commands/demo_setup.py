@@ -11,6 +11,8 @@ from django.db import transaction
 from thidua.campaigns import definition as defn
 from thidua.campaigns.models import Campaign
 from thidua.campaigns.services import campaign_load
+from thidua.initiatives import demo as initiatives_demo
+from thidua.initiatives.models import Initiative
 from thidua.progress import demo as progress_demo
 from thidua.progress.models import IndicatorValue
 from thidua.submissions import demo as submissions_demo
@@ -28,6 +30,10 @@ ACCOUNTS = [
     ("bcd", "Lê Thị Thu Trang (Ban Thường vụ)", Role.STEERING, "TD", False),
     ("quan1", "Phạm Quốc Bảo (Quận Đoàn 1)", Role.OFFICER, "QD1", False),
     ("nhabe", "Trần Ngọc Hân (Huyện Đoàn Nhà Bè)", Role.OFFICER, "HD-NHABE", False),
+    ("thamdinh1", "Võ Thanh Tùng (Hội đồng sáng kiến — Ban CNLĐ)", Role.REVIEWER, "BCNLD", False),
+    ("thamdinh2", "Đặng Thị Mai Anh (Hội đồng sáng kiến — Đoàn Khối DCĐ)", Role.REVIEWER, "DKDCD", False),
+    ("thamdinh3", "Huỳnh Gia Bảo (Hội đồng sáng kiến — TT PTKHCN trẻ)", Role.REVIEWER, "TTPTKHCNT", False),
+    ("thamdinh4", "Lương Ngọc Trâm (Hội đồng sáng kiến — Quận Đoàn 3)", Role.REVIEWER, "QD3", False),
 ]
 
 
@@ -67,6 +73,16 @@ class Command(BaseCommand):
                 counts = progress_demo.build(campaign, coordinator=users["dieuphoi"], officers_by_unit=officers)
                 self.stdout.write(
                     f"Số liệu mẫu: {counts['values']} giá trị, {counts['events']} hoạt động, {counts['signoffs']} lần ký xác nhận."
+                )
+            if not Initiative.objects.filter(campaign=campaign).exists():
+                counts = initiatives_demo.build(
+                    campaign,
+                    coordinator=users["dieuphoi"],
+                    reviewers=[users[f"thamdinh{n}"] for n in range(1, 5)],
+                    officers_by_unit={"QD1": users["quan1"], "HD-NHABE": users["nhabe"]},
+                )
+                self.stdout.write(
+                    f"Sáng kiến mẫu: {counts['initiatives']} sáng kiến, {counts['values']} số liệu chỉ tiêu."
                 )
         if not quiet:
             self.stdout.write(f"\nTài khoản demo (mật khẩu: {password}):")

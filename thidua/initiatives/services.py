@@ -1,0 +1,453 @@
+"""Writes of the initiatives portal: submission (with e-mail confirmation for anonymous authors),
+questions and answers, merging duplicates. Evaluation is in evaluation.py, forwarding to the city
+departments in forwarding.py, the campaign's figures in feed.py.
+
+Each write is one transaction with its audit entry; people are told after it commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Length
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from thidua.campaigns.models import Campaign
+from thidua.core import timeutils
+from thidua.core.audit import log_action
+from thidua.core.notify import notify_users, send_email
+from thidua.core.text import fold
+from thidua.initiatives.models import Field, Initiative, InitiativeFile, Question
+from thidua.submissions import files
+from thidua.submissions.models import StoredFile
+from thidua.submissions.services import _site_url
+from thidua.units import access
+from thidua.units.models import Unit
+
+log = logging.getLogger(__name__)
+
+RETRIES = 5
+TRACK_SALT = "thidua.initiatives.track"
+CONFIRM_SALT = "thidua.initiatives.confirm"
+CONFIRM_MAX_AGE = dt.timedelta(days=3)
+LIMITS = {"title": 300, "problem": 10000, "solution": 10000, "benefit": 5000, "tried_at": 3000, "authors": 2000}
+
+
+class NotAllowed(ValueError):
+    """The action breaks a rule of the portal; the message says which, for the person acting."""
+
+
+# --- signed links -------------------------------------------------------------------------------
+
+
+def track_token(initiative: Initiative) -> str:
+    """The private tracking link's token: whoever holds it follows this initiative (no account
+    needed). Always the same for an initiative, so every e-mail carries the same link."""
+    return signing.Signer(salt=TRACK_SALT).sign(str(initiative.pk))
+
+
+def initiative_from_track_token(token: str) -> Initiative | None:
+    try:
+        pk = int(signing.Signer(salt=TRACK_SALT).unsign(token))
+    except (signing.BadSignature, ValueError):
+        return None
+    return (
+        Initiative.objects.select_related("campaign", "unit", "merged_into")
+        .exclude(status=Initiative.Status.PENDING)
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def track_path(initiative: Initiative) -> str:
+    return reverse("initiatives:track", args=[track_token(initiative)])
+
+
+def confirm_token(initiative: Initiative) -> str:
+    return signing.dumps(initiative.pk, salt=CONFIRM_SALT)
+
+
+class LinkExpired(NotAllowed):
+    pass
+
+
+def initiative_from_confirm_token(token: str) -> Initiative:
+    """The initiative a confirmation link names; LinkExpired after CONFIRM_MAX_AGE, NotAllowed if forged."""
+    try:
+        pk = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise LinkExpired(_("This confirmation link has expired. Please submit the initiative again.")) from exc
+    except signing.BadSignature as exc:
+        raise NotAllowed(_("This link is not valid.")) from exc
+    initiative = Initiative.objects.filter(pk=pk).first()
+    if initiative is None:
+        raise NotAllowed(_("This link is not valid."))
+    return initiative
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def accepts_initiatives(campaign: Campaign) -> bool:
+    """A campaign collects initiatives while it is published and defines the initiative indicators."""
+    return (
+        campaign.status == Campaign.Status.PUBLISHED
+        and campaign.indicators.filter(code="initiatives_submitted").exists()
+    )
+
+
+def search_text(initiative: Initiative) -> str:
+    return fold(" ".join([initiative.code or "", initiative.title, initiative.problem, initiative.solution,
+                          initiative.benefit, initiative.tried_at]))  # fmt: skip
+
+
+def _next_code(at: dt.datetime) -> str:
+    """SK-2023-0042: the year (Ho Chi Minh City time) and the next number of that year."""
+    prefix = f"SK-{timeutils.local(at).year}-"
+    last = (
+        Initiative.objects.filter(code__startswith=prefix)
+        .order_by(Length("code").desc(), "-code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+def _mark_submitted(initiative: Initiative, at: dt.datetime) -> None:
+    initiative.code = _next_code(at)
+    initiative.status = Initiative.Status.SUBMITTED
+    initiative.submitted_at = at
+    initiative.search_text = search_text(initiative)
+    initiative.save(update_fields=["code", "status", "submitted_at", "search_text", "email_confirmed_at"])
+
+
+def coordinators(campaign: Campaign):
+    from thidua.submissions.reminders import coordinators as campaign_coordinators
+
+    return campaign_coordinators(campaign)
+
+
+def tell_author(initiative: Initiative, *, subject: str, body: str) -> None:
+    """E-mail to the contact address (with the private tracking link), and an in-app notification
+    to the author's account and to the officer who submitted on their behalf."""
+    users = [u for u in (initiative.author_user, initiative.created_by if initiative.on_behalf else None) if u]
+    notify_users(users, text=subject, url=reverse("initiatives:detail", args=[initiative.code]))
+    with translation.override("vi"):
+        footer = "\n\n" + _("Follow your initiative here") + ": " + _site_url(track_path(initiative)) + "\n"
+    send_email(to=[initiative.contact_email], subject=subject, body=body + footer)
+
+
+def _labels() -> dict:
+    return {
+        "title": _("Title"),
+        "problem": _("Problem"),
+        "solution": _("Proposed solution"),
+        "benefit": _("Expected benefit"),
+        "tried_at": _("Where it has been tried"),
+        "authors": _("Authors"),
+    }
+
+
+def _check_text(values: dict) -> dict:
+    labels = _labels()
+    clean = {}
+    for name, limit in LIMITS.items():
+        value = (values.get(name) or "").strip()
+        if len(value) > limit:
+            raise NotAllowed(
+                _("“%(field)s” is too long (at most %(n)s characters).") % {"field": labels[name], "n": limit}
+            )
+        if not value and name != "tried_at":
+            raise NotAllowed(_("“%(field)s” is required.") % {"field": labels[name]})
+        clean[name] = value
+    return clean
+
+
+# --- submission ---------------------------------------------------------------------------------
+
+
+def initiative_submit(
+    *,
+    actor,
+    campaign: Campaign,
+    title: str,
+    field: str,
+    problem: str,
+    solution: str,
+    benefit: str,
+    authors: str,
+    unit: Unit,
+    contact_email: str,
+    contact_phone: str = "",
+    tried_at: str = "",
+    show_authors: bool = False,
+    on_behalf: bool = False,
+    uploads: list[tuple[str, bytes]] = (),
+    now: dt.datetime | None = None,
+    notify: bool = True,
+) -> Initiative:
+    """Receive an initiative with its attachments (checked and stored like unit documents).
+
+    A signed-in author, or an officer submitting on behalf of people of a unit it may edit, gets a
+    tracking code at once. Anyone else gets an e-mail with a signed link: the initiative is
+    submitted (and gets its code) only when that link is opened. On any refusal nothing is stored.
+    """
+    from django.conf import settings
+
+    signed_in = bool(getattr(actor, "is_authenticated", False))
+    if not accepts_initiatives(campaign):
+        raise NotAllowed(_("This campaign is not collecting initiatives."))
+    if field not in Field.values:
+        raise NotAllowed(_("Choose the field of the initiative."))
+    if campaign.issuer_unit is None or not campaign.issuer_unit.contains(unit):
+        raise NotAllowed(_("Choose a unit of the Youth Union."))
+    if on_behalf and not (signed_in and access.can_edit_unit(actor, unit)):
+        raise NotAllowed(_("Only an officer of %(unit)s may submit on behalf of its people.") % {"unit": unit.name})
+    contact_email = (contact_email or "").strip()
+    if not contact_email:
+        raise NotAllowed(_("Give a contact e-mail address."))
+    text = _check_text(
+        {"title": title, "problem": problem, "solution": solution, "benefit": benefit, "tried_at": tried_at,
+         "authors": authors}
+    )  # fmt: skip
+    uploads = list(uploads)
+    if len(uploads) > settings.SUBMISSION_MAX_FILES:
+        raise files.FileRefused(_("At most %(n)s files at a time.") % {"n": settings.SUBMISSION_MAX_FILES})
+    checked = [files.check_upload(name, data) for name, data in uploads]
+
+    written = []
+    try:
+        for item in checked:
+            if files.write(item):  # durable before any row points to it
+                written.append(item.sha256)
+        initiative = _initiative_rows(
+            actor if signed_in else None, campaign, unit, text, field, contact_email, (contact_phone or "").strip(),
+            show_authors, on_behalf, checked, now,
+        )  # fmt: skip
+    except BaseException:
+        files.discard_unused(written)
+        raise
+    for item in checked:
+        if not files.path_for(item.sha256).exists():
+            files.write(item)
+    if notify:
+        if initiative.status == Initiative.Status.PENDING:
+            _send_confirmation(initiative)
+        else:
+            _tell_received(initiative)
+    return initiative
+
+
+def _initiative_rows(actor, campaign, unit, text, field, email, phone, show_authors, on_behalf, checked, now):
+    for attempt in range(RETRIES):
+        try:
+            with transaction.atomic():
+                at = now or timeutils.now()
+                initiative = Initiative(
+                    campaign=campaign, unit=unit, field=field, contact_email=email, contact_phone=phone,
+                    show_authors=show_authors, on_behalf=on_behalf, created_at=at, created_by=actor,
+                    author_user=actor if actor is not None and not on_behalf else None, **text,
+                )  # fmt: skip
+                initiative.search_text = search_text(initiative)
+                initiative.save()
+                for order, item in enumerate(checked):
+                    stored, _created = StoredFile.objects.get_or_create(
+                        sha256=item.sha256, defaults={"size": len(item.data), "kind": item.kind}
+                    )
+                    InitiativeFile.objects.create(initiative=initiative, stored=stored, name=item.name, order=order)
+                if actor is not None:
+                    _mark_submitted(initiative, at)
+                log_action(
+                    actor=actor,
+                    action="initiative.submit" if actor is not None else "initiative.draft",
+                    obj=initiative,
+                    changes={
+                        "status": [None, initiative.status],
+                        "code": [None, initiative.code],
+                        "unit": [None, unit.code],
+                        "on_behalf": [None, on_behalf],
+                        "files": [None, [f"{i.name} sha256:{i.sha256}" for i in checked]],
+                    },
+                )
+                if actor is not None:
+                    _feed(actor, initiative, at)
+                return initiative
+        except IntegrityError:
+            # Two initiatives took the same number at the same instant: take the next one.
+            if attempt == RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _feed(actor, initiative: Initiative, at: dt.datetime | None = None, units=()) -> None:
+    from thidua.initiatives.feed import initiatives_feed, is_paused
+
+    if is_paused():
+        return
+    initiatives_feed(
+        actor=actor,
+        campaign=initiative.campaign,
+        units=[initiative.unit, *units],
+        as_of=timeutils.local(at or timeutils.now()).date(),
+    )
+
+
+def initiative_confirm_email(*, initiative: Initiative, now: dt.datetime | None = None, notify: bool = True):
+    """The author opened the signed link: the initiative is submitted and gets its tracking code.
+    Opening the link again changes nothing."""
+    for attempt in range(RETRIES):
+        try:
+            with transaction.atomic():
+                initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+                if initiative.status != Initiative.Status.PENDING:
+                    return initiative
+                at = now or timeutils.now()
+                initiative.email_confirmed_at = at
+                _mark_submitted(initiative, at)
+                log_action(
+                    actor=None,
+                    action="initiative.confirm",
+                    obj=initiative,
+                    changes={"status": [Initiative.Status.PENDING, initiative.status], "code": [None, initiative.code]},
+                    reason=_("e-mail address confirmed"),
+                )
+                _feed(None, initiative, at)
+            break
+        except IntegrityError:
+            if attempt == RETRIES - 1:
+                raise
+    if notify:
+        _tell_received(initiative)
+    return initiative
+
+
+def _send_confirmation(initiative: Initiative) -> None:
+    url = _site_url(reverse("initiatives:confirm", args=[confirm_token(initiative)]))
+    with translation.override("vi"):
+        subject = _("Confirm your initiative “%(title)s”") % {"title": initiative.title[:120]}
+        body = render_to_string(
+            "initiatives/email/confirm.txt",
+            {"i": initiative, "url": url, "days": CONFIRM_MAX_AGE.days},
+        )
+    send_email(to=[initiative.contact_email], subject=subject, body=body)
+
+
+def _tell_received(initiative: Initiative) -> None:
+    with translation.override("vi"):
+        subject = _("Initiative received — tracking code %(code)s") % {"code": initiative.code}
+        body = render_to_string("initiatives/email/received.txt", {"i": initiative})
+        tell_author(initiative, subject=subject, body=body)
+        text = _("New initiative %(code)s from %(unit)s: %(title)s") % {
+            "code": initiative.code,
+            "unit": initiative.unit.name,
+            "title": initiative.title,
+        }
+        notify_users(
+            coordinators(initiative.campaign), text=text, url=reverse("initiatives:detail", args=[initiative.code])
+        )
+
+
+# --- questions ----------------------------------------------------------------------------------
+
+
+def question_ask(*, actor, initiative: Initiative, text: str, notify: bool = True, now=None) -> Question:
+    """The coordinator or a reviewer asks the author something; the author is told."""
+    text = (text or "").strip()
+    if not text:
+        raise NotAllowed(_("Write the question."))
+    if initiative.status in (Initiative.Status.PENDING, Initiative.Status.MERGED):
+        raise NotAllowed(_("This initiative takes no more questions."))
+    with transaction.atomic():
+        question = Question.objects.create(initiative=initiative, text=text[:5000], asked_by=actor,
+                                           asked_at=now or timeutils.now())  # fmt: skip
+        log_action(actor=actor, action="initiative.question", obj=initiative, changes={"question": [None, text]})
+    if notify:
+        with translation.override("vi"):
+            subject = _("A question about your initiative %(code)s") % {"code": initiative.code}
+            body = render_to_string("initiatives/email/question.txt", {"i": initiative, "q": question})
+            tell_author(initiative, subject=subject, body=body)
+    return question
+
+
+def question_answer(*, actor, question: Question, answer: str, notify: bool = True, now=None) -> Question:
+    """The author answers (through the tracking link when `actor` is None). One answer a question;
+    the council asks again if it needs more."""
+    answer = (answer or "").strip()
+    if not answer:
+        raise NotAllowed(_("Write the answer."))
+    with transaction.atomic():
+        question = Question.objects.select_for_update(of=("self",)).select_related("initiative").get(pk=question.pk)
+        if question.answered_at:
+            raise NotAllowed(_("This question has already been answered."))
+        question.answer = answer[:10000]
+        question.answered_at = now or timeutils.now()
+        question.answered_by = actor if getattr(actor, "pk", None) else None
+        question.save(update_fields=["answer", "answered_at", "answered_by"])
+        log_action(actor=actor, action="initiative.answer", obj=question.initiative, changes={"answer": [None, answer]})
+    if notify:
+        initiative = question.initiative
+        with translation.override("vi"):
+            text = _("The author of %(code)s answered your question.") % {"code": initiative.code}
+        notify_users([question.asked_by], text=text, url=reverse("initiatives:detail", args=[initiative.code]))
+    return question
+
+
+# --- duplicates ---------------------------------------------------------------------------------
+
+
+def initiative_merge(
+    *, actor, duplicate: Initiative, into: Initiative, reason: str = "", notify: bool = True
+) -> Initiative:
+    """Merge a duplicate into another initiative of the same campaign: it no longer counts, its
+    page points to the other, its author is told. Only before the council publishes a decision."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        # Both rows locked in id order, so two merges the other way round cannot deadlock.
+        rows = Initiative.objects.select_for_update().filter(pk__in=[duplicate.pk, into.pk]).order_by("pk")
+        locked = {i.pk: i for i in rows}
+        duplicate, into = locked[duplicate.pk], locked[into.pk]
+        if duplicate.pk == into.pk:
+            raise NotAllowed(_("An initiative cannot be merged into itself."))
+        if duplicate.campaign_id != into.campaign_id:
+            raise NotAllowed(_("Both initiatives must belong to the same campaign."))
+        if not duplicate.is_open:
+            raise NotAllowed(
+                _("%(code)s is “%(status)s”: only initiatives not yet decided can be merged.")
+                % {"code": duplicate.code, "status": duplicate.get_status_display()}
+            )
+        if into.status in (Initiative.Status.PENDING, Initiative.Status.MERGED):
+            raise NotAllowed(_("%(code)s cannot receive a merge.") % {"code": into.code or "—"})
+        before = {"status": duplicate.status, "merged_into": None, "decision": duplicate.decision}
+        duplicate.status = Initiative.Status.MERGED
+        duplicate.merged_into = into
+        duplicate.decision, duplicate.decision_reason, duplicate.decided_at, duplicate.decided_by = "", "", None, None
+        duplicate.save()
+        log_action(
+            actor=actor,
+            action="initiative.merge",
+            obj=duplicate,
+            changes={"status": [before["status"], duplicate.status], "merged_into": [None, into.code],
+                     "decision": [before["decision"] or None, None]},
+            reason=reason,
+        )  # fmt: skip
+        # Those merged into the duplicate follow it, so nothing points to a merged initiative.
+        for child in Initiative.objects.select_for_update().filter(merged_into=duplicate):
+            child.merged_into = into
+            child.save(update_fields=["merged_into"])
+            log_action(actor=actor, action="initiative.merge", obj=child,
+                       changes={"merged_into": [duplicate.code, into.code]}, reason=reason)  # fmt: skip
+        _feed(actor, duplicate, units=[into.unit])
+    if notify:
+        with translation.override("vi"):
+            subject = _("Your initiative %(code)s was merged into %(into)s") % {"code": duplicate.code,
+                                                                               "into": into.code}  # fmt: skip
+            body = render_to_string("initiatives/email/merged.txt", {"i": duplicate, "into": into, "reason": reason})
+            tell_author(duplicate, subject=subject, body=body)
+    return duplicate

@@ -1,0 +1,647 @@
+"""Pages of the initiatives portal. Public: the gallery, submitting, the confirmation and tracking
+links. Signed in: the author's own initiatives, the reviewer's queue, the coordinator's list and
+each initiative's page with the council's and the forwarding forms.
+
+Access goes through thidua.units.access: an initiative the user may not see is a 404 (even its
+existence is not revealed), an action the user may not take on a visible one is a 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from thidua.campaigns.models import Campaign
+from thidua.core import timeutils
+from thidua.core.models import AuditEntry
+from thidua.core.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
+from thidua.initiatives import evaluation, forwarding, queries, services
+from thidua.initiatives.forms import (
+    AnswerForm,
+    AssignForm,
+    DecisionForm,
+    ForwardForm,
+    InitiativeForm,
+    MergeForm,
+    QuestionForm,
+    RespondForm,
+    ResultForm,
+    ScoreForm,
+    reviewer_candidates,
+)
+from thidua.initiatives.models import CRITERIA, Field, Forwarding, Initiative, InitiativeFile, ReviewAssignment
+from thidua.submissions import files
+from thidua.units import access
+from thidua.units.models import Unit
+
+require_get_or_post = require_http_methods(["GET", "HEAD", "POST"])
+PAGE_SIZE = 30
+
+
+def _errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def _file_response(item: InitiativeFile):
+    path = files.path_for(item.stored.sha256)
+    if not path.exists():
+        raise Http404
+    response = FileResponse(
+        path.open("rb"), as_attachment=True, filename=item.name, content_type=files.CONTENT_TYPES[item.stored.kind]
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _coordinated_campaigns(user) -> list[Campaign]:
+    return [c for c in Campaign.objects.select_related("issuer_unit") if access.can_coordinate_initiatives(user, c)]
+
+
+# --- public -------------------------------------------------------------------------------------
+
+
+@require_safe
+def gallery(request):
+    """Feasible and adopted initiatives, searchable without accents, filtered by field, status, year."""
+    q = request.GET.get("q", "").strip()[:200]
+    field = request.GET.get("linh-vuc", "")
+    status = request.GET.get("trang-thai", "")
+    try:
+        year = int(request.GET.get("nam", "") or 0) or None
+    except ValueError:
+        year = None
+    items = queries.gallery(q=q, field=field if field in Field.values else "", status=status, year=year)
+    page = Paginator(items, 20).get_page(request.GET.get("trang"))
+    return render(
+        request,
+        "initiatives/gallery.html",
+        {
+            "page": page,
+            "q": q,
+            "field": field,
+            "status": status,
+            "year": year,
+            "fields": Field.choices,
+            "statuses": [(s, Initiative.Status(s).label) for s in Initiative.PUBLIC_STATUSES],
+            "years": queries.gallery_years(),
+            "open": bool(queries.open_campaigns()),
+            "coordinates": bool(request.user.is_authenticated and _coordinated_campaigns(request.user)),
+        },
+    )
+
+
+@require_safe
+def public_detail(request, code):
+    initiative = Initiative.objects.public().select_related("unit").filter(code=code).first()
+    if initiative is None:
+        raise Http404
+    forwardings = initiative.forwardings.select_related("agency").prefetch_related("results")
+    return render(request, "initiatives/public_detail.html", {"i": initiative, "forwardings": forwardings})
+
+
+def _unit_choices():
+    campaigns = list(queries.open_campaigns())
+    if not campaigns:
+        return campaigns, []
+    widest = min(campaigns, key=lambda c: c.issuer_unit.depth)
+    return campaigns, queries.unit_choices(widest)
+
+
+@require_get_or_post
+def submit(request):
+    """Anyone may submit: signed in, the initiative is received at once; otherwise the author
+    confirms their e-mail address through the link sent to it."""
+    campaigns, choices = _unit_choices()
+    user = request.user
+    may_act_on_behalf = bool(access.role_units(user, access.WRITE_ROLES)) or user.is_superuser
+    kwargs = {"unit_choices": choices, "may_act_on_behalf": may_act_on_behalf, "campaigns": campaigns}
+    if request.method == "POST" and campaigns:
+        form = InitiativeForm(request.POST, request.FILES, **kwargs)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                initiative = services.initiative_submit(
+                    actor=user,
+                    campaign=form.chosen_campaign(),
+                    title=data["title"], field=data["field"], problem=data["problem"], solution=data["solution"],
+                    benefit=data["benefit"], tried_at=data["tried_at"], authors=data["authors"],
+                    unit=Unit.objects.get(pk=data["unit"]), contact_email=data["contact_email"],
+                    contact_phone=data["contact_phone"], show_authors=data["show_authors"],
+                    on_behalf=bool(data.get("on_behalf")),
+                    uploads=[(f.name, f.read()) for f in data["files"]],
+                )  # fmt: skip
+            except files.FileRefused as exc:
+                form.add_error("files", str(exc))
+            except services.NotAllowed as exc:
+                form.add_error(None, str(exc))
+            else:
+                if initiative.status == Initiative.Status.PENDING:
+                    request.session["initiative_sent_to"] = initiative.contact_email
+                    return redirect("initiatives:sent")
+                messages.success(
+                    request,
+                    _("Your initiative is received. Its tracking code is %(code)s.") % {"code": initiative.code},
+                )
+                return redirect("initiatives:detail", code=initiative.code)
+    else:
+        initial = {"contact_email": user.email} if user.is_authenticated else {}
+        form = InitiativeForm(initial=initial, **kwargs)
+    return render(request, "initiatives/submit.html", {"form": form, "open": bool(campaigns)})
+
+
+@require_safe
+def sent(request):
+    return render(request, "initiatives/sent.html", {"email": request.session.get("initiative_sent_to", "")})
+
+
+@require_safe
+def confirm(request, token):
+    try:
+        initiative = services.initiative_from_confirm_token(token)
+    except services.NotAllowed as exc:
+        return render(request, "initiatives/link_refused.html", {"message": str(exc)}, status=400)
+    was_pending = initiative.status == Initiative.Status.PENDING
+    initiative = services.initiative_confirm_email(initiative=initiative)
+    if was_pending:
+        messages.success(
+            request,
+            _(
+                "Thank you: your e-mail address is confirmed and your initiative is received. Its tracking code is %(code)s."
+            )
+            % {"code": initiative.code},
+        )
+    return redirect("initiatives:track", token=services.track_token(initiative))
+
+
+def _author_context(initiative: Initiative, *, token: str | None) -> dict:
+    published = initiative.decision_published_at is not None
+    return {
+        "i": initiative,
+        "token": token,
+        "files": initiative.files.select_related("stored"),
+        "questions": initiative.questions.all(),
+        "answer_form": AnswerForm(),
+        "published": published,
+        "forwardings": initiative.forwardings.select_related("agency").prefetch_related("results") if published else [],
+        "similar": queries.similar_to(initiative, public_only=True)
+        if initiative.status != Initiative.Status.MERGED
+        else [],
+    }
+
+
+@require_get_or_post
+def track(request, token):
+    """The author's private page through the signed link (no account needed): status, questions
+    to answer, the published decision and the departments' answers."""
+    initiative = services.initiative_from_track_token(token)
+    if initiative is None:
+        raise Http404
+    context = _author_context(initiative, token=token)
+    if request.method == "POST":
+        form = AnswerForm(request.POST)
+        if _answer(request, initiative, form, actor=None):
+            return redirect("initiatives:track", token=token)
+        context["answer_form"] = form
+    return render(request, "initiatives/track.html", context)
+
+
+def _answer(request, initiative, form, *, actor) -> bool:
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return False
+    question = initiative.questions.filter(pk=form.cleaned_data["question"]).first()
+    if question is None:
+        raise Http404
+    try:
+        services.question_answer(actor=actor, question=question, answer=form.cleaned_data["answer"])
+    except services.NotAllowed as exc:
+        messages.error(request, str(exc))
+        return False
+    messages.success(request, _("Your answer is sent to the council."))
+    return True
+
+
+@require_safe
+def track_download(request, token, file_id):
+    initiative = services.initiative_from_track_token(token)
+    item = initiative and initiative.files.select_related("stored").filter(pk=file_id).first()
+    if not item:
+        raise Http404
+    return _file_response(item)
+
+
+# --- signed in: lists ---------------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def mine(request):
+    items = (
+        Initiative.objects.filter(author_user=request.user) | Initiative.objects.filter(created_by=request.user)
+    ).select_related("unit")
+    return render(request, "initiatives/mine.html", {"items": items.distinct().order_by("-created_at")})
+
+
+@require_safe
+@login_required
+def reviews(request):
+    """The reviewer's queue: initiatives assigned to them, those still to score first."""
+    items = (
+        ReviewAssignment.objects.filter(reviewer=request.user)
+        .select_related("initiative__unit")
+        .order_by("scored_at", "-assigned_at")
+    )
+    return render(request, "initiatives/reviews.html", {"items": items})
+
+
+def _filtered(request):
+    code = request.GET.get("don-vi", "")
+    unit = access.get_unit_or_404(request.user, code) if code else None
+    filters = {
+        "q": request.GET.get("q", "").strip()[:200],
+        "status": request.GET.get("trang-thai", ""),
+        "field": request.GET.get("linh-vuc", ""),
+        "overdue": request.GET.get("qua-han") == "1",
+        "to_publish": request.GET.get("cho-cong-bo") == "1",
+    }
+    qs = access.visible_initiatives(request.user).select_related("campaign__issuer_unit")
+    return queries.staff_list(qs, unit=unit, **filters), filters, unit
+
+
+@require_safe
+@login_required
+def manage(request):
+    """Every initiative the user may see, with filters, overdue answers flagged, and (for the
+    coordinator) the decisions awaiting publication, to publish in a batch."""
+    items, filters, unit = _filtered(request)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("trang"))
+    coordinated = _coordinated_campaigns(request.user)
+    coordinated_ids = {c.pk for c in coordinated}
+    query = request.GET.copy()
+    query.pop("trang", None)
+    return render(
+        request,
+        "initiatives/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "unit": unit,
+            "statuses": [(s, Initiative.Status(s).label) for s in Initiative.Status.values if s != "pending"],
+            "fields": Field.choices,
+            "counts": queries.status_counts(access.visible_initiatives(request.user)),
+            "coordinated_ids": coordinated_ids,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_safe
+@login_required
+def export(request):
+    items, _filters, _unit = _filtered(request)
+    items = items.prefetch_related("forwardings__agency", "reviews")
+    headers = ["Mã", "Tên sáng kiến", "Lĩnh vực", "Tình trạng", "Đơn vị", "Mã đơn vị", "Tác giả", "Gửi lúc",
+               "Số người chấm", "Điểm trung bình", "Quyết định hội đồng", "Lý do", "Đã công bố",
+               "Chuyển đến", "Trả lời của sở, ngành", "Quá hạn trả lời", "E-mail liên hệ", "Điện thoại"]  # fmt: skip
+    rows = []
+    for i in items:
+        scored = [r.mean for r in i.reviews.all() if r.mean is not None]
+        contact = access.can_see_initiative_contact(request.user, i)
+        rows.append([
+            i.code, i.title, i.get_field_display(), i.get_status_display(), i.unit.name, i.unit.code,
+            "; ".join(i.author_lines),
+            timeutils.local(i.submitted_at).replace(tzinfo=None) if i.submitted_at else None,
+            len(scored), round(sum(scored) / len(scored), 2) if scored else None,
+            i.get_decision_display() if i.decision else "", i.decision_reason,
+            "có" if i.decision_published_at else "",
+            "; ".join(f.agency.name for f in i.forwardings.all()),
+            "; ".join(f"{f.agency.short_name or f.agency.name}: {f.get_response_display() or 'chưa trả lời'}"
+                      for f in i.forwardings.all()),
+            i.overdue or None,
+            i.contact_email if contact else "", i.contact_phone if contact else "",
+        ])  # fmt: skip
+    response = HttpResponse(write_xlsx(headers, rows, title="Sáng kiến"), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="sang-kien-{timeutils.local(timeutils.now()):%Y%m%d}.xlsx"'
+    return response
+
+
+@require_POST
+@login_required
+def publish(request):
+    """Publish the recorded decisions of the initiatives ticked on the list; the authors are told."""
+    access.require(bool(_coordinated_campaigns(request.user)))
+    codes = request.POST.getlist("code")
+    chosen = [
+        i
+        for i in Initiative.objects.select_related("campaign__issuer_unit").filter(code__in=codes)
+        if access.can_coordinate_initiatives(request.user, i.campaign)
+    ]
+    if not chosen:
+        messages.error(request, _("Tick the initiatives whose decisions you want to publish."))
+    else:
+        published, skipped = evaluation.decisions_publish(actor=request.user, initiatives=chosen)
+        if published:
+            messages.success(
+                request,
+                _("%(n)s decision(s) published; the authors are notified.") % {"n": len(published)},
+            )
+        if skipped:
+            messages.error(
+                request,
+                _("Not published (no decision recorded, or already published): %(codes)s")
+                % {"codes": ", ".join(i.code for i in skipped)},
+            )
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("initiatives:list")
+
+
+# --- signed in: one initiative ------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def detail(request, code):
+    initiative = access.get_initiative_or_404(request.user, code)
+    if not access.sees_initiative_as_staff(request.user, initiative):
+        # The author's own page: what the tracking link shows, answered through the account.
+        return render(request, "initiatives/track.html", _author_context(initiative, token=None))
+    user = request.user
+    coordinator = access.can_coordinate_initiatives(user, initiative.campaign)
+    my_review = initiative.reviews.filter(reviewer=user).first()
+    context = {
+        "i": initiative,
+        "files": initiative.files.select_related("stored"),
+        "questions": initiative.questions.select_related("asked_by", "answered_by"),
+        "forwardings": initiative.forwardings.select_related("agency", "forwarded_by", "recorded_by").prefetch_related(
+            "results"
+        ),
+        "coordinator": coordinator,
+        "show_contact": access.can_see_initiative_contact(user, initiative),
+        "my_review": my_review,
+        "can_ask": initiative.status not in ("pending", "merged")
+        and (coordinator or access.can_review_initiative(user, initiative)),
+        "question_form": QuestionForm(),
+    }
+    if coordinator:
+        candidates = list(reviewer_candidates(initiative.campaign))
+        assigned = {r.reviewer_id for r in initiative.reviews.all()}
+        context.update(
+            {
+                "summary": queries.score_summary(initiative),
+                "criteria": CRITERIA,
+                "similar": queries.similar_to(initiative),
+                "candidates": [(u, access.reviewer_conflict(u, initiative.unit), u.pk in assigned) for u in candidates],
+                "decision_form": DecisionForm(
+                    initial={"decision": initiative.decision, "reason": initiative.decision_reason}
+                ),
+                "merge_form": MergeForm(),
+                "forward_form": ForwardForm(),
+                "respond_form": RespondForm(),
+                "result_form": ResultForm(),
+                "history": AuditEntry.objects.filter(
+                    object_type=initiative._meta.label_lower, object_id=str(initiative.pk)
+                ).select_related("actor")[:50],
+            }
+        )
+    return render(request, "initiatives/detail.html", context)
+
+
+@require_safe
+@login_required
+def download(request, code, file_id):
+    initiative = access.get_initiative_or_404(request.user, code)
+    item = initiative.files.select_related("stored").filter(pk=file_id).first()
+    if item is None:
+        raise Http404
+    return _file_response(item)
+
+
+@require_POST
+@login_required
+def answer(request, code):
+    """The author answers a question through their account (the coordinator may record an answer
+    the author gave by phone or letter)."""
+    initiative = access.get_initiative_or_404(request.user, code)
+    access.require(
+        access.is_initiative_author(request.user, initiative)
+        or access.can_coordinate_initiatives(request.user, initiative.campaign)
+    )
+    _answer(request, initiative, AnswerForm(request.POST), actor=request.user)
+    return redirect("initiatives:detail", code=code)
+
+
+@require_POST
+@login_required
+def ask(request, code):
+    initiative = access.get_initiative_or_404(request.user, code)
+    access.require(
+        access.can_coordinate_initiatives(request.user, initiative.campaign)
+        or access.can_review_initiative(request.user, initiative)
+    )
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.question_ask(actor=request.user, initiative=initiative, text=form.cleaned_data["text"])
+            messages.success(request, _("The question is sent to the author."))
+        except services.NotAllowed as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, _errors(form))
+    return redirect("initiatives:detail", code=code)
+
+
+@require_POST
+@login_required
+def assign(request, code):
+    initiative = access.get_initiative_or_404(request.user, code)
+    access.require(access.can_coordinate_initiatives(request.user, initiative.campaign))
+    try:
+        if request.POST.get("remove"):
+            review = initiative.reviews.filter(pk=request.POST["remove"]).first()
+            if review is None:
+                raise Http404
+            evaluation.review_remove(actor=request.user, review=review)
+            messages.success(request, _("The reviewer is withdrawn."))
+        else:
+            form = AssignForm(request.POST, initiative=initiative)
+            if form.is_valid():
+                created = evaluation.reviewers_assign(
+                    actor=request.user, initiative=initiative, reviewers=form.cleaned_data["reviewers"]
+                )
+                messages.success(request, _("%(n)s reviewer(s) assigned and notified.") % {"n": len(created)})
+            else:
+                messages.error(request, _errors(form))
+    except (services.NotAllowed, ValueError) as exc:
+        messages.error(request, str(exc))
+    return redirect("initiatives:detail", code=code)
+
+
+@require_get_or_post
+@login_required
+def score(request, code):
+    """The reviewer's rubric. Refused (403) to anyone not assigned and to a reviewer from the
+    initiative's own unit; the coordinator is sent to the initiative's page, where scores show."""
+    initiative = access.get_initiative_or_404(request.user, code)
+    review = initiative.reviews.filter(reviewer=request.user).first()
+    if review is None:
+        if access.can_coordinate_initiatives(request.user, initiative.campaign):
+            messages.info(request, _("Only the assigned reviewers score; their scores are shown here."))
+            return redirect("initiatives:detail", code=code)
+        raise PermissionDenied
+    if access.reviewer_conflict(request.user, initiative.unit):
+        raise PermissionDenied
+    initial = {name: getattr(review, name) for name, _label in CRITERIA} | {"comment": review.comment}
+    form = ScoreForm(initial=initial)
+    if request.method == "POST":
+        access.require(initiative.is_open)
+        form = ScoreForm(request.POST)
+        if form.is_valid():
+            try:
+                evaluation.score_save(
+                    actor=request.user,
+                    initiative=initiative,
+                    scores=form.scores(),
+                    comment=form.cleaned_data["comment"],
+                )
+            except services.NotAllowed as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Your scores are saved."))
+                return redirect("initiatives:reviews")
+    return render(
+        request,
+        "initiatives/score.html",
+        {"i": initiative, "form": form, "review": review, "files": initiative.files.select_related("stored")},
+    )
+
+
+@require_POST
+@login_required
+def decide(request, code):
+    initiative = access.get_initiative_or_404(request.user, code)
+    access.require(access.can_coordinate_initiatives(request.user, initiative.campaign))
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            evaluation.initiative_decide(
+                actor=request.user,
+                initiative=initiative,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("The decision is recorded. The authors learn it when it is published."))
+        except services.NotAllowed as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, _errors(form))
+    return redirect("initiatives:detail", code=code)
+
+
+@require_POST
+@login_required
+def merge(request, code):
+    initiative = access.get_initiative_or_404(request.user, code)
+    access.require(access.can_coordinate_initiatives(request.user, initiative.campaign))
+    form = MergeForm(request.POST)
+    if form.is_valid():
+        target = Initiative.objects.filter(code=form.cleaned_data["into"].strip().upper()).first()
+        if target is None or not access.can_see_initiative(request.user, target):
+            messages.error(request, _("No initiative has the code %(code)s.") % {"code": form.cleaned_data["into"]})
+        else:
+            try:
+                services.initiative_merge(
+                    actor=request.user, duplicate=initiative, into=target, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, _("%(code)s is merged into %(into)s.") % {"code": code, "into": target.code})
+            except services.NotAllowed as exc:
+                messages.error(request, str(exc))
+    else:
+        messages.error(request, _errors(form))
+    return redirect("initiatives:detail", code=code)
+
+
+@require_POST
+@login_required
+def forward(request, code):
+    initiative = access.get_initiative_or_404(request.user, code)
+    access.require(access.can_coordinate_initiatives(request.user, initiative.campaign))
+    form = ForwardForm(request.POST)
+    if form.is_valid():
+        try:
+            created = forwarding.initiative_forward(
+                actor=request.user,
+                initiative=initiative,
+                agencies=form.cleaned_data["agencies"],
+                respond_by=form.cleaned_data["respond_by"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(
+                request, _("Forwarded to %(names)s.") % {"names": ", ".join(f.agency.name for f in created)}
+            )
+        except services.NotAllowed as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, _errors(form))
+    return redirect("initiatives:detail", code=code)
+
+
+def _forwarding_or_404(request, forwarding_id) -> Forwarding:
+    item = (
+        Forwarding.objects.select_related("initiative__campaign__issuer_unit", "initiative__unit", "agency")
+        .filter(pk=forwarding_id)
+        .first()
+    )
+    if item is None or not access.can_see_initiative(request.user, item.initiative):
+        raise Http404
+    access.require(access.can_coordinate_initiatives(request.user, item.initiative.campaign))
+    return item
+
+
+@require_POST
+@login_required
+def respond(request, forwarding_id):
+    item = _forwarding_or_404(request, forwarding_id)
+    form = RespondForm(request.POST)
+    if form.is_valid():
+        try:
+            forwarding.forwarding_respond(
+                actor=request.user,
+                forwarding=item,
+                response=form.cleaned_data["response"],
+                response_date=form.cleaned_data["response_date"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("The answer of %(agency)s is recorded.") % {"agency": item.agency.name})
+        except services.NotAllowed as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, _errors(form))
+    return redirect("initiatives:detail", code=item.initiative.code)
+
+
+@require_POST
+@login_required
+def result(request, forwarding_id):
+    item = _forwarding_or_404(request, forwarding_id)
+    form = ResultForm(request.POST)
+    if form.is_valid():
+        try:
+            forwarding.result_add(
+                actor=request.user, forwarding=item, date=form.cleaned_data["date"], text=form.cleaned_data["text"]
+            )
+            messages.success(request, _("The result is recorded."))
+        except services.NotAllowed as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, _errors(form))
+    return redirect("initiatives:detail", code=item.initiative.code)

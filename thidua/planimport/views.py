@@ -1,0 +1,125 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from thidua.campaigns import definition as defn
+from thidua.planimport import services
+from thidua.planimport.forms import DefinitionEditForm, PlanUploadForm
+from thidua.planimport.models import PlanDraft
+from thidua.planimport.readers import ReadRefused
+from thidua.units import access
+
+
+def _managed_units(user):
+    return access.role_units(user, access.MANAGE_ROLES) or (
+        list(access.visible_units(user).filter(depth=1)) if user.is_superuser else []
+    )
+
+
+def _draft_or_404(user, pk) -> PlanDraft:
+    draft = PlanDraft.objects.select_related("unit", "created_by", "campaign").filter(pk=pk).first()
+    if draft is None or not access.can_view_unit(user, draft.unit):
+        raise Http404
+    access.require(access.can_manage_unit(user, draft.unit))
+    return draft
+
+
+def highlighted(text: str, spans: dict) -> str:
+    """The source text with every extracted field marked: overlapping spans are split at their
+    boundaries, each piece carrying the paths that cover it (escaped; no markup from the file)."""
+    cuts = {0, len(text)}
+    for start, end in spans.values():
+        cuts.update((max(0, start), min(len(text), end)))
+    bounds = sorted(cuts)
+    out = []
+    for a, b in zip(bounds, bounds[1:]):
+        piece = escape(text[a:b])
+        paths = [p for p, (s, e) in spans.items() if s <= a and b <= e]
+        if paths:
+            inner = min(paths, key=lambda p: spans[p][1] - spans[p][0])
+            out.append(f'<mark data-paths="{escape(" ".join(paths))}" title="{escape(inner)}">{piece}</mark>')
+        else:
+            out.append(piece)
+    return mark_safe("".join(out))  # noqa: S308 — every piece is escaped above
+
+
+@login_required
+def upload(request):
+    units = _managed_units(request.user)
+    access.require(bool(units))
+    form = PlanUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        unit = min(units, key=lambda u: u.depth)
+        try:
+            draft = services.draft_create(actor=request.user, unit=unit, filename=upload.name, data=upload.read())
+        except ReadRefused as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("planimport:review", pk=draft.pk)
+    drafts = PlanDraft.objects.filter(unit__in=units).select_related("created_by", "campaign")[:30]
+    return render(request, "planimport/upload.html", {"form": form, "drafts": drafts})
+
+
+@login_required
+def review(request, pk):
+    draft = _draft_or_404(request.user, pk)
+    form = DefinitionEditForm(request.POST or None, initial={"text": defn.dump_text(draft.definition)})
+    problems = []
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.draft_update(actor=request.user, draft=draft, text=form.cleaned_data["text"])
+            except defn.DefinitionError as exc:
+                problems = exc.problems
+            else:
+                messages.success(request, _("The corrections are saved."))
+                return redirect("planimport:review", pk=draft.pk)
+    d = draft.definition
+    return render(
+        request,
+        "planimport/review.html",
+        {
+            "draft": draft,
+            "d": d,
+            "source": highlighted(draft.text, draft.spans),
+            "form": form,
+            "problems": problems,
+            "warnings": draft.warnings,
+            "suggestions": draft.suggestions,
+        },
+    )
+
+
+@require_POST
+@login_required
+def set_unit(request, pk):
+    draft = _draft_or_404(request.user, pk)
+    path, code = request.POST.get("path", ""), request.POST.get("code", "")
+    if path not in draft.suggestions or code not in [s[0] for s in draft.suggestions[path]]:
+        messages.error(request, _("Choose one of the units offered."))
+    else:
+        services.draft_set_unit(actor=request.user, draft=draft, path=path, code=code)
+        messages.success(request, _("The unit is set."))
+    return redirect("planimport:review", pk=draft.pk)
+
+
+@require_POST
+@login_required
+def publish(request, pk):
+    draft = _draft_or_404(request.user, pk)
+    if draft.campaign_id:
+        return redirect("campaigns:detail", slug=draft.campaign.slug)
+    try:
+        services.draft_publish(actor=request.user, draft=draft, publish=request.POST.get("publish") == "1")
+    except defn.DefinitionError as exc:
+        for problem in exc.problems:
+            messages.error(request, problem)
+        return redirect("planimport:review", pk=draft.pk)
+    messages.success(request, _("The campaign is created from the plan."))
+    return redirect("campaigns:detail", slug=draft.campaign.slug)
