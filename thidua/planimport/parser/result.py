@@ -1,0 +1,22 @@
+"""What the importer returns: the definition, the spans it came from, the warnings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEFAULT_DEADLINE_TIME = (17, 0)  # a deadline date without a time of day: end of office hours
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int  # offsets into ImportResult.text
+    end: int
+
+
+@dataclass
+class ImportResult:
+    text: str  # the normalised plain text (markup stripped) all spans refer to
+    definition: dict  # a thidua.campaign/1 definition that passes definition.validate()
+    spans: dict[str, Span]  # definition path ("goals[1].text", 1-based) -> where it came from
+    warnings: list  # checks.Finding items: check_definition() plus the importer's own
+    suggestions: dict[str, list[tuple[str, str, float]]] = field(default_factory=dict)
