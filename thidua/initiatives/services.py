@@ -147,7 +147,7 @@ def tell_author(initiative: Initiative, *, subject: str, body: str) -> None:
 def _labels() -> dict:
     return {
         "title": _("Title"),
-        "problem": _("Problem"),
+        "problem": _("The problem to solve"),
         "solution": _("Proposed solution"),
         "benefit": _("Expected benefit"),
         "tried_at": _("Where it has been tried"),
