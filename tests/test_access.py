@@ -157,7 +157,7 @@ def people(seed_campaign, demo_tree, settings, tmp_path):
     from thidua.planimport.services import draft_create
 
     # A plan imported by Nhà Bè's coordinator, for its own wards.
-    plan = (Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_cb102c91df529f6d.txt").read_bytes()
+    plan = (Path(__file__).resolve().parent / "seed" / "ke-hoach-2023.txt").read_bytes()
     ROUTE_IDS["DRAFT"] = draft_create(
         actor=_user("cnb", Role.COORDINATOR, demo_tree["HD-NHABE"]),
         unit=demo_tree["HD-NHABE"],

@@ -12,7 +12,9 @@ from thidua.planimport.models import PlanDraft
 from thidua.units.models import Role, RoleAssignment
 
 pytestmark = pytest.mark.django_db
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_cb102c91df529f6d.txt"
+SEED = (
+    Path(__file__).resolve().parent / "seed" / "ke-hoach-2023.txt"
+)  # a copy of ../shared/seed/000_cb102c91df529f6d.txt
 
 
 def seed_bytes() -> bytes:
