@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from thidua.campaigns.models import Campaign
 from thidua.core import timeutils
+from thidua.core.forms import errors_text
 from thidua.core.models import AuditEntry
 from thidua.core.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
 from thidua.initiatives import evaluation, forwarding, queries, services
@@ -43,10 +44,6 @@ from thidua.units.models import Unit
 
 require_get_or_post = require_http_methods(["GET", "HEAD", "POST"])
 PAGE_SIZE = 30
-
-
-def _errors(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 def _file_response(item: InitiativeFile):
@@ -215,7 +212,7 @@ def track(request, token):
 
 def _answer(request, initiative, form, *, actor) -> bool:
     if not form.is_valid():
-        messages.error(request, _errors(form))
+        messages.error(request, errors_text(form))
         return False
     question = initiative.questions.filter(pk=form.cleaned_data["question"]).first()
     if question is None:
@@ -456,7 +453,7 @@ def ask(request, code):
         except services.NotAllowed as exc:
             messages.error(request, str(exc))
     else:
-        messages.error(request, _errors(form))
+        messages.error(request, errors_text(form))
     return redirect("initiatives:detail", code=code)
 
 
@@ -480,7 +477,7 @@ def assign(request, code):
                 )
                 messages.success(request, _("%(n)s reviewer(s) assigned and notified.") % {"n": len(created)})
             else:
-                messages.error(request, _errors(form))
+                messages.error(request, errors_text(form))
     except (services.NotAllowed, ValueError) as exc:
         messages.error(request, str(exc))
     return redirect("initiatives:detail", code=code)
@@ -543,7 +540,7 @@ def decide(request, code):
         except services.NotAllowed as exc:
             messages.error(request, str(exc))
     else:
-        messages.error(request, _errors(form))
+        messages.error(request, errors_text(form))
     return redirect("initiatives:detail", code=code)
 
 
@@ -566,7 +563,7 @@ def merge(request, code):
             except services.NotAllowed as exc:
                 messages.error(request, str(exc))
     else:
-        messages.error(request, _errors(form))
+        messages.error(request, errors_text(form))
     return redirect("initiatives:detail", code=code)
 
 
@@ -591,7 +588,7 @@ def forward(request, code):
         except services.NotAllowed as exc:
             messages.error(request, str(exc))
     else:
-        messages.error(request, _errors(form))
+        messages.error(request, errors_text(form))
     return redirect("initiatives:detail", code=code)
 
 
@@ -625,7 +622,7 @@ def respond(request, forwarding_id):
         except services.NotAllowed as exc:
             messages.error(request, str(exc))
     else:
-        messages.error(request, _errors(form))
+        messages.error(request, errors_text(form))
     return redirect("initiatives:detail", code=item.initiative.code)
 
 
@@ -643,5 +640,5 @@ def result(request, forwarding_id):
         except services.NotAllowed as exc:
             messages.error(request, str(exc))
     else:
-        messages.error(request, _errors(form))
+        messages.error(request, errors_text(form))
     return redirect("initiatives:detail", code=item.initiative.code)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from thidua.campaigns.models import Milestone
 from thidua.campaigns.queries import in_scope
 from thidua.core import timeutils
+from thidua.core.forms import errors_text
 from thidua.core.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
 from thidua.submissions import files, queries, services
 from thidua.submissions.forms import DeadlineExceptionForm, RegistrationForm, ReviewForm, SubmissionForm
@@ -265,7 +266,7 @@ def review(request, slug, submission_id):
         except services.NotAllowed as exc:
             messages.error(request, str(exc))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, errors_text(form))
     return redirect(
         "submissions:milestone", slug=slug, milestone_code=submission.milestone.code, code=submission.unit.code
     )
@@ -301,7 +302,7 @@ def deadline_exception(request, slug, milestone_code, code):
             except services.NotAllowed as exc:
                 messages.error(request, str(exc))
         else:
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            messages.error(request, errors_text(form))
     return redirect("submissions:milestone", slug=slug, milestone_code=milestone.code, code=unit.code)
 
 
