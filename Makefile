@@ -38,7 +38,7 @@ test: $(STAMP) var messages
 	$(PY) manage.py makemigrations --check --dry-run -v 1
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check -q .
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
