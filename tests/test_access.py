@@ -24,6 +24,7 @@ ROUTES = {
     "units:import": ({"code": "HD-NHABE"}, "get"),
     "units:edit": ({"code": "HD-NHABE"}, "get"),
     "units:history": ({"code": "HD-NHABE"}, "get"),
+    "units:roles": ({"code": "HD-NHABE"}, "get"),
     "campaigns:list": ({}, "get"),
     "campaigns:upload": ({}, "get"),
     "campaigns:detail": ({"slug": "cao-diem-2023"}, "get"),
@@ -86,6 +87,7 @@ PUBLIC = {
 }  # fmt: skip
 # Pages about one unit or campaign (the rest are lists that every signed-in user may open).
 OBJECT_ROUTES = {
+    "units:roles",
     "planimport:review", "planimport:set_unit", "planimport:publish",
     "units:detail", "units:export", "units:import", "units:edit", "units:history", "campaigns:unit_tasks",
     "submissions:registration", "submissions:milestone", "submissions:exception", "submissions:review",
@@ -102,6 +104,7 @@ CAMPAIGN_ROUTES = {
     "progress:dashboard", "progress:indicator", "progress:signoffs",
 }  # fmt: skip
 CHANGE_ROUTES = {
+    "units:roles",
     "planimport:upload", "planimport:review", "planimport:set_unit", "planimport:publish",
     "units:import", "units:edit", "units:history", "campaigns:status", "campaigns:upload",
     "submissions:exception", "submissions:review",

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-from thidua.units.models import Unit, UnitKind
+from thidua.units.models import Role, Unit, UnitKind
 
 
 class UnitImportForm(forms.Form):
@@ -80,4 +80,46 @@ class UnitForm(forms.Form):
             self.add_error("kind", _("A branch cannot have units below it."))
         if (kind == UnitKind.CITY) != (self.unit.depth == 1):
             self.add_error("kind", _("Only the city union may have no parent."))
+        return data
+
+
+class RoleGrantForm(forms.Form):
+    """Give a person a role on this unit: an existing account by user name, or a new account."""
+
+    username = forms.RegexField(
+        label=_("User name"), max_length=150, regex=r"^[\w.@+-]+$",
+        error_messages={"invalid": _("A user name has letters, digits and . @ + - _ only.")},
+    )  # fmt: skip
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    full_name = forms.CharField(label=_("Full name (new account)"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail (new account)"), required=False)
+    password = forms.CharField(
+        label=_("Temporary password (new account)"), required=False, widget=forms.PasswordInput, min_length=10,
+        help_text=_("At least 10 characters; ask the person to change it at first sign-in."),
+    )  # fmt: skip
+
+    def clean(self):
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.password_validation import validate_password
+
+        data = super().clean()
+        username = data.get("username")
+        if not username:
+            return data
+        self.existing = get_user_model().objects.filter(username=username).first()
+        if self.existing is None:
+            if not data.get("full_name"):
+                self.add_error(
+                    "full_name", _("There is no account %(u)s: give a full name to create it.") % {"u": username}
+                )
+            if not data.get("password"):
+                self.add_error(
+                    "password",
+                    _("There is no account %(u)s: give a temporary password to create it.") % {"u": username},
+                )
+            else:
+                try:
+                    validate_password(data["password"])
+                except forms.ValidationError as exc:
+                    self.add_error("password", exc)
         return data

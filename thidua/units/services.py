@@ -208,3 +208,20 @@ def role_revoke(*, actor, assignment: RoleAssignment, reason: str = "") -> None:
             reason=reason,
         )
         assignment.delete()
+
+
+def account_create(*, actor, username: str, full_name: str, email: str, password: str):
+    """A new sign-in account (made by a coordinator who then gives it a role)."""
+    from django.contrib.auth import get_user_model
+
+    with transaction.atomic():
+        user = get_user_model().objects.create_user(
+            username=username, email=email, password=password, first_name=full_name
+        )
+        log_action(
+            actor=actor,
+            action="account.create",
+            obj=user,
+            changes={"username": [None, username], "email": [None, email]},
+        )
+    return user

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<str:code>/nhap/", views.unit_import, name="import"),
     path("<str:code>/sua/", views.unit_edit, name="edit"),
     path("<str:code>/lich-su/", views.unit_history, name="history"),
+    path("<str:code>/vai-tro/", views.unit_roles, name="roles"),
 ]

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from thidua.core.models import AuditEntry
 from thidua.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, write_csv, write_xlsx
 from thidua.units import access
-from thidua.units.forms import UnitForm, UnitImportForm, UnitSearchForm
+from thidua.units.forms import RoleGrantForm, UnitForm, UnitImportForm, UnitSearchForm
 from thidua.units.importing import export_headers, export_rows, import_units
-from thidua.units.models import Unit, UnitKind
-from thidua.units.services import unit_update
+from thidua.units.models import Role, Unit, UnitKind
+from thidua.units.services import account_create, role_grant, role_revoke, unit_update
 
 SEARCH_LIMIT = 50
 
@@ -145,3 +145,39 @@ def unit_history(request, code):
     labels = {f.name: f.verbose_name for f in Unit._meta.get_fields() if hasattr(f, "verbose_name")}
     rows = [(e, [(labels.get(k, k), v[0], v[1]) for k, v in e.changes.items()]) for e in page]
     return render(request, "units/history.html", {"unit": unit, "page": page, "rows": rows})
+
+
+@login_required
+def unit_roles(request, code):
+    """Who holds which role on this unit; coordinators give and take roles here (audited)."""
+    unit = access.get_unit_or_404(request.user, code)
+    access.require(access.can_manage_unit(request.user, unit))
+    form = RoleGrantForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("revoke"):
+            assignment = unit.role_assignments.filter(pk=request.POST["revoke"]).select_related("user").first()
+            if assignment is None:
+                raise Http404
+            if assignment.user_id == request.user.pk and assignment.role == Role.COORDINATOR:
+                messages.error(request, _("You cannot take away your own coordinator role."))
+            else:
+                role_revoke(actor=request.user, assignment=assignment, reason=request.POST.get("reason", ""))
+                messages.success(request, _("The role is taken away."))
+            return redirect("units:roles", code=code)
+        if form.is_valid():
+            user = form.existing or account_create(
+                actor=request.user,
+                username=form.cleaned_data["username"],
+                full_name=form.cleaned_data["full_name"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+            )
+            role_grant(actor=request.user, user=user, unit=unit, role=form.cleaned_data["role"])
+            messages.success(request, _("%(user)s is now %(role)s of %(unit)s.") % {
+                "user": user.get_full_name() or user.get_username(),
+                "role": Role(form.cleaned_data["role"]).label,
+                "unit": unit.name,
+            })  # fmt: skip
+            return redirect("units:roles", code=code)
+    assignments = unit.role_assignments.select_related("user").order_by("role", "user__username")
+    return render(request, "units/roles.html", {"unit": unit, "form": form, "assignments": assignments})
