@@ -451,3 +451,27 @@ def initiative_merge(
             body = render_to_string("initiatives/email/merged.txt", {"i": duplicate, "into": into, "reason": reason})
             tell_author(duplicate, subject=subject, body=body)
     return duplicate
+
+
+def unconfirmed_purge(*, older_than: dt.timedelta = dt.timedelta(days=7), now: dt.datetime | None = None) -> int:
+    """Delete initiatives whose e-mail was never confirmed (the link is long expired), with their
+    attachments when nothing else uses the same bytes. Nobody ever saw them; the audit keeps a line."""
+    cutoff = (now or timeutils.now()) - older_than
+    stale = list(Initiative.objects.filter(status=Initiative.Status.PENDING, created_at__lt=cutoff))
+    hashes: set[str] = set()
+    with transaction.atomic():
+        for initiative in stale:
+            hashes |= set(initiative.files.values_list("stored__sha256", flat=True))
+            log_action(
+                actor=None,
+                action="initiative.purge_unconfirmed",
+                obj=initiative,
+                changes={"created_at": [initiative.created_at, None]},
+            )
+            initiative.files.all().delete()
+            initiative.delete()
+        unused = StoredFile.objects.filter(sha256__in=hashes, uses__isnull=True, initiative_uses__isnull=True)
+        gone = list(unused.values_list("sha256", flat=True))
+        unused.delete()
+    files.discard_unused(gone)  # after the commit: the rows that pointed to them are gone
+    return len(stale)
