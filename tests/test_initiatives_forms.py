@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
+from thidua.core.models import StoredFile
 from thidua.initiatives import evaluation
 from thidua.initiatives.models import Agency, Forwarding, Initiative, ReviewAssignment
 from thidua.submissions.demo import pdf_bytes
-from thidua.submissions.models import StoredFile
 
 from .test_initiatives_lifecycle import FORM
 from .test_initiatives_services import at, make_portal, publish_feasible, submit, vn

@@ -5,11 +5,11 @@ import hashlib
 import pytest
 from django.core.management import call_command
 
+from thidua.core import files
+from thidua.core.models import StoredFile
 from thidua.initiatives.models import Initiative
 from thidua.initiatives.services import unconfirmed_purge
-from thidua.submissions import files
 from thidua.submissions.demo import pdf_bytes
-from thidua.submissions.models import StoredFile
 
 from .test_initiatives_services import make_portal, submit, vn
 

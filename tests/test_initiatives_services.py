@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
 from thidua.core import timeutils
+from thidua.core.errors import Refused
 from thidua.core.models import AuditEntry, Notification
 from thidua.initiatives import evaluation, feed, forwarding, queries, services
 from thidua.initiatives.models import Agency, Forwarding, ForwardingReminder, Initiative, ReviewAssignment
@@ -155,7 +156,7 @@ def test_a_confirmation_link_expires_and_a_forged_one_is_refused(portal):
         token = services.confirm_token(initiative)
     with at(vn(2023, 5, 14, 9)), pytest.raises(services.LinkExpired):
         services.initiative_from_confirm_token(token)
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(Refused):
         services.initiative_from_confirm_token(token[:-2] + "xx")
     assert services.initiative_from_track_token("abc:def") is None
     # A tracking token for a confirmation (another salt) is no tracking token.
@@ -170,19 +171,19 @@ def test_signed_in_authors_and_officers_are_submitted_at_once(portal):
     assert for_people.status == "submitted" and for_people.author_user is None
     assert for_people.created_by == p["officer_q1"] and for_people.on_behalf
     # An officer of Quận 1 cannot submit on behalf of Nhà Bè's people.
-    with pytest.raises(services.NotAllowed, match="Nhà Bè"):
+    with pytest.raises(Refused, match="Nhà Bè"):
         submit(campaign, u["HD-NHABE-01"], actor=p["officer_q1"], on_behalf=True)
 
 
 def test_empty_texts_and_unknown_fields_are_refused(portal):
     campaign, u = portal["campaign"], portal["units"]
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(Refused):
         submit(campaign, u["QD1-01"], title="   ")
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(Refused):
         submit(campaign, u["QD1-01"], field="astrology")
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(Refused):
         submit(campaign, u["QD1-01"], email="")
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(Refused):
         submit(campaign, u["QD1-01"], authors="\n ")
     assert Initiative.objects.count() == 0
 
@@ -195,17 +196,17 @@ def test_a_reviewer_cannot_review_an_initiative_from_their_own_unit(portal):
     initiative = submit(campaign, u["QD1-01"])  # Đoàn Phường Bến Nghé, under Quận Đoàn 1
     assert access.reviewer_conflict(p["reviewer_qd1"], initiative.unit)
     assert not access.reviewer_conflict(p["reviewer_bcnld"], initiative.unit)
-    with pytest.raises(services.NotAllowed, match="Phan Văn Đức"):
+    with pytest.raises(Refused, match="Phan Văn Đức"):
         evaluation.reviewers_assign(
             actor=p["coordinator"], initiative=initiative, reviewers=[p["reviewer_bcnld"], p["reviewer_qd1"]]
         )
     assert not ReviewAssignment.objects.exists()  # all or nothing
     # Not a reviewer at all.
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(Refused):
         evaluation.reviewers_assign(actor=p["coordinator"], initiative=initiative, reviewers=[p["officer_q1"]])
     # Even if assigned behind the page's back (a role granted later), scoring is refused.
     ReviewAssignment.objects.create(initiative=initiative, reviewer=p["reviewer_qd1"])
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(Refused):
         evaluation.score_save(actor=p["reviewer_qd1"], initiative=initiative, scores=SCORES, comment="Tốt")
     assert not access.can_review_initiative(p["reviewer_qd1"], initiative)
 
@@ -221,13 +222,13 @@ def test_scores_are_combined_into_means_and_spread(portal):
     assert initiative.status == "under_review"
     assert Notification.objects.filter(user=p["reviewer_bcnld"]).count() == 1
 
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(Refused):
         evaluation.score_save(
             actor=p["reviewer_bcnld"], initiative=initiative, scores=SCORES | {"cost": 11}, comment="x"
         )
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(Refused):
         evaluation.score_save(actor=p["reviewer_bcnld"], initiative=initiative, scores=SCORES, comment="  ")
-    with pytest.raises(services.NotAllowed):  # not assigned
+    with pytest.raises(Refused):  # not assigned
         evaluation.score_save(actor=p["coordinator"], initiative=initiative, scores=SCORES, comment="x")
 
     evaluation.score_save(actor=p["reviewer_bcnld"], initiative=initiative, scores=SCORES, comment="Thiết thực.")
@@ -248,7 +249,7 @@ def test_scores_are_combined_into_means_and_spread(portal):
 def test_not_feasible_needs_a_reason_in_the_service_and_the_database(portal):
     campaign, u, p = portal["campaign"], portal["units"], portal["p"]
     initiative = submit(campaign, u["QD1-01"])
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(Refused):
         evaluation.initiative_decide(actor=p["coordinator"], initiative=initiative, decision="not_feasible", reason=" ")
     initiative.refresh_from_db()
     assert initiative.decision == ""
@@ -278,7 +279,7 @@ def test_decisions_are_published_in_a_batch_and_the_authors_told(portal):
     assert "Kinh phí lớn." in next(m.body for m in mail.outbox if m.to == ["b@example.vn"])
     assert Notification.objects.filter(user=p["author"], text__contains=a.code).exists()
     # Published decisions are final for the council: no more scoring, deciding or merging.
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(Refused):
         evaluation.initiative_decide(actor=p["coordinator"], initiative=a, decision="not_feasible", reason="x")
     assert value(campaign, "initiatives_feasible", u["QD1"]) == 1
     assert value(campaign, "initiatives_submitted", u["QD1"]) == 2
@@ -292,7 +293,7 @@ def test_merging_a_duplicate_takes_it_out_of_the_counts(portal):
     original = submit(campaign, u["QD1-01"])
     duplicate = submit(campaign, u["QD1-02"], email="dup@example.vn", title="Hẹn giờ nộp hồ sơ qua Zalo tại một cửa")
     assert value(campaign, "initiatives_submitted", u["QD1"]) == 2
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(Refused):
         services.initiative_merge(actor=p["coordinator"], duplicate=duplicate, into=duplicate)
     merged = services.initiative_merge(
         actor=p["coordinator"], duplicate=duplicate, into=original, reason="Trùng ý tưởng"
@@ -304,7 +305,7 @@ def test_merging_a_duplicate_takes_it_out_of_the_counts(portal):
     assert entry.changes["merged_into"] == [None, original.code] and entry.reason == "Trùng ý tưởng"
     # Merged initiatives are neither suggested as similar nor mergeable again.
     assert all(s.initiative != merged for s in queries.similar_to(original))
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(Refused):
         services.initiative_merge(actor=p["coordinator"], duplicate=merged, into=original)
 
 
@@ -317,12 +318,12 @@ def test_only_published_feasible_initiatives_are_forwarded_and_answers_set_the_s
     tttt = Agency.objects.get(name="Sở Thông tin và Truyền thông")
     with at(vn(2023, 6, 1, 9), tick=True):
         initiative = submit(campaign, u["QD1-01"])
-        with pytest.raises(services.NotAllowed):
+        with pytest.raises(Refused):
             forwarding.initiative_forward(
                 actor=p["coordinator"], initiative=initiative, agencies=[snv], respond_by=dt.date(2023, 7, 1)
             )
         initiative = publish_feasible(initiative, p["coordinator"])
-        with pytest.raises(services.NotAllowed):  # an answer date in the past
+        with pytest.raises(Refused):  # an answer date in the past
             forwarding.initiative_forward(
                 actor=p["coordinator"], initiative=initiative, agencies=[snv], respond_by=dt.date(2023, 5, 1)
             )
@@ -337,14 +338,14 @@ def test_only_published_feasible_initiatives_are_forwarded_and_answers_set_the_s
     assert len(to_agencies) == 2
     assert "tac.gia@example.vn" not in to_agencies[0].body and "0909 123 456" not in to_agencies[0].body
     assert value(campaign, "initiatives_forwarded", u["QD1"]) == 1
-    with pytest.raises(services.NotAllowed):  # the same department twice
+    with pytest.raises(Refused):  # the same department twice
         forwarding.initiative_forward(
             actor=p["coordinator"], initiative=initiative, agencies=[snv], respond_by=dt.date(2030, 7, 1)
         )
 
     snv_fw, tttt_fw = created
     with at(vn(2023, 6, 20, 9), tick=True):
-        with pytest.raises(services.NotAllowed):
+        with pytest.raises(Refused):
             forwarding.forwarding_respond(
                 actor=p["coordinator"], forwarding=tttt_fw, response="decline", response_date=dt.date(2023, 6, 19)
             )
@@ -354,7 +355,7 @@ def test_only_published_feasible_initiatives_are_forwarded_and_answers_set_the_s
         )  # fmt: skip
         initiative.refresh_from_db()
         assert initiative.status == "forwarded"  # still waiting for Sở Nội vụ
-        with pytest.raises(services.NotAllowed):  # results need an adoption or a pilot
+        with pytest.raises(Refused):  # results need an adoption or a pilot
             forwarding.result_add(actor=p["coordinator"], forwarding=tttt_fw, date=dt.date(2023, 6, 20), text="x")
         forwarding.forwarding_respond(
             actor=p["coordinator"], forwarding=snv_fw, response="pilot", response_date=dt.date(2023, 6, 20)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from tests.test_progress_rollup import DAY, build_campaign, ind, put, unit
+from thidua.core.errors import Refused
 from thidua.core.models import AuditEntry
 from thidua.progress import exchange, queries, services
 from thidua.progress.models import ActivityEvent, Aggregate, IndicatorValue, ValueChange
@@ -51,14 +52,14 @@ def snapshot():
 
 @pytest.mark.parametrize("bad", [-1, Decimal("1.5"), 2.5, "abc", "", None, "Infinity", "NaN"])
 def test_values_are_whole_numbers_at_least_zero(campaign, bad):
-    with pytest.raises(services.ValueRefused):
+    with pytest.raises(Refused):
         put(campaign, "jobs", "QD1", bad)
     assert not IndicatorValue.objects.exists() and not ValueChange.objects.exists()
 
 
 @pytest.mark.parametrize("num, den", [(11, 10), (1, None), (-1, 5), (3, -2)])
 def test_ratio_numerator_within_denominator(campaign, num, den):
-    with pytest.raises(services.ValueRefused) as refused:
+    with pytest.raises(Refused) as refused:
         put(campaign, "eid", "QD1", num, den)
     if (num, den) == (11, 10):
         assert "11" in str(refused.value) and "10" in str(refused.value)
@@ -69,7 +70,7 @@ def test_ratio_numerator_within_denominator(campaign, num, den):
 
 @pytest.mark.parametrize("bad", [2, 5, -1])
 def test_share_is_yes_or_no(campaign, bad):
-    with pytest.raises(services.ValueRefused):
+    with pytest.raises(Refused):
         put(campaign, "launched", "QD1-01", bad)
     put(campaign, "launched", "QD1-01", 1)
     put(campaign, "launched", "QD1-02", 0)
@@ -78,17 +79,17 @@ def test_share_is_yes_or_no(campaign, bad):
 
 
 def test_unit_outside_the_indicator_scope_is_refused(campaign):
-    with pytest.raises(services.ValueRefused) as refused:
+    with pytest.raises(Refused) as refused:
         put(campaign, "saturday", "QD1", 3)
     assert "Quận Đoàn 1" in str(refused.value)
-    with pytest.raises(services.ValueRefused):
+    with pytest.raises(Refused):
         put(campaign, "launched", "QD1", 1)  # shares are for grassroots units
     assert not IndicatorValue.objects.exists()
 
 
 def test_unit_of_another_campaign_issuer_is_refused(tree, campaign):
     other = build_campaign(tree["QD1"], slug="quan-1")  # issued by Quận Đoàn 1
-    with pytest.raises(services.ValueRefused):
+    with pytest.raises(Refused):
         services.indicator_value_set(
             actor=None, indicator=ind(other, "jobs"), unit=unit("HD-NHABE"), numerator=1, as_of=DAY
         )
@@ -588,7 +589,7 @@ def test_event_counts_feed_the_ward_and_its_ancestors(campaign, personas):
     ],
 )
 def test_event_counts_that_do_not_belong_are_refused(campaign, activity, unit_code, counts):
-    with pytest.raises(services.ValueRefused):
+    with pytest.raises(Refused):
         services.event_record(
             actor=None, activity=campaign.activities.get(code=activity), unit=unit(unit_code), date=DAY, counts=counts
         )
@@ -607,7 +608,7 @@ def test_event_on_locked_figures_is_refused_and_leaves_nothing(campaign, persona
         ).signoff,
         decision="approve",
     )
-    with pytest.raises(services.ValueRefused):
+    with pytest.raises(Refused):
         services.event_record(actor=None, activity=a1, unit=unit("QD1"), date=DAY, counts={"jobs": 5, "fairs": 1})
     assert not ActivityEvent.objects.exists()
     assert value_of(campaign, "jobs", "QD1") is None

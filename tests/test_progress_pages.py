@@ -18,6 +18,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.test_progress_rollup import DAY, build_campaign, ind, put, unit
+from thidua.core.errors import Refused
 from thidua.core.models import AuditEntry
 from thidua.progress import queries, services
 from thidua.progress.models import IndicatorValue, SignOff, SignOffValue
@@ -314,7 +315,7 @@ def test_the_parent_officer_approves_a_ward(campaign, personas):
     ward.refresh_from_db()
     assert ward.status == SignOff.Status.APPROVED and ward.decided_by == personas["officer_q1"]
     # The ward's figures are locked; the district's own are not.
-    with pytest.raises(services.ValueRefused):
+    with pytest.raises(Refused):
         put(campaign, "jobs", "QD1-01", 5)
     put(campaign, "jobs", "QD1", 41)
 
@@ -329,7 +330,7 @@ def test_approved_figures_are_locked_until_the_approval_is_withdrawn(campaign, p
 
     # Locked for the unit and every unit below it, through every way of writing.
     for code, unit_code in [("jobs", "QD1"), ("jobs", "QD1-01"), ("launched", "QD1-02")]:
-        with pytest.raises(services.ValueRefused):
+        with pytest.raises(Refused):
             put(campaign, code, unit_code, 1)
     put(campaign, "jobs", "HD-NHABE", 8)  # another district is not locked
     officer = login(personas["officer_q1"])
@@ -343,7 +344,7 @@ def test_approved_figures_are_locked_until_the_approval_is_withdrawn(campaign, p
     response = officer.post(entry_url("QD1"), data)
     assert response.status_code == 200 and response.context["form"].non_field_errors()
     assert IndicatorValue.objects.get(indicator__code="jobs", unit__code="QD1").numerator == 40
-    with pytest.raises(services.ValueRefused):
+    with pytest.raises(Refused):
         services.event_record(
             actor=None, activity=campaign.activities.get(code="A1"), unit=unit("QD1"), date=DAY, counts={"jobs": 1}
         )

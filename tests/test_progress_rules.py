@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from thidua.core.errors import Refused
 from thidua.progress import queries, services
 from thidua.units.models import Unit
 from thidua.units.services import unit_update
@@ -23,7 +24,7 @@ def test_midterm_approval_locks_its_date_not_the_final_report(seed_campaign, dem
     midterm = seed_campaign.milestones.get(kind="midterm")
     signoff = services.signoff_submit(actor=None, milestone=midterm, unit=qd1, as_of=dt.date(2023, 5, 31)).signoff
     services.signoff_decide(actor=None, signoff=signoff, decision="approve")
-    with pytest.raises(services.ValueRefused):
+    with pytest.raises(Refused):
         services.indicator_value_set(actor=None, indicator=jobs, unit=qd1, numerator=120, as_of=dt.date(2023, 5, 31))
     # Figures for the final report (a later date) are still entered, and the approved ones stay.
     services.indicator_value_set(actor=None, indicator=jobs, unit=qd1, numerator=180, as_of=dt.date(2023, 6, 20))
@@ -36,7 +37,7 @@ def test_closed_unit_ratio_is_refused_but_counts_are_kept(seed_campaign, demo_tr
     unit_update(actor=None, unit=qd3, values={"closed_on": dt.date(2023, 6, 1)})
     qd3.refresh_from_db()
     eid = ind(seed_campaign, "eid_l2_members")
-    with pytest.raises(services.ValueRefused):
+    with pytest.raises(Refused):
         services.indicator_value_set(
             actor=None, indicator=eid, unit=qd3, numerator=5, denominator=10, as_of=dt.date(2023, 6, 5)
         )

@@ -16,9 +16,12 @@ import pytest
 from django.core.management import call_command
 from openpyxl import Workbook
 
-from thidua.submissions import files, services
+from thidua.core import files
+from thidua.core.errors import Refused
+from thidua.core.models import StoredFile
+from thidua.submissions import services
 from thidua.submissions.demo import pdf_bytes
-from thidua.submissions.models import StoredFile, Submission, SubmissionFile
+from thidua.submissions.models import Submission, SubmissionFile
 
 from .test_submissions_services import make_campaign
 
@@ -115,7 +118,7 @@ def test_genuine_documents_are_accepted_with_their_hash(name, data, kind):
     ],
 )
 def test_content_that_does_not_match_the_name_is_refused_naming_the_file(name, data):
-    with pytest.raises(files.FileRefused) as refused:
+    with pytest.raises(Refused) as refused:
         files.check_upload(name, data)
     message = str(refused.value)
     assert f"“{name}”" in message
@@ -124,18 +127,18 @@ def test_content_that_does_not_match_the_name_is_refused_naming_the_file(name, d
 
 @pytest.mark.parametrize("name", ["cai-dat.exe", "ghi-chu.txt", "bao-cao", "trang.html", "macro.docm"])
 def test_unsupported_extensions_are_refused(name):
-    with pytest.raises(files.FileRefused) as refused:
+    with pytest.raises(Refused) as refused:
         files.check_upload(name, pdf_bytes("x"))
     assert f"“{name}”" in str(refused.value)
     assert "chỉ nhận tệp PDF" in str(refused.value)
 
 
 def test_empty_and_oversized_files_are_refused_with_the_limit(settings):
-    with pytest.raises(files.FileRefused, match="“trong.pdf” trống"):
+    with pytest.raises(Refused, match="“trong.pdf” trống"):
         files.check_upload("trong.pdf", b"")
     settings.SUBMISSION_MAX_FILE_BYTES = 2 * 1048576
     big = pdf_bytes("x") + b"0" * (3 * 1048576)
-    with pytest.raises(files.FileRefused) as refused:
+    with pytest.raises(Refused) as refused:
         files.check_upload("lon.pdf", big)
     assert "“lon.pdf”" in str(refused.value) and "tối đa 2 MB" in str(refused.value)
     # Exactly at the limit is fine.
@@ -241,7 +244,7 @@ def _nothing_stored(root):
 )
 def test_a_refused_upload_stores_nothing(setup, settings, uploads, named):
     settings.SUBMISSION_MAX_FILE_BYTES = 4000
-    with pytest.raises(files.FileRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.submission_create(
             actor=setup["people"]["officer_q1"], milestone=setup["kh"], unit=setup["tree"]["QD1"], uploads=uploads
         )
@@ -251,10 +254,10 @@ def test_a_refused_upload_stores_nothing(setup, settings, uploads, named):
 
 def test_no_file_or_too_many_files_are_refused(setup, settings):
     officer, kh, unit = setup["people"]["officer_q1"], setup["kh"], setup["tree"]["QD1"]
-    with pytest.raises(files.FileRefused, match="ít nhất một tệp"):
+    with pytest.raises(Refused, match="ít nhất một tệp"):
         services.submission_create(actor=officer, milestone=kh, unit=unit, uploads=[])
     settings.SUBMISSION_MAX_FILES = 2
-    with pytest.raises(files.FileRefused, match="2"):
+    with pytest.raises(Refused, match="2"):
         services.submission_create(
             actor=officer, milestone=kh, unit=unit, uploads=[(f"{i}.pdf", pdf_bytes(str(i))) for i in range(3)]
         )

@@ -18,15 +18,15 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from thidua.campaigns.models import Campaign
-from thidua.core.models import AuditEntry, Notification
-from thidua.submissions import files, services
+from thidua.core import files
+from thidua.core.models import AuditEntry, Notification, StoredFile
+from thidua.submissions import services
 from thidua.submissions.demo import pdf_bytes
 from thidua.submissions.models import (
     DeadlineException,
     Registration,
     RegistrationRevision,
     Review,
-    StoredFile,
     Submission,
     SubmissionFile,
 )

@@ -21,15 +21,16 @@ from django.db.models import ProtectedError
 from django.db.models.query import QuerySet
 
 from thidua.campaigns.models import Campaign, Indicator, Milestone
-from thidua.core.models import AuditEntry, Notification
-from thidua.submissions import files, queries, services
+from thidua.core import files
+from thidua.core.errors import Refused
+from thidua.core.models import AuditEntry, Notification, StoredFile
+from thidua.submissions import queries, services
 from thidua.submissions.demo import pdf_bytes
 from thidua.submissions.models import (
     DeadlineException,
     Registration,
     RegistrationRevision,
     Review,
-    StoredFile,
     Submission,
     SubmissionFile,
 )
@@ -223,7 +224,7 @@ def test_an_extension_moves_the_boundary_for_that_unit_only(env, process_tz):
 
 def test_extension_and_exemption_need_a_reason_and_a_later_deadline(env):
     coordinator, unit = env.p["coordinator"], env.tree["QD1"]
-    with pytest.raises(services.NotAllowed, match="lý do"):
+    with pytest.raises(Refused, match="lý do"):
         services.deadline_exception_set(
             actor=coordinator,
             milestone=env.sk,
@@ -232,7 +233,7 @@ def test_extension_and_exemption_need_a_reason_and_a_later_deadline(env):
             new_deadline=vn(2023, 6, 2, 11),
             reason="  ",
         )
-    with pytest.raises(services.NotAllowed, match="sau hạn nộp"):
+    with pytest.raises(Refused, match="sau hạn nộp"):
         services.deadline_exception_set(
             actor=coordinator, milestone=env.sk, unit=unit, kind="extension", new_deadline=SK_DEADLINE, reason="Lý do"
         )
@@ -246,7 +247,7 @@ def test_an_exempted_unit_cannot_send_and_is_told_why(env):
         reason="Đơn vị đang kiện toàn tổ chức.",
     )  # fmt: skip
     assert Notification.objects.filter(user=env.p["officer_q1"], text__contains="được miễn nộp").exists()
-    with pytest.raises(services.NotAllowed, match="được miễn nộp “Báo cáo sơ kết”"):
+    with pytest.raises(Refused, match="được miễn nộp “Báo cáo sơ kết”"):
         submit(env.sk, env.tree["QD1"], env.p["officer_q1"], vn(2023, 5, 30))
     assert not Submission.objects.exists() and not StoredFile.objects.exists()
     entry = AuditEntry.objects.get(action="deadline.exemption")
@@ -255,12 +256,12 @@ def test_an_exempted_unit_cannot_send_and_is_told_why(env):
 
 
 def test_units_not_expected_and_campaigns_not_published_refuse_documents(env, tree):
-    with pytest.raises(services.NotAllowed, match="không thuộc diện phải nộp"):
+    with pytest.raises(Refused, match="không thuộc diện phải nộp"):
         submit(env.sk, tree["QD1-01"], env.p["officer_q1"], vn(2023, 5, 30))
     Campaign.objects.filter(pk=env.campaign.pk).update(status=Campaign.Status.CLOSED)
     env.sk.refresh_from_db()
     env.sk.campaign.refresh_from_db()
-    with pytest.raises(services.NotAllowed, match="không còn nhận văn bản"):
+    with pytest.raises(Refused, match="không còn nhận văn bản"):
         submit(env.sk, tree["QD1"], env.p["officer_q1"], vn(2023, 5, 30))
     assert not Submission.objects.exists() and not StoredFile.objects.exists()
 
@@ -408,9 +409,9 @@ def test_two_officers_submitting_at_the_same_instant_on_postgresql(tree, persona
 
 def test_a_supplement_needs_a_comment_and_nothing_changes_without_one(env):
     s = submit(env.sk, env.tree["QD1"], env.p["officer_q1"], vn(2023, 5, 30))
-    with pytest.raises(services.NotAllowed, match="ghi rõ nội dung cần bổ sung"):
+    with pytest.raises(Refused, match="ghi rõ nội dung cần bổ sung"):
         services.submission_review(actor=env.p["coordinator"], submission=s, decision="supplement", comment="   ")
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(Refused):
         services.submission_review(actor=env.p["coordinator"], submission=s, decision="deleted")
     s.refresh_from_db()
     assert s.status == Submission.Status.RECEIVED
@@ -440,7 +441,7 @@ def test_review_loop_notifies_the_unit_and_the_next_version_answers(env):
 
     v2 = submit(env.sk, unit, officer, vn(2023, 6, 1, 9), note="Gửi bổ sung theo yêu cầu.")
     assert v2.answers == review and v2.status == Submission.Status.RECEIVED
-    with pytest.raises(services.NotAllowed, match="phiên bản mới hơn"):
+    with pytest.raises(Refused, match="phiên bản mới hơn"):
         services.submission_review(actor=coordinator, submission=v1, decision="accepted")
     services.submission_review(actor=coordinator, submission=v2, decision="accepted")
     v1.refresh_from_db()
@@ -518,7 +519,7 @@ def test_registration_revisions_keep_the_earlier_numbers(env):
 )
 def test_impossible_commitments_are_refused(env, values, message):
     commitments = {env.campaign.indicators.get(code=k): v for k, v in values.items()}
-    with pytest.raises(services.NotAllowed, match=message):
+    with pytest.raises(Refused, match=message):
         services.registration_save(
             actor=env.p["officer_q1"], campaign=env.campaign, unit=env.tree["QD1"], commitments=commitments,
             now=vn(2023, 4, 28),
@@ -533,7 +534,7 @@ def test_after_the_registration_deadline_only_the_coordinator_registers_on_behal
     ct1 = env.campaign.indicators.get(code="CT1")
     assert services.registration_is_open(env.campaign, now=vn(2023, 5, 5, 16, 59, 59, 999999))
     assert not services.registration_is_open(env.campaign, now=deadline)
-    with pytest.raises(services.NotAllowed, match="Đã hết hạn đăng ký"):
+    with pytest.raises(Refused, match="Đã hết hạn đăng ký"):
         services.registration_save(
             actor=env.p["officer_q1"],
             campaign=env.campaign,

@@ -198,7 +198,7 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_TEMP_DIR = None  # the system temp dir; files reach MEDIA_ROOT only through thidua.submissions.files
+FILE_UPLOAD_TEMP_DIR = None  # the system temp dir; files reach MEDIA_ROOT only through thidua.core.files
 UNIT_IMPORT_MAX_BYTES = env_int("THIDUA_UNIT_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 SUBMISSION_MAX_FILE_BYTES = env_int("THIDUA_SUBMISSION_MAX_FILE_MB", 25) * 1024 * 1024
 SUBMISSION_MAX_FILES = env_int("THIDUA_SUBMISSION_MAX_FILES", 10)

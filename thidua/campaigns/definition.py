@@ -17,13 +17,14 @@ import yaml
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 
+from thidua.core.errors import Refused
 from thidua.core.timeutils import local
 
 FORMAT = "thidua.campaign/1"
 SCHEMA_PATH = Path(__file__).parent / "schema" / "campaign-1.schema.json"
 
 
-class DefinitionError(ValueError):
+class DefinitionError(Refused):
     """The file is not a valid campaign definition; `problems` says where and why, in Vietnamese."""
 
     def __init__(self, problems: list[str]):

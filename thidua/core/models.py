@@ -49,3 +49,20 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class StoredFile(models.Model):
+    """A file's bytes, stored once under its SHA-256 (see thidua.core.files); documents and
+    initiatives point to it."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    size = models.PositiveBigIntegerField(_("size"))
+    kind = models.CharField(_("type"), max_length=10)  # pdf, docx, xlsx, … detected from the content
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+
+    def __str__(self) -> str:
+        return self.sha256

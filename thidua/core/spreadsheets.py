@@ -16,12 +16,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from thidua.core.errors import Refused
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-
-
-class TableError(ValueError):
-    """The file cannot be read as a table at all (wrong format, empty, damaged)."""
 
 
 @dataclass
@@ -51,11 +49,11 @@ def read_table(data: bytes, filename: str) -> Table:
     name = filename.lower()
     if name.endswith(".xlsx"):
         if not zipfile.is_zipfile(io.BytesIO(data)):
-            raise TableError(_("The file is not a valid .xlsx workbook."))
+            raise Refused(_("The file is not a valid .xlsx workbook."))
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for damaged files
-            raise TableError(_("The .xlsx workbook cannot be read: %(error)s") % {"error": exc}) from exc
+            raise Refused(_("The .xlsx workbook cannot be read: %(error)s") % {"error": exc}) from exc
         sheet = workbook.worksheets[0]
         raw_rows = [list(row) for row in sheet.iter_rows(values_only=True)]
         workbook.close()
@@ -68,19 +66,19 @@ def read_table(data: bytes, filename: str) -> Table:
             except UnicodeDecodeError:
                 continue
         if text is None:
-            raise TableError(_("The .csv file is not UTF-8 text."))
+            raise Refused(_("The .csv file is not UTF-8 text."))
         try:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
         raw_rows = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
     else:
-        raise TableError(_("Only .xlsx and .csv files can be imported."))
+        raise Refused(_("Only .xlsx and .csv files can be imported."))
 
     numbered = [(i, [_clean(v) for v in row]) for i, row in enumerate(raw_rows, start=1)]
     numbered = [(i, row) for i, row in numbered if any(v is not None for v in row)]
     if not numbered:
-        raise TableError(_("The file is empty."))
+        raise Refused(_("The file is empty."))
     header_no, header = numbered[0]
     headers = [str(h) if h is not None else "" for h in header]
     return Table(headers=headers, rows=numbered[1:])

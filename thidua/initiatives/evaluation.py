@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from thidua.core import timeutils
 from thidua.core.audit import diff, log_action
+from thidua.core.errors import Refused
 from thidua.core.notify import notify_users, send_email
 from thidua.initiatives.models import CRITERIA, Initiative, ReviewAssignment
-from thidua.initiatives.services import NotAllowed, _feed, tell_author
+from thidua.initiatives.services import _feed, tell_author
 from thidua.submissions.services import _site_url
 from thidua.units import access
 
@@ -27,7 +28,7 @@ def _person(user) -> str:
 
 def _open_for_council(initiative: Initiative) -> None:
     if not initiative.is_open:
-        raise NotAllowed(
+        raise Refused(
             _("%(code)s is “%(status)s”: the council's work on it is over.")
             % {"code": initiative.code or "—", "status": initiative.get_status_display()}
         )
@@ -41,12 +42,12 @@ def reviewers_assign(
     reviewers are left as they are."""
     reviewers = list({u.pk: u for u in reviewers}.values())
     if not reviewers:
-        raise NotAllowed(_("Choose at least one reviewer."))
+        raise Refused(_("Choose at least one reviewer."))
     for user in reviewers:
         if not access.can_be_initiative_reviewer(user, initiative.campaign):
-            raise NotAllowed(_("%(name)s does not hold the reviewer role.") % {"name": _person(user)})
+            raise Refused(_("%(name)s does not hold the reviewer role.") % {"name": _person(user)})
         if access.reviewer_conflict(user, initiative.unit):
-            raise NotAllowed(
+            raise Refused(
                 _("%(name)s cannot review an initiative from their own unit (%(unit)s).")
                 % {"name": _person(user), "unit": initiative.unit.name}
             )
@@ -101,7 +102,7 @@ def review_remove(*, actor, review: ReviewAssignment, reason: str = "") -> None:
         initiative = review.initiative
         _open_for_council(initiative)
         if review.scored_at:
-            raise NotAllowed(_("This reviewer has already scored; the score stays on record."))
+            raise Refused(_("This reviewer has already scored; the score stays on record."))
         log_action(
             actor=actor,
             action="initiative.unassign",
@@ -126,18 +127,18 @@ def score_save(
     for name, label in CRITERIA:
         value = scores.get(name)
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
-            raise NotAllowed(_("“%(criterion)s” needs a score from 1 to 10.") % {"criterion": label})
+            raise Refused(_("“%(criterion)s” needs a score from 1 to 10.") % {"criterion": label})
         values[name] = value
     if not comment:
-        raise NotAllowed(_("Add a comment to your scores."))
+        raise Refused(_("Add a comment to your scores."))
     if access.reviewer_conflict(actor, initiative.unit):
-        raise NotAllowed(_("You cannot review an initiative from your own unit."))
+        raise Refused(_("You cannot review an initiative from your own unit."))
     with transaction.atomic():
         initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
         _open_for_council(initiative)
         review = ReviewAssignment.objects.select_for_update().filter(initiative=initiative, reviewer=actor).first()
         if review is None:
-            raise NotAllowed(_("You are not a reviewer of this initiative."))
+            raise Refused(_("You are not a reviewer of this initiative."))
         before = {name: getattr(review, name) for name, _label in CRITERIA} | {"comment": review.comment}
         for name, value in values.items():
             setattr(review, name, value)
@@ -160,9 +161,9 @@ def initiative_decide(
     "Not feasible" needs a reason. It may be changed until published."""
     reason = (reason or "").strip()
     if decision not in Initiative.Decision.values:
-        raise NotAllowed(_("Choose feasible or not feasible."))
+        raise Refused(_("Choose feasible or not feasible."))
     if decision == Initiative.Decision.NOT_FEASIBLE and not reason:
-        raise NotAllowed(_("Give the reason why the initiative is not feasible."))
+        raise Refused(_("Give the reason why the initiative is not feasible."))
     with transaction.atomic():
         initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
         _open_for_council(initiative)

@@ -21,9 +21,10 @@ from django.db import transaction
 from thidua.campaigns.models import Campaign, Indicator
 from thidua.campaigns.queries import in_scope
 from thidua.core import timeutils
+from thidua.core.errors import Refused
 from thidua.initiatives.models import Initiative
 from thidua.progress.models import IndicatorValue, ValueChange
-from thidua.progress.services import ValueRefused, indicator_value_set
+from thidua.progress.services import indicator_value_set
 from thidua.units.models import Unit
 
 log = logging.getLogger(__name__)
@@ -122,6 +123,6 @@ def initiatives_feed(
                         source=ValueChange.Source.FORM, note=NOTE,
                     )  # fmt: skip
                     written += 1
-                except ValueRefused as exc:
+                except Refused as exc:
                     log.warning("initiative count of %s for %s not written: %s", indicator.code, target.code, exc)
     return written

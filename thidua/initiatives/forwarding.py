@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from thidua.core import timeutils
 from thidua.core.audit import diff, log_action
+from thidua.core.errors import Refused
 from thidua.core.notify import notify_users, send_email
 from thidua.initiatives.models import Agency, ApplicationResult, Forwarding, ForwardingReminder, Initiative
-from thidua.initiatives.services import NotAllowed, _feed, coordinators, tell_author
+from thidua.initiatives.services import _feed, coordinators, tell_author
 from thidua.submissions.services import _site_url
 
 # As for unit reminders: a step not sent within this window after it fell due is skipped.
@@ -67,21 +68,21 @@ def initiative_forward(
     agencies = list({a.pk: a for a in agencies}.values())
     at = now or timeutils.now()
     if not agencies:
-        raise NotAllowed(_("Choose at least one department."))
+        raise Refused(_("Choose at least one department."))
     if respond_by is None or respond_by < timeutils.local(at).date():
-        raise NotAllowed(_("The answer date must not be in the past."))
+        raise Refused(_("The answer date must not be in the past."))
     inactive = [a.name for a in agencies if not a.active]
     if inactive:
-        raise NotAllowed(_("%(names)s no longer receives initiatives.") % {"names": ", ".join(inactive)})
+        raise Refused(_("%(names)s no longer receives initiatives.") % {"names": ", ".join(inactive)})
     with transaction.atomic():
         initiative = (
             Initiative.objects.select_for_update(of=("self",)).select_related("unit", "campaign").get(pk=initiative.pk)
         )
         if initiative.status not in Initiative.FEASIBLE_STATUSES:
-            raise NotAllowed(_("Only initiatives published as feasible are forwarded to departments."))
+            raise Refused(_("Only initiatives published as feasible are forwarded to departments."))
         already = set(initiative.forwardings.filter(agency__in=agencies).values_list("agency__name", flat=True))
         if already:
-            raise NotAllowed(
+            raise Refused(
                 _("%(code)s was already forwarded to %(names)s.")
                 % {"code": initiative.code, "names": ", ".join(sorted(already))}
             )
@@ -148,11 +149,11 @@ def forwarding_respond(
     reason = (reason or "").strip()
     at = now or timeutils.now()
     if response not in Forwarding.Response.values:
-        raise NotAllowed(_("Choose the department's answer: adopt, pilot or decline."))
+        raise Refused(_("Choose the department's answer: adopt, pilot or decline."))
     if response == Forwarding.Response.DECLINE and not reason:
-        raise NotAllowed(_("Give the reason the department declined."))
+        raise Refused(_("Give the reason the department declined."))
     if response_date is None or response_date > timeutils.local(at).date():
-        raise NotAllowed(_("The date of the answer cannot be in the future."))
+        raise Refused(_("The date of the answer cannot be in the future."))
     with transaction.atomic():
         forwarding = (
             Forwarding.objects.select_for_update(of=("self",))
@@ -165,7 +166,7 @@ def forwarding_respond(
             .get(pk=forwarding.initiative_id)
         )
         if response_date < timeutils.local(forwarding.forwarded_at).date():
-            raise NotAllowed(_("The answer cannot be dated before the initiative was forwarded."))
+            raise Refused(_("The answer cannot be dated before the initiative was forwarded."))
         before = {"response": forwarding.response, "reason": forwarding.response_reason,
                   "date": forwarding.response_date}  # fmt: skip
         forwarding.response, forwarding.response_reason, forwarding.response_date = (
@@ -203,9 +204,9 @@ def result_add(
     text = (text or "").strip()
     at = now or timeutils.now()
     if not text:
-        raise NotAllowed(_("Describe the result."))
+        raise Refused(_("Describe the result."))
     if date is None or date > timeutils.local(at).date():
-        raise NotAllowed(_("The date of the result cannot be in the future."))
+        raise Refused(_("The date of the result cannot be in the future."))
     with transaction.atomic():
         forwarding = (
             Forwarding.objects.select_for_update(of=("self",))
@@ -213,7 +214,7 @@ def result_add(
             .get(pk=forwarding.pk)
         )
         if forwarding.response not in (Forwarding.Response.ADOPT, Forwarding.Response.PILOT):
-            raise NotAllowed(_("Results are recorded once the department adopts or pilots the initiative."))
+            raise Refused(_("Results are recorded once the department adopts or pilots the initiative."))
         result = ApplicationResult.objects.create(
             forwarding=forwarding, date=date, text=text[:5000], recorded_at=at, recorded_by=actor
         )

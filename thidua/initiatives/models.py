@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from thidua.campaigns.models import Campaign
-from thidua.submissions.models import StoredFile
+from thidua.core.models import StoredFile
 from thidua.units.models import Unit
 
 

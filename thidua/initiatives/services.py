@@ -19,13 +19,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from thidua.campaigns.models import Campaign
-from thidua.core import timeutils
+from thidua.core import files, timeutils
 from thidua.core.audit import log_action
+from thidua.core.errors import Refused
+from thidua.core.models import StoredFile
 from thidua.core.notify import notify_users, send_email
 from thidua.core.text import fold
 from thidua.initiatives.models import Field, Initiative, InitiativeFile, Question
-from thidua.submissions import files
-from thidua.submissions.models import StoredFile
 from thidua.submissions.services import _site_url
 from thidua.units import access
 from thidua.units.models import Unit
@@ -37,10 +37,6 @@ TRACK_SALT = "thidua.initiatives.track"
 CONFIRM_SALT = "thidua.initiatives.confirm"
 CONFIRM_MAX_AGE = dt.timedelta(days=3)
 LIMITS = {"title": 300, "problem": 10000, "solution": 10000, "benefit": 5000, "tried_at": 3000, "authors": 2000}
-
-
-class NotAllowed(ValueError):
-    """The action breaks a rule of the portal; the message says which, for the person acting."""
 
 
 # --- signed links -------------------------------------------------------------------------------
@@ -73,21 +69,21 @@ def confirm_token(initiative: Initiative) -> str:
     return signing.dumps(initiative.pk, salt=CONFIRM_SALT)
 
 
-class LinkExpired(NotAllowed):
+class LinkExpired(Refused):
     pass
 
 
 def initiative_from_confirm_token(token: str) -> Initiative:
-    """The initiative a confirmation link names; LinkExpired after CONFIRM_MAX_AGE, NotAllowed if forged."""
+    """The initiative a confirmation link names; LinkExpired after CONFIRM_MAX_AGE, Refused if forged."""
     try:
         pk = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.SignatureExpired as exc:
         raise LinkExpired(_("This confirmation link has expired. Please submit the initiative again.")) from exc
     except signing.BadSignature as exc:
-        raise NotAllowed(_("This link is not valid.")) from exc
+        raise Refused(_("This link is not valid.")) from exc
     initiative = Initiative.objects.filter(pk=pk).first()
     if initiative is None:
-        raise NotAllowed(_("This link is not valid."))
+        raise Refused(_("This link is not valid."))
     return initiative
 
 
@@ -161,11 +157,11 @@ def _check_text(values: dict) -> dict:
     for name, limit in LIMITS.items():
         value = (values.get(name) or "").strip()
         if len(value) > limit:
-            raise NotAllowed(
+            raise Refused(
                 _("“%(field)s” is too long (at most %(n)s characters).") % {"field": labels[name], "n": limit}
             )
         if not value and name != "tried_at":
-            raise NotAllowed(_("“%(field)s” is required.") % {"field": labels[name]})
+            raise Refused(_("“%(field)s” is required.") % {"field": labels[name]})
         clean[name] = value
     return clean
 
@@ -199,44 +195,29 @@ def initiative_submit(
     tracking code at once. Anyone else gets an e-mail with a signed link: the initiative is
     submitted (and gets its code) only when that link is opened. On any refusal nothing is stored.
     """
-    from django.conf import settings
 
     signed_in = bool(getattr(actor, "is_authenticated", False))
     if not accepts_initiatives(campaign):
-        raise NotAllowed(_("This campaign is not collecting initiatives."))
+        raise Refused(_("This campaign is not collecting initiatives."))
     if field not in Field.values:
-        raise NotAllowed(_("Choose the field of the initiative."))
+        raise Refused(_("Choose the field of the initiative."))
     if campaign.issuer_unit is None or not campaign.issuer_unit.contains(unit):
-        raise NotAllowed(_("Choose a unit of the Youth Union."))
+        raise Refused(_("Choose a unit of the Youth Union."))
     if on_behalf and not (signed_in and access.can_edit_unit(actor, unit)):
-        raise NotAllowed(_("Only an officer of %(unit)s may submit on behalf of its people.") % {"unit": unit.name})
+        raise Refused(_("Only an officer of %(unit)s may submit on behalf of its people.") % {"unit": unit.name})
     contact_email = (contact_email or "").strip()
     if not contact_email:
-        raise NotAllowed(_("Give a contact e-mail address."))
+        raise Refused(_("Give a contact e-mail address."))
     text = _check_text(
         {"title": title, "problem": problem, "solution": solution, "benefit": benefit, "tried_at": tried_at,
          "authors": authors}
     )  # fmt: skip
-    uploads = list(uploads)
-    if len(uploads) > settings.SUBMISSION_MAX_FILES:
-        raise files.FileRefused(_("At most %(n)s files at a time.") % {"n": settings.SUBMISSION_MAX_FILES})
-    checked = [files.check_upload(name, data) for name, data in uploads]
-
-    written = []
-    try:
-        for item in checked:
-            if files.write(item):  # durable before any row points to it
-                written.append(item.sha256)
+    checked = files.check_uploads(uploads)
+    with files.stored_first(checked):
         initiative = _initiative_rows(
             actor if signed_in else None, campaign, unit, text, field, contact_email, (contact_phone or "").strip(),
             show_authors, on_behalf, checked, now,
         )  # fmt: skip
-    except BaseException:
-        files.discard_unused(written)
-        raise
-    for item in checked:
-        if not files.path_for(item.sha256).exists():
-            files.write(item)
     if notify:
         if initiative.status == Initiative.Status.PENDING:
             _send_confirmation(initiative)
@@ -258,10 +239,9 @@ def _initiative_rows(actor, campaign, unit, text, field, email, phone, show_auth
                 initiative.search_text = search_text(initiative)
                 initiative.save()
                 for order, item in enumerate(checked):
-                    stored, _created = StoredFile.objects.get_or_create(
-                        sha256=item.sha256, defaults={"size": len(item.data), "kind": item.kind}
+                    InitiativeFile.objects.create(
+                        initiative=initiative, stored=files.stored_file(item), name=item.name, order=order
                     )
-                    InitiativeFile.objects.create(initiative=initiative, stored=stored, name=item.name, order=order)
                 if actor is not None:
                     _mark_submitted(initiative, at)
                 log_action(
@@ -361,9 +341,9 @@ def question_ask(*, actor, initiative: Initiative, text: str, notify: bool = Tru
     """The coordinator or a reviewer asks the author something; the author is told."""
     text = (text or "").strip()
     if not text:
-        raise NotAllowed(_("Write the question."))
+        raise Refused(_("Write the question."))
     if initiative.status in (Initiative.Status.PENDING, Initiative.Status.MERGED):
-        raise NotAllowed(_("This initiative takes no more questions."))
+        raise Refused(_("This initiative takes no more questions."))
     with transaction.atomic():
         question = Question.objects.create(initiative=initiative, text=text[:5000], asked_by=actor,
                                            asked_at=now or timeutils.now())  # fmt: skip
@@ -381,11 +361,11 @@ def question_answer(*, actor, question: Question, answer: str, notify: bool = Tr
     the council asks again if it needs more."""
     answer = (answer or "").strip()
     if not answer:
-        raise NotAllowed(_("Write the answer."))
+        raise Refused(_("Write the answer."))
     with transaction.atomic():
         question = Question.objects.select_for_update(of=("self",)).select_related("initiative").get(pk=question.pk)
         if question.answered_at:
-            raise NotAllowed(_("This question has already been answered."))
+            raise Refused(_("This question has already been answered."))
         question.answer = answer[:10000]
         question.answered_at = now or timeutils.now()
         question.answered_by = actor if getattr(actor, "pk", None) else None
@@ -414,16 +394,16 @@ def initiative_merge(
         locked = {i.pk: i for i in rows}
         duplicate, into = locked[duplicate.pk], locked[into.pk]
         if duplicate.pk == into.pk:
-            raise NotAllowed(_("An initiative cannot be merged into itself."))
+            raise Refused(_("An initiative cannot be merged into itself."))
         if duplicate.campaign_id != into.campaign_id:
-            raise NotAllowed(_("Both initiatives must belong to the same campaign."))
+            raise Refused(_("Both initiatives must belong to the same campaign."))
         if not duplicate.is_open:
-            raise NotAllowed(
+            raise Refused(
                 _("%(code)s is “%(status)s”: only initiatives not yet decided can be merged.")
                 % {"code": duplicate.code, "status": duplicate.get_status_display()}
             )
         if into.status in (Initiative.Status.PENDING, Initiative.Status.MERGED):
-            raise NotAllowed(_("%(code)s cannot receive a merge.") % {"code": into.code or "—"})
+            raise Refused(_("%(code)s cannot receive a merge.") % {"code": into.code or "—"})
         before = {"status": duplicate.status, "merged_into": None, "decision": duplicate.decision}
         duplicate.status = Initiative.Status.MERGED
         duplicate.merged_into = into

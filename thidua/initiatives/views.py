@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from thidua.campaigns.models import Campaign
-from thidua.core import timeutils
+from thidua.core import files, timeutils
+from thidua.core.errors import Refused
 from thidua.core.forms import errors_text
 from thidua.core.models import AuditEntry
 from thidua.core.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
@@ -38,7 +39,6 @@ from thidua.initiatives.forms import (
     reviewer_candidates,
 )
 from thidua.initiatives.models import CRITERIA, Field, Forwarding, Initiative, InitiativeFile, ReviewAssignment
-from thidua.submissions import files
 from thidua.units import access
 from thidua.units.models import Unit
 
@@ -135,10 +135,8 @@ def submit(request):
                     on_behalf=bool(data.get("on_behalf")),
                     uploads=[(f.name, f.read()) for f in data["files"]],
                 )  # fmt: skip
-            except files.FileRefused as exc:
-                form.add_error("files", str(exc))
-            except services.NotAllowed as exc:
-                form.add_error(None, str(exc))
+            except Refused as exc:
+                form.add_error(exc.field, str(exc))
             else:
                 if initiative.status == Initiative.Status.PENDING:
                     request.session["initiative_sent_to"] = initiative.contact_email
@@ -163,7 +161,7 @@ def sent(request):
 def confirm(request, token):
     try:
         initiative = services.initiative_from_confirm_token(token)
-    except services.NotAllowed as exc:
+    except Refused as exc:
         return render(request, "initiatives/link_refused.html", {"message": str(exc)}, status=400)
     was_pending = initiative.status == Initiative.Status.PENDING
     initiative = services.initiative_confirm_email(initiative=initiative)
@@ -219,7 +217,7 @@ def _answer(request, initiative, form, *, actor) -> bool:
         raise Http404
     try:
         services.question_answer(actor=actor, question=question, answer=form.cleaned_data["answer"])
-    except services.NotAllowed as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
         return False
     messages.success(request, _("Your answer is sent to the council."))
@@ -450,7 +448,7 @@ def ask(request, code):
         try:
             services.question_ask(actor=request.user, initiative=initiative, text=form.cleaned_data["text"])
             messages.success(request, _("The question is sent to the author."))
-        except services.NotAllowed as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
     else:
         messages.error(request, errors_text(form))
@@ -478,7 +476,7 @@ def assign(request, code):
                 messages.success(request, _("%(n)s reviewer(s) assigned and notified.") % {"n": len(created)})
             else:
                 messages.error(request, errors_text(form))
-    except (services.NotAllowed, ValueError) as exc:
+    except (Refused, ValueError) as exc:
         messages.error(request, str(exc))
     return redirect("initiatives:detail", code=code)
 
@@ -510,7 +508,7 @@ def score(request, code):
                     scores=form.scores(),
                     comment=form.cleaned_data["comment"],
                 )
-            except services.NotAllowed as exc:
+            except Refused as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("Your scores are saved."))
@@ -537,7 +535,7 @@ def decide(request, code):
                 reason=form.cleaned_data["reason"],
             )
             messages.success(request, _("The decision is recorded. The authors learn it when it is published."))
-        except services.NotAllowed as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
     else:
         messages.error(request, errors_text(form))
@@ -560,7 +558,7 @@ def merge(request, code):
                     actor=request.user, duplicate=initiative, into=target, reason=form.cleaned_data["reason"]
                 )
                 messages.success(request, _("%(code)s is merged into %(into)s.") % {"code": code, "into": target.code})
-            except services.NotAllowed as exc:
+            except Refused as exc:
                 messages.error(request, str(exc))
     else:
         messages.error(request, errors_text(form))
@@ -585,7 +583,7 @@ def forward(request, code):
             messages.success(
                 request, _("Forwarded to %(names)s.") % {"names": ", ".join(f.agency.name for f in created)}
             )
-        except services.NotAllowed as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
     else:
         messages.error(request, errors_text(form))
@@ -619,7 +617,7 @@ def respond(request, forwarding_id):
                 reason=form.cleaned_data["reason"],
             )
             messages.success(request, _("The answer of %(agency)s is recorded.") % {"agency": item.agency.name})
-        except services.NotAllowed as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
     else:
         messages.error(request, errors_text(form))
@@ -637,7 +635,7 @@ def result(request, forwarding_id):
                 actor=request.user, forwarding=item, date=form.cleaned_data["date"], text=form.cleaned_data["text"]
             )
             messages.success(request, _("The result is recorded."))
-        except services.NotAllowed as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
     else:
         messages.error(request, errors_text(form))

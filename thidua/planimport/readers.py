@@ -9,11 +9,9 @@ import zipfile
 
 from django.utils.translation import gettext as _
 
+from thidua.core.errors import Refused
+
 MAX_BYTES = 10 * 1024 * 1024
-
-
-class ReadRefused(ValueError):
-    """The file cannot be read as a plan; the message says why, in Vietnamese."""
 
 
 def _docx_text(data: bytes) -> str:
@@ -22,7 +20,7 @@ def _docx_text(data: bytes) -> str:
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ReadRefused(_("The .docx file is damaged or is not a Word document.")) from exc
+        raise Refused(_("The .docx file is damaged or is not a Word document.")) from exc
     lines = []
     for block in document.element.body.iterchildren():
         tag = block.tag.rsplit("}", 1)[-1]
@@ -48,7 +46,7 @@ def _pdf_text(data: bytes) -> str:
         reader = PdfReader(io.BytesIO(data))
         return "\n".join(page.extract_text() or "" for page in reader.pages)
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise ReadRefused(_("The PDF file cannot be read.")) from exc
+        raise Refused(_("The PDF file cannot be read.")) from exc
 
 
 def _plain_text(data: bytes) -> str:
@@ -57,31 +55,31 @@ def _plain_text(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ReadRefused(_("The text file is not UTF-8."))
+    raise Refused(_("The text file is not UTF-8."))
 
 
 def read_document(data: bytes, filename: str) -> str:
-    """The plan's text, NFC-normalised. Raises ReadRefused."""
+    """The plan's text, NFC-normalised. Raises Refused."""
     name = filename.lower()
     if not data:
-        raise ReadRefused(_("The file is empty."))
+        raise Refused(_("The file is empty."))
     if len(data) > MAX_BYTES:
-        raise ReadRefused(_("The file is larger than 10 MB."))
+        raise Refused(_("The file is larger than 10 MB."))
     if name.endswith(".docx"):
         text = _docx_text(data)
     elif name.endswith(".pdf"):
         if not data.startswith(b"%PDF-"):
-            raise ReadRefused(_("The file is named .pdf but is not a PDF."))
+            raise Refused(_("The file is named .pdf but is not a PDF."))
         text = _pdf_text(data)
     elif name.endswith((".txt", ".md", ".markdown")):
         text = _plain_text(data)
     elif name.endswith(".doc"):
-        raise ReadRefused(_("Old .doc files cannot be read: open the plan in Word and save it as .docx."))
+        raise Refused(_("Old .doc files cannot be read: open the plan in Word and save it as .docx."))
     else:
-        raise ReadRefused(_("Upload the plan as .docx, .txt, .md or a PDF with text."))
+        raise Refused(_("Upload the plan as .docx, .txt, .md or a PDF with text."))
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     if len("".join(text.split())) < 40:
-        raise ReadRefused(
+        raise Refused(
             _(
                 "No text found in the file. A scanned PDF has only images: ask for the Word file or a PDF saved from Word."
             )

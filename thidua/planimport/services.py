@@ -22,7 +22,7 @@ def _plain(findings) -> list[dict]:
 
 
 def draft_create(*, actor, unit: Unit, filename: str, data: bytes) -> PlanDraft:
-    """Read the file and extract its definition (ReadRefused if it has no readable text)."""
+    """Read the file and extract its definition (Refused if it has no readable text)."""
     text = read_document(data, filename)
     result = import_text(text, issuer_code=unit.code)
     with transaction.atomic():

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua.campaigns import definition as defn
+from thidua.core.errors import Refused
 from thidua.planimport import services
 from thidua.planimport.forms import DefinitionEditForm, PlanUploadForm
 from thidua.planimport.models import PlanDraft
-from thidua.planimport.readers import ReadRefused
 from thidua.units import access
 
 
@@ -58,7 +58,7 @@ def upload(request):
         unit = min(units, key=lambda u: u.depth)
         try:
             draft = services.draft_create(actor=request.user, unit=unit, filename=upload.name, data=upload.read())
-        except ReadRefused as exc:
+        except Refused as exc:
             form.add_error("file", str(exc))
         else:
             return redirect("planimport:review", pk=draft.pk)

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from thidua.campaigns.models import Campaign, Indicator
 from thidua.campaigns.queries import in_scope
 from thidua.core import timeutils
-from thidua.core.spreadsheets import TableError, read_table
+from thidua.core.errors import Refused
+from thidua.core.spreadsheets import read_table
 from thidua.core.text import fold
 from thidua.progress import services
 from thidua.progress.forms import default_denominator
@@ -120,7 +121,7 @@ def upload(*, actor, campaign: Campaign, scope: Unit, data: bytes, filename: str
         return report
     try:
         table = read_table(data, filename)
-    except TableError as exc:
+    except Refused as exc:
         report.problems.append(RowProblem(0, str(exc)))
         return report
     columns = {i: _KEYS[fold(h)] for i, h in enumerate(table.headers) if fold(h) in _KEYS}
@@ -174,7 +175,7 @@ def upload(*, actor, campaign: Campaign, scope: Unit, data: bytes, filename: str
             denominator = _number(raw.get("out_of")) if indicator.kind == Indicator.Kind.RATIO else None
             services.check_value(indicator, numerator, denominator)
             as_of = _date(raw.get("as_of"), today)
-        except services.ValueRefused as exc:
+        except Refused as exc:
             problem(str(exc))
             continue
         except (ValueError, TypeError):
@@ -214,7 +215,7 @@ def upload(*, actor, campaign: Campaign, scope: Unit, data: bytes, filename: str
                     actor=actor, indicator=indicator, unit=unit, numerator=numerator, denominator=denominator, as_of=as_of,
                     expected_version=version, source=ValueChange.Source.UPLOAD, note=filename,
                 )  # fmt: skip
-            except services.ValueRefused as exc:
+            except Refused as exc:
                 # Refused at write time (figures locked by an approval, changed a moment ago): name
                 # the row and take back the rows already written.
                 report.problems.append(RowProblem(row_no, str(exc)))

@@ -18,17 +18,14 @@ from thidua.campaigns.models import Activity, Campaign, Indicator, Milestone
 from thidua.campaigns.queries import in_scope
 from thidua.core import timeutils
 from thidua.core.audit import log_action
+from thidua.core.errors import Refused
 from thidua.progress.models import ActivityEvent, Aggregate, IndicatorValue, SignOff, SignOffValue, ValueChange
 from thidua.units.models import Unit
 
 ZERO = Decimal(0)
 
 
-class ValueRefused(ValueError):
-    """The value breaks a rule; the message says which, in Vietnamese."""
-
-
-class EditConflict(ValueRefused):
+class EditConflict(Refused):
     """Someone changed the value since the form was opened."""
 
     def __init__(self, message: str, current: IndicatorValue):
@@ -38,14 +35,14 @@ class EditConflict(ValueRefused):
 
 def _whole(value, label: str) -> Decimal:
     if value is None:
-        raise ValueRefused(_("%(label)s is empty.") % {"label": label})
+        raise Refused(_("%(label)s is empty.") % {"label": label})
     try:
         value = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
         value = Decimal("NaN")  # text: refused below like any other non-number
     # NaN and ±Infinity are not whole numbers (and would not fit the column).
     if not value.is_finite() or value != value.to_integral_value() or value < 0:
-        raise ValueRefused(_("%(label)s must be a whole number ≥ 0.") % {"label": label})
+        raise Refused(_("%(label)s must be a whole number ≥ 0.") % {"label": label})
     return value
 
 
@@ -54,12 +51,12 @@ def check_value(indicator: Indicator, numerator, denominator=None) -> tuple[Deci
     num = _whole(numerator, indicator.name)
     if indicator.kind == Indicator.Kind.SHARE:
         if num not in (0, 1):
-            raise ValueRefused(_("“%(name)s” is answered yes (1) or no (0).") % {"name": indicator.name})
+            raise Refused(_("“%(name)s” is answered yes (1) or no (0).") % {"name": indicator.name})
         return num, None
     if indicator.kind == Indicator.Kind.RATIO:
         den = _whole(denominator, _("“%(name)s”: the number out of") % {"name": indicator.name})
         if num > den:
-            raise ValueRefused(
+            raise Refused(
                 _("“%(name)s”: %(num)s is more than the %(den)s it is counted out of.")
                 % {"name": indicator.name, "num": num, "den": den}
             )
@@ -142,24 +139,24 @@ def indicator_value_set(
 ) -> IndicatorValue:
     """Set a unit's own value of an indicator as of a date.
 
-    Refuses (ValueRefused) a unit that does not report the indicator, a bad number, figures locked
+    Refuses (Refused) a unit that does not report the indicator, a bad number, figures locked
     by an approved sign-off, and (EditConflict) a value changed by someone else since
     `expected_version` was read. Otherwise writes the value, its history, the audit entry and every
     ancestor's aggregate, all in one transaction.
     """
     campaign = indicator.campaign
     if not in_scope(indicator, campaign, unit):
-        raise ValueRefused(_("%(unit)s does not report “%(name)s”.") % {"unit": unit.name, "name": indicator.name})
+        raise Refused(_("%(unit)s does not report “%(name)s”.") % {"unit": unit.name, "name": indicator.name})
     num, den = check_value(indicator, numerator, denominator)
     if indicator.kind != Indicator.Kind.COUNT and unit.closed_on and as_of >= unit.closed_on:
-        raise ValueRefused(
+        raise Refused(
             _("%(unit)s closed on %(date)s: its ratios and shares no longer count.")
             % {"unit": unit.name, "date": unit.closed_on.strftime("%d/%m/%Y")}
         )
     with transaction.atomic():
         lock = locked_by(indicator, unit, as_of)
         if lock is not None:
-            raise ValueRefused(
+            raise Refused(
                 _("The figures of %(unit)s were approved on %(date)s; ask %(approver)s to withdraw the approval first.")
                 % {
                     "unit": lock.unit.name,
@@ -256,11 +253,11 @@ def event_record(
     allowed = {i.code: i for i in event_indicators(activity, unit)}
     for code, n in counts.items():
         if code not in allowed:
-            raise ValueRefused(
+            raise Refused(
                 _("“%(code)s” is not an indicator of this activity for %(unit)s.") % {"code": code, "unit": unit.name}
             )
         if n < 0:
-            raise ValueRefused(_("%(label)s must be a whole number ≥ 0.") % {"label": allowed[code].name})
+            raise Refused(_("%(label)s must be a whole number ≥ 0.") % {"label": allowed[code].name})
     campaign = activity.campaign
     with transaction.atomic():
         event = ActivityEvent.objects.create(
@@ -308,12 +305,12 @@ def signoff_submit(*, actor, milestone: Milestone, unit: Unit, as_of: dt.date | 
     """The unit signs off its figures (and those of the units below it) with its report."""
     campaign: Campaign = milestone.campaign
     if milestone.kind not in (Milestone.Kind.MIDTERM, Milestone.Kind.FINAL):
-        raise ValueRefused(_("Figures are signed off with the mid-term and the final report."))
+        raise Refused(_("Figures are signed off with the mid-term and the final report."))
     with transaction.atomic():
         if SignOff.objects.filter(
             milestone=milestone, unit=unit, status__in=[SignOff.Status.SUBMITTED, SignOff.Status.APPROVED]
         ).exists():
-            raise ValueRefused(_("These figures are already signed off and awaiting a decision or approved."))
+            raise Refused(_("These figures are already signed off and awaiting a decision or approved."))
         signoff = SignOff.objects.create(
             campaign=campaign, milestone=milestone, unit=unit, as_of=as_of or timeutils.local(timeutils.now()).date(),
             submitted_by=actor if getattr(actor, "pk", None) else None,
@@ -349,15 +346,15 @@ _DECISIONS = {
 def signoff_decide(*, actor, signoff: SignOff, decision: str, reason: str = "") -> SignOff:
     """The unit above approves, sends back (reason required) or withdraws an approval (reason required)."""
     if decision not in _DECISIONS:
-        raise ValueRefused(_("Unknown decision."))
+        raise Refused(_("Unknown decision."))
     reason = (reason or "").strip()
     if decision in ("return", "reopen") and not reason:
-        raise ValueRefused(_("Give the reason."))
+        raise Refused(_("Give the reason."))
     before, after = _DECISIONS[decision]
     with transaction.atomic():
         signoff = SignOff.objects.select_for_update().get(pk=signoff.pk)
         if signoff.status != before:
-            raise ValueRefused(
+            raise Refused(
                 _("This sign-off is “%(status)s”; it cannot be changed that way.")
                 % {"status": signoff.get_status_display()}
             )

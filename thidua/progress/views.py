@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from thidua.campaigns.models import Indicator, Milestone
 from thidua.campaigns.queries import assignment_applies, in_scope
 from thidua.core import timeutils
+from thidua.core.errors import Refused
 from thidua.core.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
 from thidua.progress import exchange, queries, services
 from thidua.progress.forms import DecisionForm, EventForm, UploadForm, ValuesForm
@@ -223,7 +224,7 @@ def entry(request, slug, code):
                                 actor=request.user, indicator=indicator, unit=unit, numerator=num, denominator=den,
                                 as_of=form.cleaned_data["as_of"], expected_version=version,
                             )  # fmt: skip
-                except services.ValueRefused as exc:
+                except Refused as exc:
                     form.add_error(None, str(exc))
                 else:
                     if changes:
@@ -323,7 +324,7 @@ def events(request, slug, code):
                 services.event_withdraw(
                     actor=request.user, event=event, reason=request.POST.get("reason") or _("entered by mistake")
                 )
-            except services.ValueRefused as exc:  # e.g. the figures are locked by an approval
+            except Refused as exc:  # e.g. the figures are locked by an approval
                 messages.error(request, str(exc))
             else:
                 messages.success(request, _("The event is withdrawn and its counts taken off."))
@@ -336,7 +337,7 @@ def events(request, slug, code):
                     place=form.cleaned_data["place"], participants=form.cleaned_data["participants"],
                     description=form.cleaned_data["description"], counts=form.counts(activity),
                 )  # fmt: skip
-            except services.ValueRefused as exc:
+            except Refused as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("The event is recorded and its counts added."))
@@ -369,7 +370,7 @@ def signoff_submit(request, slug, code):
             _("%(n)s figure(s) signed off with “%(m)s”; the unit above is asked to approve them.")
             % {"n": result.values, "m": milestone.title},
         )
-    except services.ValueRefused as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
     return redirect("progress:entry", slug=slug, code=code)
 
@@ -414,6 +415,6 @@ def signoff_decide(request, slug, signoff_id):
                 reason=form.cleaned_data["reason"],
             )
             messages.success(request, _("Recorded."))
-        except services.ValueRefused as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
     return redirect("progress:signoffs", slug=slug)

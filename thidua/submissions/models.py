@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from thidua.campaigns.models import Campaign, Indicator, Milestone
+from thidua.core.models import StoredFile
 from thidua.units.models import Unit
 
 
@@ -68,22 +69,6 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id}: {self.value}"
-
-
-class StoredFile(models.Model):
-    """A file's bytes, stored once under its SHA-256; submissions point to it."""
-
-    sha256 = models.CharField(max_length=64, unique=True)
-    size = models.PositiveBigIntegerField(_("size"))
-    kind = models.CharField(_("type"), max_length=10)  # pdf, docx, xlsx, … detected from the content
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("stored file")
-        verbose_name_plural = _("stored files")
-
-    def __str__(self) -> str:
-        return self.sha256
 
 
 class Submission(models.Model):

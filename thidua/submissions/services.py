@@ -17,17 +17,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from thidua.campaigns.models import Campaign, Indicator, Milestone
-from thidua.core import timeutils
+from thidua.core import files, timeutils
 from thidua.core.audit import log_action
+from thidua.core.errors import Refused
 from thidua.core.notify import notify_users, send_email
-from thidua.submissions import files
 from thidua.submissions.models import (
     Commitment,
     DeadlineException,
     Registration,
     RegistrationRevision,
     Review,
-    StoredFile,
     Submission,
     SubmissionFile,
 )
@@ -35,10 +34,6 @@ from thidua.submissions.queries import effective_deadline, is_expected
 from thidua.units.models import Role, RoleAssignment, Unit
 
 RETRIES = 5
-
-
-class NotAllowed(ValueError):
-    """The action breaks a rule of the campaign (deadline passed, unit not expected …)."""
 
 
 def unit_officers(unit: Unit):
@@ -88,12 +83,12 @@ def registration_save(
     After the deadline only the coordinator (on_behalf) may still register a unit.
     """
     if not on_behalf and not registration_is_open(campaign, now):
-        raise NotAllowed(_("Registration for this campaign is closed."))
+        raise Refused(_("Registration for this campaign is closed."))
     for indicator, value in commitments.items():
         if value is None or value < 0:
-            raise NotAllowed(_("A commitment must be a number ≥ 0."))
+            raise Refused(_("A commitment must be a number ≥ 0."))
         if indicator.kind != Indicator.Kind.COUNT and value > 100:
-            raise NotAllowed(_("“%(name)s” is a percentage: at most 100.") % {"name": indicator.name})
+            raise Refused(_("“%(name)s” is a percentage: at most 100.") % {"name": indicator.name})
     for attempt in range(RETRIES):
         try:
             with transaction.atomic():
@@ -148,42 +143,26 @@ def submission_create(
     notify: bool = True,
 ) -> Submission:
     """Receive a new version of the unit's document: files checked, stored under their hash, a
-    receipt issued with the server time. Raises FileRefused / NotAllowed with a clear message;
+    receipt issued with the server time. Raises Refused / Refused with a clear message;
     on any failure nothing is stored (no row, no file left behind)."""
-    from django.conf import settings
 
     campaign = milestone.campaign
     if campaign.status != Campaign.Status.PUBLISHED:
-        raise NotAllowed(_("This campaign is not open for submissions."))
+        raise Refused(_("This campaign is not open for submissions."))
     if not is_expected(milestone, campaign, unit):
-        raise NotAllowed(
+        raise Refused(
             _("%(unit)s is not expected to send “%(milestone)s”.") % {"unit": unit.name, "milestone": milestone.title}
         )
     exception = DeadlineException.objects.filter(milestone=milestone, unit=unit).first()
     if exception is not None and exception.kind == DeadlineException.Kind.EXEMPTION:
-        raise NotAllowed(
+        raise Refused(
             _("%(unit)s is exempted from “%(milestone)s”.") % {"unit": unit.name, "milestone": milestone.title}
         )
     if not uploads:
-        raise files.FileRefused(_("Choose at least one file."))
-    if len(uploads) > settings.SUBMISSION_MAX_FILES:
-        raise files.FileRefused(_("At most %(n)s files at a time.") % {"n": settings.SUBMISSION_MAX_FILES})
-    checked = [files.check_upload(name, data) for name, data in uploads]
-
-    written = []  # files this call created (a file already stored for another version is left alone)
-    try:
-        for item in checked:
-            if files.write(item):  # durable before any row points to it
-                written.append(item.sha256)
+        raise Refused(_("Choose at least one file."))
+    checked = files.check_uploads(uploads)
+    with files.stored_first(checked):
         submission = _submission_rows(actor, milestone, unit, checked, note, exception, now)
-    except BaseException:
-        files.discard_unused(written)
-        raise
-    for item in checked:
-        # Another upload of the same bytes that failed (or a reconciliation) may have removed the
-        # file while our row was not yet committed: put it back, so no row is without its file.
-        if not files.path_for(item.sha256).exists():
-            files.write(item)
     if notify:
         _tell_receipt(submission)
     return submission
@@ -211,10 +190,9 @@ def _submission_rows(actor, milestone, unit, checked, note, exception, now) -> S
                 submission.receipt_number = f"{timeutils.local(received_at):%Y%m%d}-{submission.pk:06d}"
                 submission.save(update_fields=["receipt_number"])
                 for order, item in enumerate(checked):
-                    stored, _created = StoredFile.objects.get_or_create(
-                        sha256=item.sha256, defaults={"size": len(item.data), "kind": item.kind}
+                    SubmissionFile.objects.create(
+                        submission=submission, stored=files.stored_file(item), name=item.name, order=order
                     )
-                    SubmissionFile.objects.create(submission=submission, stored=stored, name=item.name, order=order)
                 log_action(
                     actor=actor,
                     action="submission.create",
@@ -279,16 +257,16 @@ def submission_review(
     """Accept the latest version, or ask for a supplement (a comment is then required)."""
     comment = (comment or "").strip()
     if decision not in Review.Decision.values:
-        raise NotAllowed(_("Unknown decision."))
+        raise Refused(_("Unknown decision."))
     if decision == Review.Decision.SUPPLEMENT and not comment:
-        raise NotAllowed(_("Say what must be supplemented."))
+        raise Refused(_("Say what must be supplemented."))
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission.pk)
         latest = Submission.objects.filter(milestone=submission.milestone, unit=submission.unit).aggregate(
             v=Max("version")
         )["v"]
         if submission.version != latest:
-            raise NotAllowed(_("A newer version has arrived; review that one."))
+            raise Refused(_("A newer version has arrived; review that one."))
         review = Review.objects.create(
             submission=submission, decision=decision, comment=comment, reviewer=actor, created_at=now or timeutils.now()
         )
@@ -341,10 +319,10 @@ def deadline_exception_set(
     """Grant (or change) an extension or an exemption; a reason is required."""
     reason = (reason or "").strip()
     if not reason:
-        raise NotAllowed(_("Give the reason for the extension or exemption."))
+        raise Refused(_("Give the reason for the extension or exemption."))
     if kind == DeadlineException.Kind.EXTENSION:
         if new_deadline is None or new_deadline <= milestone.deadline:
-            raise NotAllowed(_("The new deadline must be later than the milestone's deadline."))
+            raise Refused(_("The new deadline must be later than the milestone's deadline."))
     else:
         new_deadline = None
     with transaction.atomic():

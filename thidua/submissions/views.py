@@ -12,10 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from thidua.campaigns.models import Milestone
 from thidua.campaigns.queries import in_scope
-from thidua.core import timeutils
+from thidua.core import files, timeutils
+from thidua.core.errors import Refused
 from thidua.core.forms import errors_text
 from thidua.core.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
-from thidua.submissions import files, queries, services
+from thidua.submissions import queries, services
 from thidua.submissions.forms import DeadlineExceptionForm, RegistrationForm, ReviewForm, SubmissionForm
 from thidua.submissions.models import DeadlineException, Registration, Submission, SubmissionFile
 from thidua.units import access
@@ -72,7 +73,7 @@ def registration(request, slug, code):
                     # The coordinator acting for a unit (or after the deadline) registers on its behalf.
                     on_behalf=coordinator and (not is_open or not access.has_role(request.user, {Role.OFFICER}, unit)),
                 )
-            except services.NotAllowed as exc:
+            except Refused as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("The registration of %(unit)s is saved.") % {"unit": unit.name})
@@ -165,7 +166,7 @@ def milestone_unit(request, slug, milestone_code, code):
                     uploads=uploads,
                     note=upload_form.cleaned_data["note"],
                 )
-            except (files.FileRefused, services.NotAllowed) as exc:
+            except Refused as exc:
                 upload_form.add_error("files", str(exc))
             else:
                 messages.success(request, _("Received. Receipt number %(n)s.") % {"n": submission.receipt_number})
@@ -263,7 +264,7 @@ def review(request, slug, submission_id):
                 comment=form.cleaned_data["comment"],
             )
             messages.success(request, _("The review is recorded and the unit is notified."))
-        except services.NotAllowed as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
     else:
         messages.error(request, errors_text(form))
@@ -299,7 +300,7 @@ def deadline_exception(request, slug, milestone_code, code):
                     reason=form.cleaned_data["reason"],
                 )
                 messages.success(request, _("Saved; the unit is notified."))
-            except services.NotAllowed as exc:
+            except Refused as exc:
                 messages.error(request, str(exc))
         else:
             messages.error(request, errors_text(form))

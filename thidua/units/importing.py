@@ -21,7 +21,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from thidua.core.audit import log_action
-from thidua.core.spreadsheets import TableError, read_table
+from thidua.core.errors import Refused
+from thidua.core.spreadsheets import read_table
 from thidua.core.text import fold
 from thidua.units.models import Unit, UnitKind
 from thidua.units.services import UNIT_FIELDS, UnitSpec, unit_move, unit_update, units_bulk_create
@@ -369,7 +370,7 @@ def import_units(
     report = ImportReport(filename=filename, sha256=hashlib.sha256(data).hexdigest())
     try:
         table = read_table(data, filename)
-    except TableError as exc:
+    except Refused as exc:
         report.errors.append(RowError(0, "", str(exc)))
         return report
     parsed = _parse_rows(table, report)

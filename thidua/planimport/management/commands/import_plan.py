@@ -5,8 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from thidua.campaigns import definition as defn
+from thidua.core.errors import Refused
 from thidua.planimport.parser import import_text
-from thidua.planimport.readers import ReadRefused, read_document
+from thidua.planimport.readers import read_document
 
 
 class Command(BaseCommand):
@@ -23,7 +24,7 @@ class Command(BaseCommand):
             text = read_document(path.read_bytes(), path.name)
         except OSError as exc:
             raise CommandError(f"Không đọc được tệp {file}: {exc.strerror}") from exc
-        except ReadRefused as exc:
+        except Refused as exc:
             raise CommandError(str(exc)) from exc
         result = import_text(text, issuer_code=issuer, slug=slug)
         self.stdout.write(defn.dump_text(result.definition), ending="")

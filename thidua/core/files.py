@@ -16,11 +16,16 @@ import tempfile
 import time
 import unicodedata
 import zipfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from thidua.core.errors import Refused
+from thidua.core.models import StoredFile
 
 # extension → the kind its content must be
 EXTENSIONS = {
@@ -46,11 +51,9 @@ CONTENT_TYPES = {
     "jpeg": "image/jpeg",
     "png": "image/png",
 }
+# The form field file refusals concern (every upload form names it so).
+FIELD = "files"
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-class FileRefused(ValueError):
-    """The upload is not acceptable; the message says why, for the person who sent it."""
 
 
 def _ole2_kind(data: bytes) -> str | None:
@@ -125,26 +128,37 @@ def check_upload(name: str, data: bytes) -> CheckedFile:
     clean = safe_name(name)
     ext = clean.rpartition(".")[2] if "." in clean else ""
     if not data:
-        raise FileRefused(_("“%(name)s” is empty.") % {"name": clean})
+        raise Refused(_("“%(name)s” is empty.") % {"name": clean}, field=FIELD)
     limit = settings.SUBMISSION_MAX_FILE_BYTES
     if len(data) > limit:
-        raise FileRefused(
+        raise Refused(
             _("“%(name)s” is %(size)s MB; the limit is %(limit)s MB a file.")
-            % {"name": clean, "size": f"{len(data) / 1048576:.1f}", "limit": limit // 1048576}
+            % {"name": clean, "size": f"{len(data) / 1048576:.1f}", "limit": limit // 1048576},
+            field=FIELD,
         )
     if ext not in EXTENSIONS:
-        raise FileRefused(
-            _("“%(name)s”: only PDF, DOC/DOCX, XLS/XLSX, ODT/ODS, JPEG and PNG files are accepted.") % {"name": clean}
+        raise Refused(
+            _("“%(name)s”: only PDF, DOC/DOCX, XLS/XLSX, ODT/ODS, JPEG and PNG files are accepted.") % {"name": clean},
+            field=FIELD,
         )
     kind = detect_kind(data)
     if kind != EXTENSIONS[ext]:
-        raise FileRefused(
+        raise Refused(
             _(
                 "“%(name)s” is not a real .%(ext)s file (its content does not match its name). Save it again as .%(ext)s and resend it."
             )
-            % {"name": clean, "ext": ext}
+            % {"name": clean, "ext": ext},
+            field=FIELD,
         )
     return CheckedFile(name=clean, kind=kind, data=data, sha256=hashlib.sha256(data).hexdigest())
+
+
+def check_uploads(uploads: Iterable[tuple[str, bytes]]) -> list[CheckedFile]:
+    """At most SUBMISSION_MAX_FILES files, each checked by `check_upload`."""
+    uploads = list(uploads)
+    if len(uploads) > settings.SUBMISSION_MAX_FILES:
+        raise Refused(_("At most %(n)s files at a time.") % {"n": settings.SUBMISSION_MAX_FILES}, field=FIELD)
+    return [check_upload(name, data) for name, data in uploads]
 
 
 def root() -> Path:
@@ -182,8 +196,6 @@ def write(checked: CheckedFile) -> bool:
 
 def discard_unused(hashes) -> None:
     """After a failed transaction: remove the files just written that no row references."""
-    from thidua.submissions.models import StoredFile
-
     used = set(StoredFile.objects.filter(sha256__in=list(hashes)).values_list("sha256", flat=True))
     for sha in set(hashes) - used:
         path_for(sha).unlink(missing_ok=True)
@@ -192,8 +204,6 @@ def discard_unused(hashes) -> None:
 def reconcile(*, grace_seconds: int = 3600, dry_run: bool = False) -> dict[str, list[str]]:
     """Remove files (and stale temporaries) no row references, older than the grace period;
     list rows whose file is missing. Safe to run from cron."""
-    from thidua.submissions.models import StoredFile
-
     known = set(StoredFile.objects.values_list("sha256", flat=True))
     cutoff = time.time() - grace_seconds
     removed, missing = [], []
@@ -208,3 +218,33 @@ def reconcile(*, grace_seconds: int = 3600, dry_run: bool = False) -> dict[str, 
         if not path_for(sha).exists():
             missing.append(sha)
     return {"removed": removed, "missing": missing}
+
+
+def stored_file(checked: CheckedFile) -> StoredFile:
+    """The row for these bytes (one per hash, shared by every document that has them)."""
+    stored, _created = StoredFile.objects.get_or_create(
+        sha256=checked.sha256, defaults={"size": len(checked.data), "kind": checked.kind}
+    )
+    return stored
+
+
+@contextmanager
+def stored_first(checked: list[CheckedFile]) -> Iterator[None]:
+    """Write the files before the block that commits the rows pointing to them.
+
+    If the block fails, the files it wrote (and nobody else references) are removed. If it
+    succeeds, any file that another failed upload of the same bytes (or a reconciliation) removed
+    while our rows were not yet committed is written again, so no row is ever without its file.
+    """
+    written = []  # files this call created (bytes already stored for another document are left alone)
+    try:
+        for item in checked:
+            if write(item):  # durable before any row points to it
+                written.append(item.sha256)
+        yield
+    except BaseException:
+        discard_unused(written)
+        raise
+    for item in checked:
+        if not path_for(item.sha256).exists():
+            write(item)

@@ -3,7 +3,7 @@ row) and report rows whose file is missing. Safe to run from cron."""
 
 from django.core.management.base import BaseCommand
 
-from thidua.submissions.files import reconcile
+from thidua.core.files import reconcile
 
 
 class Command(BaseCommand):
