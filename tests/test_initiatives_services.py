@@ -17,14 +17,13 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
-from thidua.core import timeutils
+from thidua.core import jobs, timeutils
 from thidua.core.errors import Refused
 from thidua.core.models import AuditEntry, Notification
 from thidua.initiatives import evaluation, feed, forwarding, queries, services
 from thidua.initiatives.models import Agency, Forwarding, ForwardingReminder, Initiative, ReviewAssignment
 from thidua.progress.models import Aggregate, IndicatorValue
 from thidua.progress.services import indicator_value_set
-from thidua.submissions import reminders
 from thidua.units import access
 from thidua.units.models import Role, RoleAssignment, Unit
 
@@ -407,17 +406,16 @@ def test_departments_are_reminded_of_answers_once_per_step_and_overdue_is_flagge
     mail.outbox.clear()
     # The answer is due by the end of 30/6/2023: the first step is 3 days before, at 00:00 on 28/6.
     assert forwarding.forwarding_reminders_run(now=vn(2023, 6, 27, 23, 59)) == 0
-    report = reminders.reminders_run(now=vn(2023, 6, 28, 0, 0))
-    assert report.reminders == 1 and mail.outbox[-1].to == ["snv@example.vn"]
+    assert jobs.jobs_run(now=vn(2023, 6, 28, 0, 0))["forwarding_reminders"] == 1
+    assert mail.outbox[-1].to == ["snv@example.vn"]
     assert initiative.code in mail.outbox[-1].subject
-    assert reminders.reminders_run(now=vn(2023, 6, 28, 0, 30)).reminders == 0  # claimed once
+    assert jobs.jobs_run(now=vn(2023, 6, 28, 0, 30))["forwarding_reminders"] == 0  # claimed once
     with at(vn(2023, 7, 2, 9)):
         assert Forwarding.objects.get(pk=item.pk).is_overdue
         flagged = queries.staff_list(Initiative.objects.all(), overdue=True)
         assert [i.code for i in flagged] == [initiative.code] and flagged[0].overdue == 1
         # One day after the deadline: the department and the coordinators are told.
-        report = reminders.reminders_run(now=vn(2023, 7, 2, 0, 0))
-    assert report.reminders == 1
+        assert jobs.jobs_run(now=vn(2023, 7, 2, 0, 0))["forwarding_reminders"] == 1
     assert set(mail.outbox[-1].to) == {"snv@example.vn", "dieu.phoi@example.vn"}
     assert Notification.objects.filter(user=p["coordinator"], text__contains=initiative.code).exists()
     assert ForwardingReminder.objects.filter(forwarding=item).count() == 2

@@ -158,7 +158,7 @@ def test_draft_and_closed_campaigns_send_no_reminders(r):
     assert mail.outbox == []
 
 
-def test_a_run_killed_mid_way_never_sends_twice_and_the_next_run_finishes(r, monkeypatch):
+def test_a_run_killed_mid_way_loses_nothing_and_sends_nothing_twice(r, monkeypatch):
     # Two units are due for a reminder this time: BCNLD and (no longer exempted) HD-NHABE.
     r["sk"].exceptions.all().delete()
     real = reminders._remind
@@ -167,18 +167,21 @@ def test_a_run_killed_mid_way_never_sends_twice_and_the_next_run_finishes(r, mon
     def killed(*args, **kwargs):
         calls.append(args[2].code)
         if len(calls) == 1:
-            raise KeyboardInterrupt  # the process is killed while sending the first e-mail
+            raise KeyboardInterrupt  # the process is killed while preparing the first e-mail
         return real(*args, **kwargs)
 
     monkeypatch.setattr(reminders, "_remind", killed)
     with pytest.raises(KeyboardInterrupt):
         reminders.reminders_run(now=THREE_DAYS_BEFORE)
     first = calls[0]
+    assert not ReminderSent.objects.exists()  # the claim died with its e-mail: nothing is lost
     report = reminders.reminders_run(now=THREE_DAYS_BEFORE + dt.timedelta(minutes=1))
-    assert report.reminders == 1 and report.skipped_claimed == 1
-    assert calls.count(first) == 1  # claimed before sending: at most once
-    assert set(calls) == {"BCNLD", "HD-NHABE"}
+    assert report.reminders == 2 and report.skipped_claimed == 0
+    assert set(calls) == {"BCNLD", "HD-NHABE"} and calls.count(first) == 2
     assert ReminderSent.objects.count() == 2
+    assert len(mail.outbox) == 2  # one e-mail to each unit, none twice
+    assert reminders.reminders_run(now=THREE_DAYS_BEFORE + dt.timedelta(minutes=2)).reminders == 0
+    assert len(mail.outbox) == 2
 
 
 # --- the daily digest -------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from thidua.campaigns.models import Activity, Assignment, Campaign, Indicator, Milestone, kinds_of_groups
 from thidua.core import timeutils
 from thidua.units.models import GROUP_KINDS, Unit
+from thidua.units.queries import coordinators_above
 
 
 def in_scope(obj: Indicator | Milestone, campaign: Campaign, unit: Unit) -> bool:
@@ -96,3 +97,8 @@ def expected_unit_count(milestone: Milestone, campaign: Campaign) -> int:
     """Units that must submit: in scope and open on the deadline day (DHIS2's 'expected reports')."""
     day: dt.date = timeutils.local(milestone.deadline).date()
     return milestone.scope_queryset(campaign).open_on(day).count()
+
+
+def campaign_coordinators(campaign: Campaign):
+    """Users holding a coordinator role on the issuing unit or one of its ancestors."""
+    return coordinators_above(campaign.issuer_unit)

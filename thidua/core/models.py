@@ -66,3 +66,31 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.sha256
+
+
+class OutboundEmail(models.Model):
+    """An e-mail to send, written in the same transaction as the change it reports.
+
+    `key` makes queuing idempotent (the same reminder queued twice is one row) and gives the
+    message a stable Message-ID. A sender claims a row by a conditional update that sets a lease;
+    a row whose lease ran out without `sent_at` (the sender died) is claimed again.
+    """
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    to = models.JSONField(_("recipients"), default=list)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    lease_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("outbound e-mail")
+        verbose_name_plural = _("outbound e-mails")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["sent_at", "lease_until"], name="outbox_due_idx")]
+
+    def __str__(self) -> str:
+        return self.subject

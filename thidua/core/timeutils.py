@@ -11,7 +11,10 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from thidua.core.text import fold
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -47,14 +50,21 @@ def is_on_time(received_at: dt.datetime, deadline: dt.datetime) -> bool:
     return received_at < deadline
 
 
+def shift(value: dt.datetime, *, minutes: int) -> dt.datetime | None:
+    """`value` moved by `minutes`, or None when that leaves the calendar (a deadline extended to
+    31/12/9999 has no reminder three days after it)."""
+    try:
+        return value + dt.timedelta(minutes=minutes)
+    except OverflowError:
+        return None
+
+
 def weekday_vi(day: dt.date) -> str:
     return WEEKDAYS_VI[day.weekday()]
 
 
 def parse_weekday_vi(text: str) -> int | None:
     """'thứ Sáu', 'Thứ 6', 'chủ nhật', 'CN' → weekday number (Monday = 0), else None."""
-    from thidua.core.text import fold
-
     words = fold(text).replace("(", " ").replace(")", " ").split()
     if not words:
         return None
@@ -88,3 +98,20 @@ def format_vn(value: dt.datetime | None, with_weekday: bool = True) -> str:
     if with_weekday:
         text += " " + weekday_vi(loc.date())
     return text + loc.strftime(" %d/%m/%Y")
+
+
+def step_label(minutes: int) -> str:
+    """A reminder step relative to a deadline, in words: -4320 → "in 3 days", 1440 → "1 day ago"."""
+    if minutes < 0:
+        amount = -minutes
+        text = _("in %(time)s")
+    else:
+        amount = minutes
+        text = _("%(time)s ago")
+    if amount % 1440 == 0:
+        span = translation.ngettext("%d day", "%d days", amount // 1440) % (amount // 1440)
+    elif amount % 60 == 0:
+        span = translation.ngettext("%d hour", "%d hours", amount // 60) % (amount // 60)
+    else:
+        span = translation.ngettext("%d minute", "%d minutes", amount) % amount
+    return text % {"time": span}

@@ -6,3 +6,9 @@ class InitiativesConfig(AppConfig):
     name = "thidua.initiatives"
     label = "initiatives"
     verbose_name = _("Initiatives of young civil servants")
+
+    def ready(self):
+        from thidua.core import jobs
+        from thidua.initiatives import forwarding
+
+        jobs.register("forwarding_reminders", forwarding.forwarding_reminders_run, label=_("departments reminded"))

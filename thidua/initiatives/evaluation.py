@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 from thidua.core import timeutils
 from thidua.core.audit import diff, log_action
 from thidua.core.errors import Refused
-from thidua.core.notify import notify_users, send_email
+from thidua.core.outbox import email_send, notify_users, site_url
 from thidua.initiatives.models import CRITERIA, Initiative, ReviewAssignment
-from thidua.initiatives.services import _feed, tell_author
-from thidua.submissions.services import _site_url
+from thidua.initiatives.services import feed_counts, tell_author
 from thidua.units import access
 
 
@@ -85,8 +84,8 @@ def reviewers_assign(
                 "title": initiative.title,
             }
         notify_users([r.reviewer for r in created], text=text, url=url)
-        send_email(
-            to=[r.reviewer.email for r in created], subject=text[:150], body=text + "\n\n" + _site_url(url) + "\n"
+        email_send(
+            to=[r.reviewer.email for r in created], subject=text[:150], body=text + "\n\n" + site_url(url) + "\n"
         )
     return created
 
@@ -216,7 +215,7 @@ def decisions_publish(
         for initiative in published:
             by_campaign.setdefault(initiative.campaign_id, []).append(initiative)
         for batch in by_campaign.values():
-            _feed(actor, batch[0], at, units=[i.unit for i in batch])
+            feed_counts(actor, batch[0], at, units=[i.unit for i in batch])
     if notify:
         for initiative in published:
             _tell_decision(initiative)

@@ -9,21 +9,25 @@ the e-mail goes out, exactly like thidua.submissions.reminders.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from thidua.core import timeutils
+from thidua.campaigns.queries import campaign_coordinators
+from thidua.core import outbox, timeutils
 from thidua.core.audit import diff, log_action
 from thidua.core.errors import Refused
-from thidua.core.notify import notify_users, send_email
+from thidua.core.models import OutboundEmail
+from thidua.core.outbox import email_send, site_url
 from thidua.initiatives.models import Agency, ApplicationResult, Forwarding, ForwardingReminder, Initiative
-from thidua.initiatives.services import _feed, coordinators, tell_author
-from thidua.submissions.services import _site_url
+from thidua.initiatives.services import feed_counts, tell_author
+
+log = logging.getLogger(__name__)
 
 # As for unit reminders: a step not sent within this window after it fell due is skipped.
 WINDOW = dt.timedelta(hours=6)
@@ -106,7 +110,7 @@ def initiative_forward(
                      "status": [old, new]},
             reason=note,
         )  # fmt: skip
-        _feed(actor, initiative, at)
+        feed_counts(actor, initiative, at)
     if notify:
         for forwarding in created:
             _send_to_agency(forwarding)
@@ -129,9 +133,9 @@ def _send_to_agency(forwarding: Forwarding) -> None:
         body = render_to_string(
             "initiatives/email/forwarding.txt",
             {"f": forwarding, "i": initiative, "deadline": forwarding.respond_by,
-             "url": _site_url(reverse("initiatives:public_detail", args=[initiative.code]))},
+             "url": site_url(reverse("initiatives:public_detail", args=[initiative.code]))},
         )  # fmt: skip
-    send_email(to=[forwarding.agency.email], subject=subject, body=body)
+    email_send(to=[forwarding.agency.email], subject=subject, body=body)
 
 
 def forwarding_respond(
@@ -185,7 +189,7 @@ def forwarding_respond(
                      "agency": [None, forwarding.agency.name], "status": [old, new]},
             reason=reason,
         )  # fmt: skip
-        _feed(actor, initiative, at)
+        feed_counts(actor, initiative, at)
     if notify:
         with translation.override("vi"):
             subject = _("%(agency)s answered about your initiative %(code)s: %(answer)s") % {
@@ -230,17 +234,10 @@ def result_add(
 # --- reminders ----------------------------------------------------------------------------------
 
 
-def _claim(forwarding: Forwarding, step: int) -> ForwardingReminder | None:
-    try:
-        with transaction.atomic():
-            return ForwardingReminder.objects.create(forwarding=forwarding, step_minutes=step)
-    except IntegrityError:
-        return None
-
-
 def forwarding_reminders_run(now: dt.datetime | None = None) -> int:
-    """Remind departments of answers due (and overdue), at most once per (forwarding, step).
-    Called by thidua.submissions.reminders.reminders_run (cron, every minute)."""
+    """Remind departments of answers due (and overdue), once per (forwarding, step): the claim,
+    the queued e-mail and the notifications commit together (as for unit reminders, see
+    thidua.submissions.reminders). A job of thidua.core.jobs."""
     now = now or timeutils.now()
     steps = sorted(settings.REMINDER_STEPS)
     if not steps:
@@ -257,22 +254,36 @@ def forwarding_reminders_run(now: dt.datetime | None = None) -> int:
     sent = 0
     for forwarding in candidates:
         for step in steps:
-            due = forwarding.deadline + dt.timedelta(minutes=step)
-            if not (due <= now < due + WINDOW):
+            due = timeutils.shift(forwarding.deadline, minutes=step)
+            if due is None or not (due <= now < due + WINDOW):
                 continue
-            claim = _claim(forwarding, step)
-            if claim is None:
+            try:
+                message = _remind_once(forwarding, step)
+            except Exception:  # one damaged forwarding must not stop the others' reminders
+                log.exception("reminder for forwarding %s failed", forwarding.pk)
                 continue
-            claim.recipients = ", ".join(_remind(forwarding, step))
-            claim.sent_at = timeutils.now()
-            claim.save(update_fields=["recipients", "sent_at"])
+            if message is False:
+                continue
             sent += 1
+            if message is not None:
+                outbox.email_deliver(message)
     return sent
 
 
-def _remind(forwarding: Forwarding, step: int) -> list[str]:
-    from thidua.submissions.reminders import _step_label
+def _remind_once(forwarding: Forwarding, step: int) -> OutboundEmail | None | bool:
+    """Claim and queue one reminder; False if it was claimed before."""
+    with transaction.atomic():
+        claim = outbox.claim(ForwardingReminder, forwarding=forwarding, step_minutes=step)
+        if claim is None:
+            return False
+        message = _remind(forwarding, step)
+        claim.recipients = ", ".join(message.to if message else [])
+        claim.sent_at = timeutils.now()
+        claim.save(update_fields=["recipients", "sent_at"])
+    return message
 
+
+def _remind(forwarding: Forwarding, step: int) -> OutboundEmail | None:
     initiative = forwarding.initiative
     overdue = step >= 0
     with translation.override("vi"):
@@ -282,23 +293,31 @@ def _remind(forwarding: Forwarding, step: int) -> list[str]:
             subject = _("Reminder: answer about initiative %(code)s is due %(when)s (%(date)s)")
         subject %= {
             "code": initiative.code,
-            "when": _step_label(step),
+            "when": timeutils.step_label(step),
             "date": forwarding.respond_by.strftime("%d/%m/%Y"),
         }
         body = render_to_string(
             "initiatives/email/agency_reminder.txt",
-            {"f": forwarding, "i": initiative, "overdue": overdue,
-             "url": _site_url(reverse("initiatives:public_detail", args=[initiative.code]))},
-        )  # fmt: skip
+            {
+                "f": forwarding,
+                "i": initiative,
+                "overdue": overdue,
+                "url": outbox.site_url(reverse("initiatives:public_detail", args=[initiative.code])),
+            },
+        )
         recipients = [forwarding.agency.email]
         if overdue:
             # The coordinators follow up by phone or letter: tell them too.
-            people = list(coordinators(initiative.campaign))
-            notify_users(people, text=f"{subject} — {forwarding.agency.name}",
-                         url=reverse("initiatives:detail", args=[initiative.code]))  # fmt: skip
+            people = list(campaign_coordinators(initiative.campaign))
+            outbox.notify_users(
+                people,
+                text=f"{subject} — {forwarding.agency.name}",
+                url=reverse("initiatives:detail", args=[initiative.code]),
+            )
             recipients += [u.email for u in people]
-    send_email(to=recipients, subject=subject, body=body)
-    return [r for r in recipients if r]
+    return outbox.email_queue(
+        to=recipients, subject=subject, body=body, key=f"forwarding-reminder:{forwarding.pk}:{step}"
+    )
 
 
 def agencies_active():

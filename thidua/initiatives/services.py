@@ -19,14 +19,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from thidua.campaigns.models import Campaign
+from thidua.campaigns.queries import campaign_coordinators
 from thidua.core import files, timeutils
 from thidua.core.audit import log_action
 from thidua.core.errors import Refused
 from thidua.core.models import StoredFile
-from thidua.core.notify import notify_users, send_email
+from thidua.core.outbox import email_send, notify_users, site_url
 from thidua.core.text import fold
 from thidua.initiatives.models import Field, Initiative, InitiativeFile, Question
-from thidua.submissions.services import _site_url
 from thidua.units import access
 from thidua.units.models import Unit
 
@@ -124,20 +124,14 @@ def _mark_submitted(initiative: Initiative, at: dt.datetime) -> None:
     initiative.save(update_fields=["code", "status", "submitted_at", "search_text", "email_confirmed_at"])
 
 
-def coordinators(campaign: Campaign):
-    from thidua.submissions.reminders import coordinators as campaign_coordinators
-
-    return campaign_coordinators(campaign)
-
-
 def tell_author(initiative: Initiative, *, subject: str, body: str) -> None:
     """E-mail to the contact address (with the private tracking link), and an in-app notification
     to the author's account and to the officer who submitted on their behalf."""
     users = [u for u in (initiative.author_user, initiative.created_by if initiative.on_behalf else None) if u]
     notify_users(users, text=subject, url=reverse("initiatives:detail", args=[initiative.code]))
     with translation.override("vi"):
-        footer = "\n\n" + _("Follow your initiative here") + ": " + _site_url(track_path(initiative)) + "\n"
-    send_email(to=[initiative.contact_email], subject=subject, body=body + footer)
+        footer = "\n\n" + _("Follow your initiative here") + ": " + site_url(track_path(initiative)) + "\n"
+    email_send(to=[initiative.contact_email], subject=subject, body=body + footer)
 
 
 def _labels() -> dict:
@@ -257,7 +251,7 @@ def _initiative_rows(actor, campaign, unit, text, field, email, phone, show_auth
                     },
                 )
                 if actor is not None:
-                    _feed(actor, initiative, at)
+                    feed_counts(actor, initiative, at)
                 return initiative
         except IntegrityError:
             # Two initiatives took the same number at the same instant: take the next one.
@@ -266,7 +260,7 @@ def _initiative_rows(actor, campaign, unit, text, field, email, phone, show_auth
     raise AssertionError("unreachable")
 
 
-def _feed(actor, initiative: Initiative, at: dt.datetime | None = None, units=()) -> None:
+def feed_counts(actor, initiative: Initiative, at: dt.datetime | None = None, units=()) -> None:
     from thidua.initiatives.feed import initiatives_feed, is_paused
 
     if is_paused():
@@ -298,7 +292,7 @@ def initiative_confirm_email(*, initiative: Initiative, now: dt.datetime | None 
                     changes={"status": [Initiative.Status.PENDING, initiative.status], "code": [None, initiative.code]},
                     reason=_("e-mail address confirmed"),
                 )
-                _feed(None, initiative, at)
+                feed_counts(None, initiative, at)
             break
         except IntegrityError:
             if attempt == RETRIES - 1:
@@ -309,14 +303,14 @@ def initiative_confirm_email(*, initiative: Initiative, now: dt.datetime | None 
 
 
 def _send_confirmation(initiative: Initiative) -> None:
-    url = _site_url(reverse("initiatives:confirm", args=[confirm_token(initiative)]))
+    url = site_url(reverse("initiatives:confirm", args=[confirm_token(initiative)]))
     with translation.override("vi"):
         subject = _("Confirm your initiative “%(title)s”") % {"title": initiative.title[:120]}
         body = render_to_string(
             "initiatives/email/confirm.txt",
             {"i": initiative, "url": url, "days": CONFIRM_MAX_AGE.days},
         )
-    send_email(to=[initiative.contact_email], subject=subject, body=body)
+    email_send(to=[initiative.contact_email], subject=subject, body=body)
 
 
 def _tell_received(initiative: Initiative) -> None:
@@ -330,7 +324,9 @@ def _tell_received(initiative: Initiative) -> None:
             "title": initiative.title,
         }
         notify_users(
-            coordinators(initiative.campaign), text=text, url=reverse("initiatives:detail", args=[initiative.code])
+            campaign_coordinators(initiative.campaign),
+            text=text,
+            url=reverse("initiatives:detail", args=[initiative.code]),
         )
 
 
@@ -423,7 +419,7 @@ def initiative_merge(
             child.save(update_fields=["merged_into"])
             log_action(actor=actor, action="initiative.merge", obj=child,
                        changes={"merged_into": [duplicate.code, into.code]}, reason=reason)  # fmt: skip
-        _feed(actor, duplicate, units=[into.unit])
+        feed_counts(actor, duplicate, units=[into.unit])
     if notify:
         with translation.override("vi"):
             subject = _("Your initiative %(code)s was merged into %(into)s") % {"code": duplicate.code,

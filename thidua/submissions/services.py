@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -20,7 +19,7 @@ from thidua.campaigns.models import Campaign, Indicator, Milestone
 from thidua.core import files, timeutils
 from thidua.core.audit import log_action
 from thidua.core.errors import Refused
-from thidua.core.notify import notify_users, send_email
+from thidua.core.outbox import email_send, notify_users, site_url
 from thidua.submissions.models import (
     Commitment,
     DeadlineException,
@@ -31,21 +30,10 @@ from thidua.submissions.models import (
     SubmissionFile,
 )
 from thidua.submissions.queries import effective_deadline, is_expected
-from thidua.units.models import Role, RoleAssignment, Unit
+from thidua.units.models import Unit
+from thidua.units.queries import unit_officers
 
 RETRIES = 5
-
-
-def unit_officers(unit: Unit):
-    """Users holding an officer role on this unit itself (they receive its notifications)."""
-    ids = RoleAssignment.objects.filter(unit=unit, role=Role.OFFICER).values("user_id")
-    return get_user_model().objects.filter(pk__in=ids, is_active=True)
-
-
-def _site_url(path: str) -> str:
-    from django.conf import settings
-
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def _next_number(model, field: str, **filters) -> int:
@@ -220,7 +208,7 @@ def receipt_text(submission: Submission) -> str:
             {
                 "s": submission,
                 "files": submission.files.select_related("stored"),
-                "url": _site_url(receipt_path(submission)),
+                "url": site_url(receipt_path(submission)),
             },
         )
 
@@ -239,7 +227,7 @@ def _tell_receipt(submission: Submission) -> None:
             "unit": unit.name,
         }
         notify_users(officers, text=subject, url=receipt_path(submission))
-    send_email(to=[*unit.email_list, *(u.email for u in officers)], subject=subject, body=receipt_text(submission))
+    email_send(to=[*unit.email_list, *(u.email for u in officers)], subject=subject, body=receipt_text(submission))
 
 
 # --- review -----------------------------------------------------------------------------------
@@ -299,8 +287,8 @@ def _tell_review(submission: Submission, decision: str, comment: str) -> None:
         )
         officers = list(unit_officers(unit))
         notify_users(officers, text=text, url=url)
-        body = text + "\n\n" + _site_url(url) + "\n"
-        send_email(to=[*unit.email_list, *(u.email for u in officers)], subject=text[:150], body=body)
+        body = text + "\n\n" + site_url(url) + "\n"
+        email_send(to=[*unit.email_list, *(u.email for u in officers)], subject=text[:150], body=body)
 
 
 # --- extensions and exemptions ---------------------------------------------------------------
