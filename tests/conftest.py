@@ -46,7 +46,7 @@ def tree(db) -> dict[str, Unit]:
 @pytest.fixture
 def demo_tree(db) -> dict[str, Unit]:
     """The demo HCMC directory with a few branches: every unit the seed plan names is in it."""
-    from thidua.units.demo import build_directory
+    from thidua.demo.directory import build_directory
 
     build_directory(actor=None, branches=60)
     return {u.code: u for u in Unit.objects.filter(depth__lte=2)}

@@ -31,7 +31,7 @@ ROUTES = {
     "campaigns:definition": ({"slug": "cao-diem-2023"}, "get"),
     "campaigns:status": ({"slug": "cao-diem-2023"}, "post"),
     "campaigns:my_unit": ({"slug": "cao-diem-2023"}, "get"),
-    "campaigns:unit_tasks": ({"slug": "cao-diem-2023", "code": "HD-NHABE"}, "get"),
+    "submissions:unit_tasks": ({"slug": "cao-diem-2023", "code": "HD-NHABE"}, "get"),
     "notifications": ({}, "get"),
     "submissions:registration_board": ({"slug": "cao-diem-2023"}, "get"),
     "submissions:registration": ({"slug": "cao-diem-2023", "code": "HD-NHABE"}, "get"),
@@ -89,7 +89,7 @@ PUBLIC = {
 OBJECT_ROUTES = {
     "units:roles",
     "planimport:review", "planimport:set_unit", "planimport:publish",
-    "units:detail", "units:export", "units:import", "units:edit", "units:history", "campaigns:unit_tasks",
+    "units:detail", "units:export", "units:import", "units:edit", "units:history", "submissions:unit_tasks",
     "submissions:registration", "submissions:milestone", "submissions:exception", "submissions:review",
     "submissions:receipt", "submissions:download",
     "progress:entry", "progress:template", "progress:upload", "progress:signoff_submit", "progress:events",
@@ -137,7 +137,7 @@ def _user(username, role=None, unit=None):
 
 @pytest.fixture
 def people(seed_campaign, demo_tree, settings, tmp_path):
-    from thidua.submissions.demo import pdf_bytes
+    from thidua.demo.submissions import pdf_bytes
     from thidua.submissions.services import submission_create
 
     settings.MEDIA_ROOT = tmp_path

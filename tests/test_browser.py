@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 
 from thidua.campaigns import definition as defn
 from thidua.campaigns.services import campaign_load
-from thidua.units.demo import build_directory
+from thidua.demo.directory import build_directory
 from thidua.units.models import Role, RoleAssignment, Unit
 
 from .conftest import SEED_PATH

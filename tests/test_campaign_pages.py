@@ -73,7 +73,7 @@ def test_my_unit_page_lists_what_nha_be_must_do(client, officer_nhabe, seed_camp
 def test_ring_road_district_sees_ring_road_indicators(client, demo_tree, seed_campaign):
     user = user_with(Role.OFFICER, demo_tree["HD-CUCHI"], "cuchi")
     client.force_login(user)
-    page = client.get(reverse("campaigns:unit_tasks", args=[seed_campaign.slug, "HD-CUCHI"])).content.decode()
+    page = client.get(reverse("submissions:unit_tasks", args=[seed_campaign.slug, "HD-CUCHI"])).content.decode()
     assert "Vành đai 3" in page
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from thidua.demo.submissions import pdf_bytes
+from thidua.initiatives import access as initiative_access
 from thidua.initiatives import evaluation, services
 from thidua.initiatives.models import Initiative
-from thidua.submissions.demo import pdf_bytes
-from thidua.units import access
 
 from .test_initiatives_services import make_portal, make_user, publish_feasible, submit
 
@@ -57,7 +57,7 @@ def test_an_author_sees_only_their_own_non_public_initiatives(client, two):
     assert client.get(reverse("initiatives:download", args=[mine.code, mine_file.pk])).status_code == 200
     listed = client.get(reverse("initiatives:mine")).content.decode()
     assert mine.title in listed and theirs.title not in listed
-    assert [i.code for i in access.visible_initiatives(p["author"])] == [mine.code]
+    assert [i.code for i in initiative_access.visible_initiatives(p["author"])] == [mine.code]
     # Answering a question of someone else's initiative.
     assert (
         client.post(reverse("initiatives:answer", args=[theirs.code]), {"question": 1, "answer": "x"}).status_code
@@ -88,8 +88,8 @@ def test_a_tracking_link_opens_one_initiative_only(client, two):
 def test_an_unconfirmed_initiative_is_seen_by_nobody(client, two):
     campaign, u, p = two["campaign"], two["units"], two["p"]
     pending = submit(campaign, u["QD1-01"], confirm=False, email="chua.xac.nhan@example.vn")
-    assert not access.can_see_initiative(p["coordinator"], pending)
-    assert pending not in access.visible_initiatives(p["coordinator"])
+    assert not initiative_access.can_see_initiative(p["coordinator"], pending)
+    assert pending not in initiative_access.visible_initiatives(p["coordinator"])
     client.force_login(p["coordinator"])
     assert "chua.xac.nhan" not in client.get(reverse("initiatives:list")).content.decode()
 

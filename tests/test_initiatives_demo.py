@@ -4,10 +4,10 @@ anyone, the reviewer conflict rule respected, and the campaign's indicators fed.
 import pytest
 from django.core import mail
 
-from thidua.initiatives import demo
+from thidua.demo import initiatives as demo
+from thidua.initiatives import access as initiative_access
 from thidua.initiatives.models import Forwarding, Initiative, ReviewAssignment
 from thidua.progress.models import IndicatorValue
-from thidua.units import access
 from thidua.units.models import Role
 
 from .test_initiatives_services import make_user
@@ -41,7 +41,7 @@ def test_the_demo_has_initiatives_in_every_state(built):
 def test_no_demo_reviewer_reviews_their_own_unit_and_the_numbers_are_fed(built):
     campaign, counts = built
     for review in ReviewAssignment.objects.select_related("initiative__unit", "reviewer"):
-        assert not access.reviewer_conflict(review.reviewer, review.initiative.unit)
+        assert not initiative_access.reviewer_conflict(review.reviewer, review.initiative.unit)
     assert counts["values"] > 0
     submitted = IndicatorValue.objects.filter(indicator__campaign=campaign, indicator__code="initiatives_submitted")
     assert (

@@ -11,9 +11,9 @@ from django.utils import translation
 from django.utils.html import escape
 
 from thidua.core.models import StoredFile
+from thidua.demo.submissions import pdf_bytes
 from thidua.initiatives import evaluation
 from thidua.initiatives.models import Agency, Forwarding, Initiative, ReviewAssignment
-from thidua.submissions.demo import pdf_bytes
 
 from .test_initiatives_lifecycle import FORM
 from .test_initiatives_services import at, make_portal, publish_feasible, submit, vn

@@ -16,8 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from thidua.core.models import Notification
+from thidua.demo.submissions import pdf_bytes
 from thidua.initiatives.models import Agency, ApplicationResult, Forwarding, Initiative, ReviewAssignment
-from thidua.submissions.demo import pdf_bytes
 
 from .test_initiatives_services import at, make_portal, publish_feasible, submit, value, vn
 

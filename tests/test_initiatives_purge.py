@@ -7,9 +7,9 @@ from django.core.management import call_command
 
 from thidua.core import files
 from thidua.core.models import StoredFile
+from thidua.demo.submissions import pdf_bytes
 from thidua.initiatives.models import Initiative
 from thidua.initiatives.services import unconfirmed_purge
-from thidua.submissions.demo import pdf_bytes
 
 from .test_initiatives_services import make_portal, submit, vn
 

@@ -20,11 +20,11 @@ from django.db import IntegrityError, connection, transaction
 from thidua.core import jobs, timeutils
 from thidua.core.errors import Refused
 from thidua.core.models import AuditEntry, Notification
+from thidua.initiatives import access as initiative_access
 from thidua.initiatives import evaluation, feed, forwarding, queries, services
 from thidua.initiatives.models import Agency, Forwarding, ForwardingReminder, Initiative, ReviewAssignment
 from thidua.progress.models import Aggregate, IndicatorValue
 from thidua.progress.services import indicator_value_set
-from thidua.units import access
 from thidua.units.models import Role, RoleAssignment, Unit
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -193,8 +193,8 @@ def test_empty_texts_and_unknown_fields_are_refused(portal):
 def test_a_reviewer_cannot_review_an_initiative_from_their_own_unit(portal):
     campaign, u, p = portal["campaign"], portal["units"], portal["p"]
     initiative = submit(campaign, u["QD1-01"])  # Đoàn Phường Bến Nghé, under Quận Đoàn 1
-    assert access.reviewer_conflict(p["reviewer_qd1"], initiative.unit)
-    assert not access.reviewer_conflict(p["reviewer_bcnld"], initiative.unit)
+    assert initiative_access.reviewer_conflict(p["reviewer_qd1"], initiative.unit)
+    assert not initiative_access.reviewer_conflict(p["reviewer_bcnld"], initiative.unit)
     with pytest.raises(Refused, match="Phan Văn Đức"):
         evaluation.reviewers_assign(
             actor=p["coordinator"], initiative=initiative, reviewers=[p["reviewer_bcnld"], p["reviewer_qd1"]]
@@ -207,7 +207,7 @@ def test_a_reviewer_cannot_review_an_initiative_from_their_own_unit(portal):
     ReviewAssignment.objects.create(initiative=initiative, reviewer=p["reviewer_qd1"])
     with pytest.raises(Refused):
         evaluation.score_save(actor=p["reviewer_qd1"], initiative=initiative, scores=SCORES, comment="Tốt")
-    assert not access.can_review_initiative(p["reviewer_qd1"], initiative)
+    assert not initiative_access.can_review_initiative(p["reviewer_qd1"], initiative)
 
 
 def test_scores_are_combined_into_means_and_spread(portal):

@@ -19,8 +19,8 @@ from openpyxl import Workbook
 from thidua.core import files
 from thidua.core.errors import Refused
 from thidua.core.models import StoredFile
+from thidua.demo.submissions import pdf_bytes
 from thidua.submissions import services
-from thidua.submissions.demo import pdf_bytes
 from thidua.submissions.models import Submission, SubmissionFile
 
 from .test_submissions_services import make_campaign

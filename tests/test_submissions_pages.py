@@ -20,8 +20,8 @@ from openpyxl import load_workbook
 from thidua.campaigns.models import Campaign
 from thidua.core import files
 from thidua.core.models import AuditEntry, Notification, StoredFile
+from thidua.demo.submissions import pdf_bytes
 from thidua.submissions import services
-from thidua.submissions.demo import pdf_bytes
 from thidua.submissions.models import (
     DeadlineException,
     Registration,

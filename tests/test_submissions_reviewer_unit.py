@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from thidua.core.timeutils import VN_TZ
-from thidua.submissions.demo import pdf_bytes
+from thidua.demo.submissions import pdf_bytes
 from thidua.submissions.models import Submission
 from thidua.submissions.services import deadline_exception_set, submission_create
 from thidua.units.models import Role, RoleAssignment

@@ -24,8 +24,8 @@ from thidua.campaigns.models import Campaign, Indicator, Milestone
 from thidua.core import files
 from thidua.core.errors import Refused
 from thidua.core.models import AuditEntry, Notification, StoredFile
+from thidua.demo.submissions import pdf_bytes
 from thidua.submissions import queries, services
-from thidua.submissions.demo import pdf_bytes
 from thidua.submissions.models import (
     DeadlineException,
     Registration,

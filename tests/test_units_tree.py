@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import make_tree
+from thidua.core.errors import Refused
 from thidua.core.models import AuditEntry
 from thidua.core.text import fold
 from thidua.units.models import Unit, UnitKind
@@ -235,7 +236,7 @@ def test_unit_move_moves_the_whole_subtree(tree):
 
 @pytest.mark.django_db
 def test_unit_move_under_itself_is_refused(tree):
-    with pytest.raises(ValueError):
+    with pytest.raises(Refused):
         unit_move(actor=None, unit=tree["QD1"], new_parent=tree["QD1-01"])
     assert parent_code(unit("QD1-01")) == "QD1"
     assert not AuditEntry.objects.filter(action="unit.move").exists()

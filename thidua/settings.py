@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "thidua.progress",
     "thidua.planimport",
     "thidua.initiatives",
+    "thidua.demo",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from thidua.campaigns import access
 from thidua.campaigns import definition as defn
 from thidua.campaigns.checks import Finding, check_definition
 from thidua.campaigns.models import Activity, Assignment, Campaign, Goal, Indicator, Milestone
@@ -38,8 +39,10 @@ def campaign_load(*, actor, definition: dict, replace: bool = False, source: byt
 
     All-or-nothing: raises DefinitionError (with every problem listed) and writes nothing if the
     definition is invalid, names an issuer or coordinator missing from the directory, or
-    targets an existing slug without `replace`. Units named in assignments or scopes that are
-    not in the directory are kept by code and reported as warnings.
+    targets an existing slug without `replace`, or if `actor` may not create it (the one
+    creation rule, thidua.campaigns.access; `actor=None` is the operator at the command line).
+    Units named in assignments or scopes that are not in the directory are kept by code and
+    reported as warnings.
     """
     defn.validate(definition)
     d = definition
@@ -56,6 +59,10 @@ def campaign_load(*, actor, definition: dict, replace: bool = False, source: byt
     existing = Campaign.objects.filter(slug=d["slug"]).first()
     if existing and not replace:
         problems.append(_("A campaign with the identifier “%(slug)s” already exists.") % {"slug": d["slug"]})
+    if actor is not None and not problems:
+        problems = access.campaign_creation_refusals(
+            actor, d, issuer=units.get(d["issuer"]["unit"]), existing=existing if replace else None
+        )
     if problems:
         raise defn.DefinitionError(problems)
 

@@ -10,5 +10,4 @@ urlpatterns = [
     path("<slug:slug>/dinh-nghia.yaml", views.campaign_definition, name="definition"),
     path("<slug:slug>/trang-thai/", views.campaign_status, name="status"),
     path("<slug:slug>/don-vi-cua-toi/", views.my_unit, name="my_unit"),
-    path("<slug:slug>/don-vi/<str:code>/", views.unit_tasks, name="unit_tasks"),
 ]

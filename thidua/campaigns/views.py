@@ -5,26 +5,43 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from thidua.campaigns import access as campaign_access
 from thidua.campaigns import definition as defn
 from thidua.campaigns.checks import check_definition
 from thidua.campaigns.forms import DefinitionUploadForm, StatusForm
 from thidua.campaigns.models import Campaign
-from thidua.campaigns.queries import campaign_for_overview, expected_unit_count, unit_obligations
+from thidua.campaigns.queries import campaign_for_overview, expected_unit_count, unit_obligations_summary
 from thidua.campaigns.services import campaign_load, campaign_set_status
 from thidua.units import access
 
 
 @login_required
+def home(request):
+    """The start page: the user's roles, the campaigns they see, and what their units must do next."""
+    campaigns = list(campaign_access.visible_campaigns(request.user).order_by("-period_end", "slug")[:20])
+    my_units = access.role_units(request.user)
+    return render(
+        request,
+        "core/home.html",
+        {
+            "campaigns": campaigns,
+            "roles": access.assignments(request.user),
+            "summaries": unit_obligations_summary(campaigns, my_units) if my_units else [],
+        },
+    )
+
+
+@login_required
 def campaign_list(request):
-    campaigns = access.visible_campaigns(request.user).order_by("-period_end", "slug")
-    can_upload = bool(access.role_units(request.user, access.MANAGE_ROLES)) or request.user.is_superuser
+    campaigns = campaign_access.visible_campaigns(request.user).order_by("-period_end", "slug")
+    can_upload = campaign_access.may_create_campaigns(request.user)
     return render(request, "campaigns/list.html", {"campaigns": campaigns, "can_upload": can_upload})
 
 
 @login_required
 def campaign_detail(request, slug):
-    campaign = campaign_for_overview(access.get_campaign_or_404(request.user, slug))
-    can_manage = access.can_manage_campaign(request.user, campaign)
+    campaign = campaign_for_overview(campaign_access.get_campaign_or_404(request.user, slug))
+    can_manage = campaign_access.can_manage_campaign(request.user, campaign)
     milestones = [(m, expected_unit_count(m, campaign)) for m in campaign.milestones.all()]
     warnings = check_definition(defn.export_definition(campaign)) if can_manage else []
     # The issuing union itself has nothing to send to itself; its sub-units do.
@@ -52,7 +69,7 @@ def campaign_detail(request, slug):
 
 @login_required
 def campaign_definition(request, slug):
-    campaign = access.get_campaign_or_404(request.user, slug)
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
     text = defn.dump_text(defn.export_definition(campaign))
     response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{campaign.slug}.yaml"'
@@ -61,8 +78,7 @@ def campaign_definition(request, slug):
 
 @login_required
 def campaign_upload(request):
-    managed = access.role_units(request.user, access.MANAGE_ROLES)
-    access.require(bool(managed) or request.user.is_superuser)
+    access.require(campaign_access.may_create_campaigns(request.user))
     problems, result = [], None
     if request.method == "POST":
         form = DefinitionUploadForm(request.POST, request.FILES)
@@ -72,11 +88,9 @@ def campaign_upload(request):
                 definition = defn.parse_text(text)
                 # A file loaded from the browser always becomes a draft, checked before publishing.
                 definition["status"] = Campaign.Status.DRAFT
-                problems = _upload_refusals(request.user, definition, form.cleaned_data["replace"])
-                if not problems:
-                    result = campaign_load(
-                        actor=request.user, definition=definition, replace=form.cleaned_data["replace"], source=data
-                    )
+                result = campaign_load(
+                    actor=request.user, definition=definition, replace=form.cleaned_data["replace"], source=data
+                )
             except defn.DefinitionError as exc:
                 problems = exc.problems
             if result is not None:
@@ -87,30 +101,11 @@ def campaign_upload(request):
     return render(request, "campaigns/upload.html", {"form": form, "problems": problems})
 
 
-def _upload_refusals(user, definition: dict, replace: bool) -> list[str]:
-    """The uploader must coordinate the issuing unit; only drafts are replaced from the browser."""
-    from thidua.units.models import Unit
-
-    issuer_info = definition.get("issuer")
-    issuer_code = issuer_info.get("unit") if isinstance(issuer_info, dict) else None
-    issuer = Unit.objects.filter(code=issuer_code).first() if isinstance(issuer_code, str) else None
-    if issuer is not None and not access.can_manage_unit(user, issuer):
-        return [_("You do not coordinate the issuing unit “%(name)s”.") % {"name": issuer.name}]
-    existing = Campaign.objects.filter(slug=definition.get("slug")).first()
-    if existing and replace and existing.status != Campaign.Status.DRAFT:
-        return [
-            _("Campaign “%(slug)s” is already published; it cannot be replaced from a file.") % {"slug": existing.slug}
-        ]
-    if existing and replace and not access.can_manage_campaign(user, existing):
-        return [_("You do not coordinate campaign “%(slug)s”.") % {"slug": existing.slug}]
-    return []
-
-
 @require_POST
 @login_required
 def campaign_status(request, slug):
-    campaign = access.get_campaign_or_404(request.user, slug)
-    access.require(access.can_manage_campaign(request.user, campaign))
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
+    access.require(campaign_access.can_manage_campaign(request.user, campaign))
     form = StatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Unknown status."))
@@ -134,34 +129,9 @@ def campaign_status(request, slug):
 @login_required
 def my_unit(request, slug):
     """The units this user works for in this campaign: one goes straight to its page."""
-    campaign = access.get_campaign_or_404(request.user, slug)
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
     units = [u for u in access.role_units(request.user) if campaign.issuer_unit.contains(u)]
     units = list({u.pk: u for u in units}.values())
     if len(units) == 1:
-        return redirect("campaigns:unit_tasks", slug=slug, code=units[0].code)
+        return redirect("submissions:unit_tasks", slug=slug, code=units[0].code)
     return render(request, "campaigns/my_units.html", {"campaign": campaign, "units": units})
-
-
-@login_required
-def unit_tasks(request, slug, code):
-    """What this unit must do in this campaign: documents with deadlines, activities, figures."""
-    campaign = access.get_campaign_or_404(request.user, slug)
-    unit = access.get_unit_or_404(request.user, code)
-    from thidua.submissions.models import Registration
-    from thidua.submissions.queries import statuses
-
-    obligations = unit_obligations(campaign, unit)
-    milestones = [(m, statuses(m, [unit.pk])[unit.pk]) for m in obligations.milestones]
-    registration = Registration.objects.filter(campaign=campaign, unit=unit).prefetch_related("revisions").first()
-    return render(
-        request,
-        "campaigns/unit_tasks.html",
-        {
-            "campaign": campaign,
-            "unit": unit,
-            "obligations": obligations,
-            "milestones": milestones,
-            "registration": registration,
-            "can_edit": access.can_edit_unit(request.user, unit),
-        },
-    )

@@ -1,23 +1,9 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from thidua.campaigns.queries import unit_obligations_summary
-from thidua.units import access
-
-
-@login_required
-def home(request):
-    campaigns = list(access.visible_campaigns(request.user).order_by("-period_end", "slug")[:20])
-    my_units = access.role_units(request.user)
-    return render(
-        request,
-        "core/home.html",
-        {
-            "campaigns": campaigns,
-            "roles": access.assignments(request.user),
-            "summaries": unit_obligations_summary(campaigns, my_units) if my_units else [],
-        },
-    )
+from thidua.core import timeutils
+from thidua.core.models import Notification
 
 
 def forbidden(request, exception=None):
@@ -31,11 +17,6 @@ def not_found(request, exception=None):
 @login_required
 def notifications(request):
     """The user's notifications; opening the page marks them read."""
-    from django.core.paginator import Paginator
-
-    from thidua.core import timeutils
-    from thidua.core.models import Notification
-
     items = Notification.objects.filter(user=request.user)
     page = Paginator(items, 30).get_page(request.GET.get("trang"))
     unread_ids = [n.pk for n in page if n.read_at is None]

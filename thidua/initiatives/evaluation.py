@@ -16,9 +16,9 @@ from thidua.core import timeutils
 from thidua.core.audit import diff, log_action
 from thidua.core.errors import Refused
 from thidua.core.outbox import email_send, notify_users, site_url
+from thidua.initiatives import access as initiative_access
 from thidua.initiatives.models import CRITERIA, Initiative, ReviewAssignment
 from thidua.initiatives.services import feed_counts, tell_author
-from thidua.units import access
 
 
 def _person(user) -> str:
@@ -43,9 +43,9 @@ def reviewers_assign(
     if not reviewers:
         raise Refused(_("Choose at least one reviewer."))
     for user in reviewers:
-        if not access.can_be_initiative_reviewer(user, initiative.campaign):
+        if not initiative_access.can_be_initiative_reviewer(user, initiative.campaign):
             raise Refused(_("%(name)s does not hold the reviewer role.") % {"name": _person(user)})
-        if access.reviewer_conflict(user, initiative.unit):
+        if initiative_access.reviewer_conflict(user, initiative.unit):
             raise Refused(
                 _("%(name)s cannot review an initiative from their own unit (%(unit)s).")
                 % {"name": _person(user), "unit": initiative.unit.name}
@@ -130,7 +130,7 @@ def score_save(
         values[name] = value
     if not comment:
         raise Refused(_("Add a comment to your scores."))
-    if access.reviewer_conflict(actor, initiative.unit):
+    if initiative_access.reviewer_conflict(actor, initiative.unit):
         raise Refused(_("You cannot review an initiative from your own unit."))
     with transaction.atomic():
         initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)

@@ -7,9 +7,9 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from thidua.core import timeutils
+from thidua.initiatives import access as initiative_access
 from thidua.initiatives.models import CRITERIA, Agency, Field, Forwarding, Initiative
 from thidua.submissions.forms import MultipleFileField
-from thidua.units import access
 from thidua.units.models import Role, RoleAssignment
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -166,7 +166,7 @@ class AssignForm(forms.Form):
 
     def clean_reviewers(self):
         chosen = self.cleaned_data["reviewers"]
-        conflicted = [u for u in chosen if access.reviewer_conflict(u, self.initiative.unit)]
+        conflicted = [u for u in chosen if initiative_access.reviewer_conflict(u, self.initiative.unit)]
         if conflicted:
             names = ", ".join(u.get_full_name() or u.get_username() for u in conflicted)
             raise forms.ValidationError(

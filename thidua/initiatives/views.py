@@ -18,12 +18,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from thidua.campaigns.models import Campaign
 from thidua.core import files, timeutils
 from thidua.core.errors import Refused
 from thidua.core.forms import errors_text
 from thidua.core.models import AuditEntry
 from thidua.core.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
+from thidua.initiatives import access as initiative_access
 from thidua.initiatives import evaluation, forwarding, queries, services
 from thidua.initiatives.forms import (
     AnswerForm,
@@ -58,10 +58,6 @@ def _file_response(item: InitiativeFile):
     return response
 
 
-def _coordinated_campaigns(user) -> list[Campaign]:
-    return [c for c in Campaign.objects.select_related("issuer_unit") if access.can_coordinate_initiatives(user, c)]
-
-
 # --- public -------------------------------------------------------------------------------------
 
 
@@ -90,7 +86,9 @@ def gallery(request):
             "statuses": [(s, Initiative.Status(s).label) for s in Initiative.PUBLIC_STATUSES],
             "years": queries.gallery_years(),
             "open": bool(queries.open_campaigns()),
-            "coordinates": bool(request.user.is_authenticated and _coordinated_campaigns(request.user)),
+            "coordinates": bool(
+                request.user.is_authenticated and initiative_access.coordinated_campaigns(request.user)
+            ),
         },
     )
 
@@ -118,8 +116,7 @@ def submit(request):
     confirms their e-mail address through the link sent to it."""
     campaigns, choices = _unit_choices()
     user = request.user
-    may_act_on_behalf = bool(access.role_units(user, access.WRITE_ROLES)) or user.is_superuser
-    kwargs = {"unit_choices": choices, "may_act_on_behalf": may_act_on_behalf, "campaigns": campaigns}
+    kwargs = {"unit_choices": choices, "may_act_on_behalf": access.may_submit_for_units(user), "campaigns": campaigns}
     if request.method == "POST" and campaigns:
         form = InitiativeForm(request.POST, request.FILES, **kwargs)
         if form.is_valid():
@@ -267,7 +264,7 @@ def _filtered(request):
         "overdue": request.GET.get("qua-han") == "1",
         "to_publish": request.GET.get("cho-cong-bo") == "1",
     }
-    qs = access.visible_initiatives(request.user).select_related("campaign__issuer_unit")
+    qs = initiative_access.visible_initiatives(request.user).select_related("campaign__issuer_unit")
     return queries.staff_list(qs, unit=unit, **filters), filters, unit
 
 
@@ -278,7 +275,7 @@ def manage(request):
     coordinator) the decisions awaiting publication, to publish in a batch."""
     items, filters, unit = _filtered(request)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("trang"))
-    coordinated = _coordinated_campaigns(request.user)
+    coordinated = initiative_access.coordinated_campaigns(request.user)
     coordinated_ids = {c.pk for c in coordinated}
     query = request.GET.copy()
     query.pop("trang", None)
@@ -291,7 +288,7 @@ def manage(request):
             "unit": unit,
             "statuses": [(s, Initiative.Status(s).label) for s in Initiative.Status.values if s != "pending"],
             "fields": Field.choices,
-            "counts": queries.status_counts(access.visible_initiatives(request.user)),
+            "counts": queries.status_counts(initiative_access.visible_initiatives(request.user)),
             "coordinated_ids": coordinated_ids,
             "query": query.urlencode(),
         },
@@ -309,7 +306,7 @@ def export(request):
     rows = []
     for i in items:
         scored = [r.mean for r in i.reviews.all() if r.mean is not None]
-        contact = access.can_see_initiative_contact(request.user, i)
+        contact = initiative_access.can_see_initiative_contact(request.user, i)
         rows.append([
             i.code, i.title, i.get_field_display(), i.get_status_display(), i.unit.name, i.unit.code,
             "; ".join(i.author_lines),
@@ -332,12 +329,12 @@ def export(request):
 @login_required
 def publish(request):
     """Publish the recorded decisions of the initiatives ticked on the list; the authors are told."""
-    access.require(bool(_coordinated_campaigns(request.user)))
+    access.require(bool(initiative_access.coordinated_campaigns(request.user)))
     codes = request.POST.getlist("code")
     chosen = [
         i
         for i in Initiative.objects.select_related("campaign__issuer_unit").filter(code__in=codes)
-        if access.can_coordinate_initiatives(request.user, i.campaign)
+        if initiative_access.can_coordinate_initiatives(request.user, i.campaign)
     ]
     if not chosen:
         messages.error(request, _("Tick the initiatives whose decisions you want to publish."))
@@ -366,12 +363,12 @@ def publish(request):
 @require_safe
 @login_required
 def detail(request, code):
-    initiative = access.get_initiative_or_404(request.user, code)
-    if not access.sees_initiative_as_staff(request.user, initiative):
+    initiative = initiative_access.get_initiative_or_404(request.user, code)
+    if not initiative_access.sees_initiative_as_staff(request.user, initiative):
         # The author's own page: what the tracking link shows, answered through the account.
         return render(request, "initiatives/track.html", _author_context(initiative, token=None))
     user = request.user
-    coordinator = access.can_coordinate_initiatives(user, initiative.campaign)
+    coordinator = initiative_access.can_coordinate_initiatives(user, initiative.campaign)
     my_review = initiative.reviews.filter(reviewer=user).first()
     context = {
         "i": initiative,
@@ -381,10 +378,10 @@ def detail(request, code):
             "results"
         ),
         "coordinator": coordinator,
-        "show_contact": access.can_see_initiative_contact(user, initiative),
+        "show_contact": initiative_access.can_see_initiative_contact(user, initiative),
         "my_review": my_review,
         "can_ask": initiative.status not in ("pending", "merged")
-        and (coordinator or access.can_review_initiative(user, initiative)),
+        and (coordinator or initiative_access.can_review_initiative(user, initiative)),
         "question_form": QuestionForm(),
     }
     if coordinator:
@@ -395,7 +392,9 @@ def detail(request, code):
                 "summary": queries.score_summary(initiative),
                 "criteria": CRITERIA,
                 "similar": queries.similar_to(initiative),
-                "candidates": [(u, access.reviewer_conflict(u, initiative.unit), u.pk in assigned) for u in candidates],
+                "candidates": [
+                    (u, initiative_access.reviewer_conflict(u, initiative.unit), u.pk in assigned) for u in candidates
+                ],
                 "decision_form": DecisionForm(
                     initial={"decision": initiative.decision, "reason": initiative.decision_reason}
                 ),
@@ -414,7 +413,7 @@ def detail(request, code):
 @require_safe
 @login_required
 def download(request, code, file_id):
-    initiative = access.get_initiative_or_404(request.user, code)
+    initiative = initiative_access.get_initiative_or_404(request.user, code)
     item = initiative.files.select_related("stored").filter(pk=file_id).first()
     if item is None:
         raise Http404
@@ -426,10 +425,10 @@ def download(request, code, file_id):
 def answer(request, code):
     """The author answers a question through their account (the coordinator may record an answer
     the author gave by phone or letter)."""
-    initiative = access.get_initiative_or_404(request.user, code)
+    initiative = initiative_access.get_initiative_or_404(request.user, code)
     access.require(
-        access.is_initiative_author(request.user, initiative)
-        or access.can_coordinate_initiatives(request.user, initiative.campaign)
+        initiative_access.is_initiative_author(request.user, initiative)
+        or initiative_access.can_coordinate_initiatives(request.user, initiative.campaign)
     )
     _answer(request, initiative, AnswerForm(request.POST), actor=request.user)
     return redirect("initiatives:detail", code=code)
@@ -438,10 +437,10 @@ def answer(request, code):
 @require_POST
 @login_required
 def ask(request, code):
-    initiative = access.get_initiative_or_404(request.user, code)
+    initiative = initiative_access.get_initiative_or_404(request.user, code)
     access.require(
-        access.can_coordinate_initiatives(request.user, initiative.campaign)
-        or access.can_review_initiative(request.user, initiative)
+        initiative_access.can_coordinate_initiatives(request.user, initiative.campaign)
+        or initiative_access.can_review_initiative(request.user, initiative)
     )
     form = QuestionForm(request.POST)
     if form.is_valid():
@@ -458,8 +457,8 @@ def ask(request, code):
 @require_POST
 @login_required
 def assign(request, code):
-    initiative = access.get_initiative_or_404(request.user, code)
-    access.require(access.can_coordinate_initiatives(request.user, initiative.campaign))
+    initiative = initiative_access.get_initiative_or_404(request.user, code)
+    access.require(initiative_access.can_coordinate_initiatives(request.user, initiative.campaign))
     try:
         if request.POST.get("remove"):
             review = initiative.reviews.filter(pk=request.POST["remove"]).first()
@@ -486,14 +485,14 @@ def assign(request, code):
 def score(request, code):
     """The reviewer's rubric. Refused (403) to anyone not assigned and to a reviewer from the
     initiative's own unit; the coordinator is sent to the initiative's page, where scores show."""
-    initiative = access.get_initiative_or_404(request.user, code)
+    initiative = initiative_access.get_initiative_or_404(request.user, code)
     review = initiative.reviews.filter(reviewer=request.user).first()
     if review is None:
-        if access.can_coordinate_initiatives(request.user, initiative.campaign):
+        if initiative_access.can_coordinate_initiatives(request.user, initiative.campaign):
             messages.info(request, _("Only the assigned reviewers score; their scores are shown here."))
             return redirect("initiatives:detail", code=code)
         raise PermissionDenied
-    if access.reviewer_conflict(request.user, initiative.unit):
+    if initiative_access.reviewer_conflict(request.user, initiative.unit):
         raise PermissionDenied
     initial = {name: getattr(review, name) for name, _label in CRITERIA} | {"comment": review.comment}
     form = ScoreForm(initial=initial)
@@ -523,8 +522,8 @@ def score(request, code):
 @require_POST
 @login_required
 def decide(request, code):
-    initiative = access.get_initiative_or_404(request.user, code)
-    access.require(access.can_coordinate_initiatives(request.user, initiative.campaign))
+    initiative = initiative_access.get_initiative_or_404(request.user, code)
+    access.require(initiative_access.can_coordinate_initiatives(request.user, initiative.campaign))
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
@@ -545,12 +544,12 @@ def decide(request, code):
 @require_POST
 @login_required
 def merge(request, code):
-    initiative = access.get_initiative_or_404(request.user, code)
-    access.require(access.can_coordinate_initiatives(request.user, initiative.campaign))
+    initiative = initiative_access.get_initiative_or_404(request.user, code)
+    access.require(initiative_access.can_coordinate_initiatives(request.user, initiative.campaign))
     form = MergeForm(request.POST)
     if form.is_valid():
         target = Initiative.objects.filter(code=form.cleaned_data["into"].strip().upper()).first()
-        if target is None or not access.can_see_initiative(request.user, target):
+        if target is None or not initiative_access.can_see_initiative(request.user, target):
             messages.error(request, _("No initiative has the code %(code)s.") % {"code": form.cleaned_data["into"]})
         else:
             try:
@@ -568,8 +567,8 @@ def merge(request, code):
 @require_POST
 @login_required
 def forward(request, code):
-    initiative = access.get_initiative_or_404(request.user, code)
-    access.require(access.can_coordinate_initiatives(request.user, initiative.campaign))
+    initiative = initiative_access.get_initiative_or_404(request.user, code)
+    access.require(initiative_access.can_coordinate_initiatives(request.user, initiative.campaign))
     form = ForwardForm(request.POST)
     if form.is_valid():
         try:
@@ -596,9 +595,9 @@ def _forwarding_or_404(request, forwarding_id) -> Forwarding:
         .filter(pk=forwarding_id)
         .first()
     )
-    if item is None or not access.can_see_initiative(request.user, item.initiative):
+    if item is None or not initiative_access.can_see_initiative(request.user, item.initiative):
         raise Http404
-    access.require(access.can_coordinate_initiatives(request.user, item.initiative.campaign))
+    access.require(initiative_access.can_coordinate_initiatives(request.user, item.initiative.campaign))
     return item
 
 

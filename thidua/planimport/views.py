@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -9,24 +8,11 @@ from django.views.decorators.http import require_POST
 
 from thidua.campaigns import definition as defn
 from thidua.core.errors import Refused
+from thidua.planimport import access as planimport_access
 from thidua.planimport import services
 from thidua.planimport.forms import DefinitionEditForm, PlanUploadForm
 from thidua.planimport.models import PlanDraft
 from thidua.units import access
-
-
-def _managed_units(user):
-    return access.role_units(user, access.MANAGE_ROLES) or (
-        list(access.visible_units(user).filter(depth=1)) if user.is_superuser else []
-    )
-
-
-def _draft_or_404(user, pk) -> PlanDraft:
-    draft = PlanDraft.objects.select_related("unit", "created_by", "campaign").filter(pk=pk).first()
-    if draft is None or not access.can_view_unit(user, draft.unit):
-        raise Http404
-    access.require(access.can_manage_unit(user, draft.unit))
-    return draft
 
 
 def highlighted(text: str, spans: dict) -> str:
@@ -50,7 +36,7 @@ def highlighted(text: str, spans: dict) -> str:
 
 @login_required
 def upload(request):
-    units = _managed_units(request.user)
+    units = access.managed_units(request.user)
     access.require(bool(units))
     form = PlanUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -68,7 +54,7 @@ def upload(request):
 
 @login_required
 def review(request, pk):
-    draft = _draft_or_404(request.user, pk)
+    draft = planimport_access.get_draft_or_404(request.user, pk)
     form = DefinitionEditForm(request.POST or None, initial={"text": defn.dump_text(draft.definition)})
     problems = []
     if request.method == "POST":
@@ -99,7 +85,7 @@ def review(request, pk):
 @require_POST
 @login_required
 def set_unit(request, pk):
-    draft = _draft_or_404(request.user, pk)
+    draft = planimport_access.get_draft_or_404(request.user, pk)
     path, code = request.POST.get("path", ""), request.POST.get("code", "")
     if path not in draft.suggestions or code not in [s[0] for s in draft.suggestions[path]]:
         messages.error(request, _("Choose one of the units offered."))
@@ -112,7 +98,7 @@ def set_unit(request, pk):
 @require_POST
 @login_required
 def publish(request, pk):
-    draft = _draft_or_404(request.user, pk)
+    draft = planimport_access.get_draft_or_404(request.user, pk)
     if draft.campaign_id:
         return redirect("campaigns:detail", slug=draft.campaign.slug)
     try:

@@ -6,3 +6,10 @@ class ProgressConfig(AppConfig):
     name = "thidua.progress"
     label = "progress"
     verbose_name = _("Indicators and progress")
+
+    def ready(self):
+        from thidua.progress.services import aggregates_after_move
+        from thidua.units.services import AFTER_MOVE
+
+        if aggregates_after_move not in AFTER_MOVE:
+            AFTER_MOVE.append(aggregates_after_move)  # figures' totals move with a unit

@@ -6,11 +6,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from thidua.campaigns import access as campaign_access
 from thidua.campaigns.models import Indicator, Milestone
 from thidua.campaigns.queries import assignment_applies, in_scope
 from thidua.core import timeutils
 from thidua.core.errors import Refused
+from thidua.core.forms import errors_text
 from thidua.core.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
+from thidua.progress import access as progress_access
 from thidua.progress import exchange, queries, services
 from thidua.progress.forms import DecisionForm, EventForm, UploadForm, ValuesForm
 from thidua.progress.models import ActivityEvent, IndicatorValue, SignOff, ValueChange
@@ -19,7 +22,7 @@ from thidua.units.models import Unit
 
 
 def _scope(request, campaign) -> Unit:
-    return access.campaign_scope(request.user, campaign, request.GET.get("don-vi"))
+    return campaign_access.campaign_scope(request.user, campaign, request.GET.get("don-vi"))
 
 
 def _indicator_or_404(campaign, code) -> Indicator:
@@ -39,7 +42,7 @@ def _figure(indicator, unit, approved):
 @login_required
 def dashboard(request, slug):
     """Every goal and indicator of the campaign against its target, for a subtree."""
-    campaign = access.get_campaign_or_404(request.user, slug)
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
     unit = _scope(request, campaign)
     approved = request.GET.get("duyet") == "1"
     indicators = list(campaign.indicators.select_related("goal", "activity").order_by("order"))
@@ -116,7 +119,7 @@ SORTS = {
 def indicator_detail(request, slug, code):
     """One indicator for a subtree: the total, its course over time, the units below (sortable,
     drill-down), the best and worst against their own commitments."""
-    campaign = access.get_campaign_or_404(request.user, slug)
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
     indicator = _indicator_or_404(campaign, code)
     unit = _scope(request, campaign)
     approved = request.GET.get("duyet") == "1"
@@ -190,7 +193,7 @@ def _entry_unit(request, campaign, code) -> Unit:
 @login_required
 def entry(request, slug, code):
     """A unit's own figures, one row per indicator it reports; the units below that report too."""
-    campaign = access.get_campaign_or_404(request.user, slug)
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
     unit = _entry_unit(request, campaign, code)
     can_edit = access.can_edit_unit(request.user, unit) and campaign.status == campaign.Status.PUBLISHED
     indicators = [
@@ -268,7 +271,7 @@ def entry(request, slug, code):
 
 @login_required
 def template(request, slug, code):
-    campaign = access.get_campaign_or_404(request.user, slug)
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
     unit = _entry_unit(request, campaign, code)
     access.require(access.can_edit_unit(request.user, unit))
     rows = list(exchange.template_rows(campaign, unit, lambda u: access.can_edit_unit(request.user, u)))
@@ -280,7 +283,7 @@ def template(request, slug, code):
 @require_POST
 @login_required
 def upload(request, slug, code):
-    campaign = access.get_campaign_or_404(request.user, slug)
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
     unit = _entry_unit(request, campaign, code)
     access.require(access.can_edit_unit(request.user, unit))
     form = UploadForm(request.POST, request.FILES)
@@ -308,7 +311,7 @@ def upload(request, slug, code):
 
 @login_required
 def events(request, slug, code):
-    campaign = access.get_campaign_or_404(request.user, slug)
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
     unit = _entry_unit(request, campaign, code)
     can_edit = access.can_edit_unit(request.user, unit) and campaign.status == campaign.Status.PUBLISHED
     activities = list(campaign.activities.all())
@@ -356,7 +359,7 @@ def events(request, slug, code):
 @require_POST
 @login_required
 def signoff_submit(request, slug, code):
-    campaign = access.get_campaign_or_404(request.user, slug)
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
     unit = _entry_unit(request, campaign, code)
     access.require(access.can_edit_unit(request.user, unit))
     milestone = campaign.milestones.filter(code=request.POST.get("milestone") or "").first()
@@ -375,36 +378,34 @@ def signoff_submit(request, slug, code):
     return redirect("progress:entry", slug=slug, code=code)
 
 
-def _may_decide(user, signoff) -> bool:
-    """The unit above decides: a write role on the signing unit's parent (or higher)."""
-    parent = Unit.objects.filter(path=signoff.unit.path[: -Unit.steplen]).first()
-    return parent is not None and access.has_role(user, access.WRITE_ROLES, parent)
-
-
 @login_required
 def signoffs(request, slug):
     """Sign-offs of the units below the user's, awaiting approval first."""
-    campaign = access.get_campaign_or_404(request.user, slug)
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
     items = [
         s for s in SignOff.objects.filter(campaign=campaign, unit__in=access.visible_units(request.user))
         .select_related("unit", "milestone", "submitted_by", "decided_by").order_by("status", "-submitted_at")
-        if _may_decide(request.user, s) or access.can_view_unit(request.user, s.unit)
+        if progress_access.may_see_signoff(request.user, s)
     ]  # fmt: skip
     return render(
         request,
         "progress/signoffs.html",
-        {"campaign": campaign, "items": [(s, _may_decide(request.user, s)) for s in items], "now": timeutils.now()},
+        {
+            "campaign": campaign,
+            "items": [(s, progress_access.may_decide_signoff(request.user, s)) for s in items],
+            "now": timeutils.now(),
+        },
     )
 
 
 @require_POST
 @login_required
 def signoff_decide(request, slug, signoff_id):
-    campaign = access.get_campaign_or_404(request.user, slug)
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
     signoff = SignOff.objects.select_related("unit").filter(pk=signoff_id, campaign=campaign).first()
     if signoff is None or not access.can_view_unit(request.user, signoff.unit):
         raise Http404
-    access.require(_may_decide(request.user, signoff))
+    access.require(progress_access.may_decide_signoff(request.user, signoff))
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
@@ -417,4 +418,6 @@ def signoff_decide(request, slug, signoff_id):
             messages.success(request, _("Recorded."))
         except Refused as exc:
             messages.error(request, str(exc))
+    else:
+        messages.error(request, errors_text(form))
     return redirect("progress:signoffs", slug=slug)

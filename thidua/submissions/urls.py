@@ -4,6 +4,7 @@ from thidua.submissions import views
 
 app_name = "submissions"
 urlpatterns = [
+    path("<slug:slug>/don-vi/<str:code>/", views.unit_tasks, name="unit_tasks"),
     path("<slug:slug>/dang-ky/", views.registration_board, name="registration_board"),
     path("<slug:slug>/dang-ky/<str:code>/", views.registration, name="registration"),
     path("<slug:slug>/tien-do/", views.board, name="board"),

@@ -10,12 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from thidua.campaigns import access as campaign_access
 from thidua.campaigns.models import Milestone
-from thidua.campaigns.queries import in_scope
+from thidua.campaigns.queries import in_scope, unit_obligations
 from thidua.core import files, timeutils
 from thidua.core.errors import Refused
 from thidua.core.forms import errors_text
 from thidua.core.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
+from thidua.submissions import access as submission_access
 from thidua.submissions import queries, services
 from thidua.submissions.forms import DeadlineExceptionForm, RegistrationForm, ReviewForm, SubmissionForm
 from thidua.submissions.models import DeadlineException, Registration, Submission, SubmissionFile
@@ -35,7 +37,7 @@ def _milestone_or_404(campaign, code) -> Milestone:
 
 def _scope_unit(request, campaign) -> Unit:
     """The subtree a board shows: ?don-vi=CODE if the user sees it, else the widest the user sees."""
-    return access.campaign_scope(request.user, campaign, request.GET.get("don-vi"))
+    return campaign_access.campaign_scope(request.user, campaign, request.GET.get("don-vi"))
 
 
 # --- registration -----------------------------------------------------------------------------
@@ -44,7 +46,7 @@ def _scope_unit(request, campaign) -> Unit:
 @require_get_or_post
 @login_required
 def registration(request, slug, code):
-    campaign = access.get_campaign_or_404(request.user, slug)
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
     unit = access.get_unit_or_404(request.user, code)
     # Only units some milestone expects register (the others have nothing to pledge for).
     if not any(queries.is_expected(m, campaign, unit) for m in campaign.milestones.all()):
@@ -56,7 +58,7 @@ def registration(request, slug, code):
     )
     latest = revisions[0] if revisions else None
     is_open = services.registration_is_open(campaign)
-    coordinator = access.can_manage_campaign(request.user, campaign)
+    coordinator = campaign_access.can_manage_campaign(request.user, campaign)
     may_edit = access.can_edit_unit(request.user, unit) and (is_open or coordinator)
     initial = {c.indicator_id: c.value for c in latest.commitments.all()} if latest else {}
     if request.method == "POST":
@@ -99,7 +101,7 @@ def registration(request, slug, code):
 @require_safe
 @login_required
 def registration_board(request, slug):
-    campaign = access.get_campaign_or_404(request.user, slug)
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
     scope = _scope_unit(request, campaign)
     units = list(queries.registration_units(campaign, scope))
     regs = queries.registrations_by_unit(campaign, [u.pk for u in units])
@@ -119,7 +121,7 @@ def registration_board(request, slug):
             "total": len(units),
             "registered": len(regs),
             "state": state,
-            "can_manage": access.can_manage_campaign(request.user, campaign),
+            "can_manage": campaign_access.can_manage_campaign(request.user, campaign),
         },
     )
 
@@ -132,12 +134,12 @@ def registration_board(request, slug):
 def milestone_unit(request, slug, milestone_code, code):
     """The unit's page for one document: its status, every version with files and receipts, the
     reviews, the upload form (officers), review and extension forms (coordinator)."""
-    campaign = access.get_campaign_or_404(request.user, slug)
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
     milestone = _milestone_or_404(campaign, milestone_code)
     unit = Unit.objects.filter(code=code).first()
     if (
         unit is None
-        or not access.can_see_documents(request.user, milestone, unit)
+        or not submission_access.can_see_documents(request.user, milestone, unit)
         or not queries.is_expected(milestone, campaign, unit)
     ):
         raise Http404
@@ -171,7 +173,7 @@ def milestone_unit(request, slug, milestone_code, code):
             else:
                 messages.success(request, _("Received. Receipt number %(n)s.") % {"n": submission.receipt_number})
                 return redirect("submissions:receipt", slug=slug, number=submission.receipt_number)
-    can_review = access.can_review_milestone(request.user, milestone)
+    can_review = submission_access.can_review_milestone(request.user, milestone)
     return render(
         request,
         "submissions/milestone_unit.html",
@@ -185,7 +187,7 @@ def milestone_unit(request, slug, milestone_code, code):
             "upload_form": upload_form,
             "can_review": can_review,
             "review_form": ReviewForm(),
-            "can_grant": access.can_manage_campaign(request.user, campaign),
+            "can_grant": campaign_access.can_manage_campaign(request.user, campaign),
             "exception_form": DeadlineExceptionForm(
                 initial={"kind": state.exception.kind, "reason": state.exception.reason}
                 if state.exception
@@ -198,13 +200,15 @@ def milestone_unit(request, slug, milestone_code, code):
 @require_safe
 @login_required
 def receipt(request, slug, number):
-    campaign = access.get_campaign_or_404(request.user, slug)
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
     submission = (
         Submission.objects.select_related("milestone", "unit", "created_by")
         .filter(receipt_number=number, milestone__campaign=campaign)
         .first()
     )
-    if submission is None or not access.can_see_documents(request.user, submission.milestone, submission.unit):
+    if submission is None or not submission_access.can_see_documents(
+        request.user, submission.milestone, submission.unit
+    ):
         raise Http404
     state = queries.statuses(submission.milestone, [submission.unit_id])[submission.unit_id]
     return render(
@@ -223,13 +227,15 @@ def receipt(request, slug, number):
 @login_required
 def download(request, slug, file_id):
     """Files go out only through here, after the access check; never from a public path."""
-    campaign = access.get_campaign_or_404(request.user, slug)
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
     item = (
         SubmissionFile.objects.select_related("submission__unit", "submission__milestone", "stored")
         .filter(pk=file_id, submission__milestone__campaign=campaign)
         .first()
     )
-    if item is None or not access.can_see_documents(request.user, item.submission.milestone, item.submission.unit):
+    if item is None or not submission_access.can_see_documents(
+        request.user, item.submission.milestone, item.submission.unit
+    ):
         raise Http404
     path = files.path_for(item.stored.sha256)
     if not path.exists():
@@ -245,15 +251,17 @@ def download(request, slug, file_id):
 @require_POST
 @login_required
 def review(request, slug, submission_id):
-    campaign = access.get_campaign_or_404(request.user, slug)
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
     submission = (
         Submission.objects.select_related("milestone", "unit")
         .filter(pk=submission_id, milestone__campaign=campaign)
         .first()
     )
-    if submission is None or not access.can_see_documents(request.user, submission.milestone, submission.unit):
+    if submission is None or not submission_access.can_see_documents(
+        request.user, submission.milestone, submission.unit
+    ):
         raise Http404
-    access.require(access.can_review_milestone(request.user, submission.milestone))
+    access.require(submission_access.can_review_milestone(request.user, submission.milestone))
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -276,10 +284,10 @@ def review(request, slug, submission_id):
 @require_POST
 @login_required
 def deadline_exception(request, slug, milestone_code, code):
-    campaign = access.get_campaign_or_404(request.user, slug)
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
     milestone = _milestone_or_404(campaign, milestone_code)
     unit = access.get_unit_or_404(request.user, code)
-    access.require(access.can_manage_campaign(request.user, campaign))
+    access.require(campaign_access.can_manage_campaign(request.user, campaign))
     if request.POST.get("remove"):
         existing = DeadlineException.objects.filter(milestone=milestone, unit=unit).first()
         if existing:
@@ -332,7 +340,7 @@ def _board(request, campaign):
 @require_safe
 @login_required
 def board(request, slug):
-    campaign = access.get_campaign_or_404(request.user, slug)
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
     scope, kind, status, result = _board(request, campaign)
     districts = Unit.objects.filter(depth=campaign.issuer_unit.depth + 1, kind="district").order_by("path")
     return render(
@@ -364,7 +372,7 @@ STATUS_LABELS = {
 @require_safe
 @login_required
 def board_export(request, slug):
-    campaign = access.get_campaign_or_404(request.user, slug)
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
     scope, _kind, _status, result = _board(request, campaign)
     headers = ["Mã đơn vị", "Đơn vị", "Loại"]
     for m in result.milestones:
@@ -398,7 +406,7 @@ def board_export(request, slug):
 @login_required
 def milestone_zip(request, slug, milestone_code):
     """Every file of one milestone in the visible subtree, with a manifest (unit, version, time, hash)."""
-    campaign = access.get_campaign_or_404(request.user, slug)
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
     milestone = _milestone_or_404(campaign, milestone_code)
     scope = _scope_unit(request, campaign)
     items = (
@@ -437,4 +445,26 @@ def milestone_zip(request, slug, milestone_code):
         as_attachment=True,
         filename=f"{campaign.slug}-{milestone.code}-{scope.code}.zip",
         content_type="application/zip",
+    )
+
+
+@login_required
+def unit_tasks(request, slug, code):
+    """What this unit must do in this campaign: documents with deadlines, activities, figures."""
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
+    unit = access.get_unit_or_404(request.user, code)
+    obligations = unit_obligations(campaign, unit)
+    milestones = [(m, queries.statuses(m, [unit.pk])[unit.pk]) for m in obligations.milestones]
+    registration = Registration.objects.filter(campaign=campaign, unit=unit).prefetch_related("revisions").first()
+    return render(
+        request,
+        "submissions/unit_tasks.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "obligations": obligations,
+            "milestones": milestones,
+            "registration": registration,
+            "can_edit": access.can_edit_unit(request.user, unit),
+        },
     )

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from thidua.core.audit import diff, log_action
+from thidua.core.errors import Refused
 from thidua.core.models import AuditEntry
 from thidua.units.models import Role, RoleAssignment, Unit
 
@@ -157,19 +159,24 @@ def unit_update(*, actor, unit: Unit, values: dict, reason: str = "") -> dict:
         return changes
 
 
-def unit_move(*, actor, unit: Unit, new_parent: Unit, reason: str = "") -> None:
-    """Move a unit (and its subtree) under another parent."""
-    if unit.contains(new_parent):
-        raise ValueError("a unit cannot move under itself")
-    # Campaign figures roll up the tree: their totals move with the unit (same transaction).
-    from thidua.progress.services import aggregates_after_move
+# Called inside unit_move's transaction with (unit, ids of its former ancestors): what other apps
+# keep per ancestor (campaign figures' totals) moves with the unit. Apps register in their
+# AppConfig.ready(), so that this app needs none of them (the one upward call, made explicit).
+AFTER_MOVE: list[Callable[..., None]] = []
 
+
+def unit_move(*, actor, unit: Unit, new_parent: Unit, reason: str = "") -> None:
+    """Move a unit (and its subtree) under another parent, with everything kept per ancestor
+    (see AFTER_MOVE), in one transaction."""
+    if unit.contains(new_parent):
+        raise Refused(_("A unit cannot move under itself or one of its own units."))
     with transaction.atomic():
         old_parent = Unit.objects.get(path=unit.path[: -Unit.steplen]) if unit.depth > 1 else None
         old_ancestor_ids = list(Unit.objects.filter(path__in=unit.ancestor_paths()).values_list("pk", flat=True))
         Unit.objects.move(unit, new_parent, pos="last-child")
         unit.refresh_from_db()
-        aggregates_after_move(unit=unit, old_ancestor_ids=old_ancestor_ids)
+        for after_move in AFTER_MOVE:
+            after_move(unit=unit, old_ancestor_ids=old_ancestor_ids)
         log_action(
             actor=actor,
             action="unit.move",

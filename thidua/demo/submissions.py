@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from thidua.campaigns.models import Campaign
 from thidua.core.text import fold
-from thidua.progress.demo import COUNT_SIZE  # typical figures: commitments close to what units achieve
+from thidua.demo.progress import COUNT_SIZE  # typical figures: commitments close to what units achieve
 from thidua.submissions import services
 from thidua.submissions.models import DeadlineException, Review
 from thidua.submissions.queries import expected_units

@@ -14,9 +14,10 @@ import random
 from thidua.campaigns.models import Campaign
 from thidua.core.text import fold
 from thidua.core.timeutils import vn_datetime
+from thidua.demo.submissions import pdf_bytes
+from thidua.initiatives import access as initiative_access
 from thidua.initiatives import evaluation, feed, forwarding, services
 from thidua.initiatives.models import CRITERIA, Agency, Field, Initiative
-from thidua.submissions.demo import pdf_bytes
 from thidua.units.models import Unit
 
 F = Field
@@ -365,6 +366,4 @@ def _advance(initiative, state, at, coordinator, reviewers, agencies, rng, made)
 
 
 def _conflict(user, initiative) -> bool:
-    from thidua.units import access
-
-    return access.reviewer_conflict(user, initiative.unit)
+    return initiative_access.reviewer_conflict(user, initiative.unit)

@@ -11,13 +11,13 @@ from django.db import transaction
 from thidua.campaigns import definition as defn
 from thidua.campaigns.models import Campaign
 from thidua.campaigns.services import campaign_load
-from thidua.initiatives import demo as initiatives_demo
+from thidua.demo import initiatives as initiatives_demo
+from thidua.demo import progress as progress_demo
+from thidua.demo import submissions as submissions_demo
+from thidua.demo.directory import build_directory
 from thidua.initiatives.models import Initiative
-from thidua.progress import demo as progress_demo
 from thidua.progress.models import IndicatorValue
-from thidua.submissions import demo as submissions_demo
 from thidua.submissions.models import Submission
-from thidua.units.demo import build_directory
 from thidua.units.models import Role, Unit
 from thidua.units.services import role_grant
 

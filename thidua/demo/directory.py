@@ -10,7 +10,7 @@ import datetime as dt
 import random
 from collections import defaultdict
 
-from thidua.units import demo_directory as data
+from thidua.demo import directory_data as data
 from thidua.units.models import UnitKind
 from thidua.units.services import UnitSpec, units_bulk_create
 

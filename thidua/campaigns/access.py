@@ -1,0 +1,91 @@
+"""Who may see and run a campaign. Built on thidua.units.access (a role reaches a subtree)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from thidua.campaigns.models import Campaign
+from thidua.units import access as units_access
+from thidua.units.models import Unit, path_prefix_q
+
+
+def can_manage_campaign(user, campaign) -> bool:
+    """Coordinators of the issuing unit (or above) set up, check and publish a campaign."""
+    return campaign.issuer_unit_id is not None and units_access.has_role(
+        user, units_access.MANAGE_ROLES, campaign.issuer_unit
+    )
+
+
+def can_view_campaign(user, campaign) -> bool:
+    """A published or closed campaign is seen by every unit under its issuer (and above it)."""
+    if can_manage_campaign(user, campaign):
+        return True
+    if campaign.status == campaign.Status.DRAFT or campaign.issuer_unit_id is None:
+        return False
+    issuer = campaign.issuer_unit
+    return any(issuer.contains(top) or top.contains(issuer) for top in units_access.role_units(user))
+
+
+def visible_campaigns(user):
+    qs = Campaign.objects.select_related("issuer_unit")
+    if getattr(user, "is_superuser", False):
+        return qs
+    tops = units_access.role_units(user)
+    if not tops:
+        return qs.none()
+    # Issuers that are an ancestor-or-self of a role unit, or lie below one.
+    prefixes = {path for top in tops for path in top.ancestor_paths(include_self=True)}
+    reach = Q(issuer_unit__path__in=prefixes)
+    for top in tops:
+        reach |= path_prefix_q(top.path, field="issuer_unit__path")
+    managed = Q(pk__in=[])
+    for top in units_access.role_units(user, units_access.MANAGE_ROLES):
+        managed |= path_prefix_q(top.path, field="issuer_unit__path")
+    return qs.filter(reach).filter(~Q(status=Campaign.Status.DRAFT) | managed)
+
+
+def get_campaign_or_404(user, slug: str):
+    campaign = Campaign.objects.select_related("issuer_unit").filter(slug=slug).first()
+    if campaign is None or not can_view_campaign(user, campaign):
+        raise Http404
+    return campaign
+
+
+def campaign_scope(user, campaign, code: str | None = None) -> Unit:
+    """The subtree a campaign page shows: the unit named by `code` if the user sees it and it is
+    in the campaign, else the widest the user sees (the issuer for the city's coordinators)."""
+    issuer = campaign.issuer_unit
+    if code:
+        unit = units_access.get_unit_or_404(user, code)
+        if not issuer.contains(unit):
+            raise Http404
+        return unit
+    if units_access.can_view_unit(user, issuer):
+        return issuer
+    tops = [u for u in units_access.role_units(user) if issuer.contains(u)]
+    if not tops:
+        raise Http404
+    return min(tops, key=lambda u: u.depth)
+
+
+def may_create_campaigns(user) -> bool:
+    """Coordinates at least one unit (a campaign is always issued by a unit its coordinator manages)."""
+    return bool(units_access.managed_units(user))
+
+
+def campaign_creation_refusals(user, definition: dict, *, issuer: Unit | None, existing: Campaign | None) -> list[str]:
+    """The one rule for creating or replacing a campaign, whatever the path (definition upload,
+    plan import, copy, editor, API): the issuing unit is one the user coordinates (so every unit
+    the campaign expects, always within the issuer's subtree, is too); only a draft is replaced,
+    and only by a coordinator of that draft. Publishing is then the issuer's coordinators' right."""
+    if issuer is not None and not units_access.can_manage_unit(user, issuer):
+        return [_("You do not coordinate the issuing unit “%(name)s”.") % {"name": issuer.name}]
+    if existing is not None and existing.status != Campaign.Status.DRAFT:
+        return [
+            _("Campaign “%(slug)s” is already published; it cannot be replaced from a file.") % {"slug": existing.slug}
+        ]
+    if existing is not None and not can_manage_campaign(user, existing):
+        return [_("You do not coordinate campaign “%(slug)s”.") % {"slug": existing.slug}]
+    return []
