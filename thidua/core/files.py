@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 from thidua.core.errors import Refused
@@ -248,3 +249,15 @@ def stored_first(checked: list[CheckedFile]) -> Iterator[None]:
     for item in checked:
         if not path_for(item.sha256).exists():
             write(item)
+
+
+def download_response(stored: StoredFile, name: str) -> FileResponse:
+    """The file as a private attachment under the name it was sent with (never rendered inline,
+    never cached by a shared cache); 404 if its bytes are missing."""
+    path = path_for(stored.sha256)
+    if not path.exists():
+        raise Http404
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[stored.kind])
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

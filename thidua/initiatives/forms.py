@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from thidua.core import timeutils
 from thidua.initiatives import access as initiative_access
-from thidua.initiatives.models import CRITERIA, Agency, Field, Forwarding, Initiative
+from thidua.initiatives.models import CRITERIA, Agency, Field, Forwarding, Initiative, ReviewAssignment
 from thidua.submissions.forms import MultipleFileField
 from thidua.units.models import Role, RoleAssignment
 
@@ -174,6 +174,18 @@ class AssignForm(forms.Form):
                 % {"names": names, "unit": self.initiative.unit.name}
             )
         return chosen
+
+
+class WithdrawReviewerForm(forms.Form):
+    remove = forms.ModelChoiceField(
+        queryset=ReviewAssignment.objects.none(),
+        error_messages={"invalid_choice": _("This reviewer is not assigned to the initiative."),
+                        "required": _("Choose the reviewer to withdraw.")},
+    )  # fmt: skip
+
+    def __init__(self, *args, initiative: Initiative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remove"].queryset = initiative.reviews.all()
 
 
 class ScoreForm(forms.Form):

@@ -8,6 +8,8 @@ recorded first (`decision`) and becomes the status only when it is published.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -16,7 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from thidua.campaigns.models import Campaign
+from thidua.core import timeutils
 from thidua.core.models import StoredFile
+from thidua.core.text import fold
+from thidua.core.timeutils import vn_datetime
 from thidua.units.models import Unit
 
 
@@ -63,8 +68,6 @@ class InitiativeQuerySet(models.QuerySet):
 
     def search(self, text: str):
         """Accent- and case-insensitive search ('mot cua' finds 'một cửa')."""
-        from thidua.core.text import fold
-
         qs = self
         for word in fold(text).split():
             qs = qs.filter(search_text__contains=word)
@@ -316,16 +319,10 @@ class Forwarding(models.Model):
     @property
     def deadline(self):
         """The answer is due by the end of `respond_by`, Ho Chi Minh City time."""
-        import datetime as dt
-
-        from thidua.core.timeutils import vn_datetime
-
         return vn_datetime(self.respond_by + dt.timedelta(days=1))
 
     @property
     def is_overdue(self) -> bool:
-        from thidua.core import timeutils
-
         return not self.response and not timeutils.is_on_time(timeutils.now(), self.deadline)
 
 

@@ -26,6 +26,7 @@ from thidua.core.errors import Refused
 from thidua.core.models import StoredFile
 from thidua.core.outbox import email_send, notify_users, site_url
 from thidua.core.text import fold
+from thidua.initiatives.feed import initiatives_feed, is_paused
 from thidua.initiatives.models import Field, Initiative, InitiativeFile, Question
 from thidua.units import access
 from thidua.units.models import Unit
@@ -261,8 +262,6 @@ def _initiative_rows(actor, campaign, unit, text, field, email, phone, show_auth
 
 
 def feed_counts(actor, initiative: Initiative, at: dt.datetime | None = None, units=()) -> None:
-    from thidua.initiatives.feed import initiatives_feed, is_paused
-
     if is_paused():
         return
     initiatives_feed(

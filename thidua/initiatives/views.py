@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from thidua.core import files, timeutils
 from thidua.core.errors import Refused
-from thidua.core.forms import errors_text
+from thidua.core.forms import errors_text, post_action
 from thidua.core.models import AuditEntry
 from thidua.core.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
 from thidua.initiatives import access as initiative_access
@@ -36,26 +36,15 @@ from thidua.initiatives.forms import (
     RespondForm,
     ResultForm,
     ScoreForm,
+    WithdrawReviewerForm,
     reviewer_candidates,
 )
-from thidua.initiatives.models import CRITERIA, Field, Forwarding, Initiative, InitiativeFile, ReviewAssignment
+from thidua.initiatives.models import CRITERIA, Field, Forwarding, Initiative, ReviewAssignment
 from thidua.units import access
 from thidua.units.models import Unit
 
 require_get_or_post = require_http_methods(["GET", "HEAD", "POST"])
 PAGE_SIZE = 30
-
-
-def _file_response(item: InitiativeFile):
-    path = files.path_for(item.stored.sha256)
-    if not path.exists():
-        raise Http404
-    response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=item.name, content_type=files.CONTENT_TYPES[item.stored.kind]
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- public -------------------------------------------------------------------------------------
@@ -227,7 +216,7 @@ def track_download(request, token, file_id):
     item = initiative and initiative.files.select_related("stored").filter(pk=file_id).first()
     if not item:
         raise Http404
-    return _file_response(item)
+    return files.download_response(item.stored, item.name)
 
 
 # --- signed in: lists ---------------------------------------------------------------------------
@@ -417,7 +406,7 @@ def download(request, code, file_id):
     item = initiative.files.select_related("stored").filter(pk=file_id).first()
     if item is None:
         raise Http404
-    return _file_response(item)
+    return files.download_response(item.stored, item.name)
 
 
 @require_POST
@@ -442,42 +431,38 @@ def ask(request, code):
         initiative_access.can_coordinate_initiatives(request.user, initiative.campaign)
         or initiative_access.can_review_initiative(request.user, initiative)
     )
-    form = QuestionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.question_ask(actor=request.user, initiative=initiative, text=form.cleaned_data["text"])
-            messages.success(request, _("The question is sent to the author."))
-        except Refused as exc:
-            messages.error(request, str(exc))
-    else:
-        messages.error(request, errors_text(form))
-    return redirect("initiatives:detail", code=code)
+    return post_action(
+        request,
+        QuestionForm(request.POST),
+        lambda data: services.question_ask(actor=request.user, initiative=initiative, text=data["text"]),
+        success=_("The question is sent to the author."),
+        then=("initiatives:detail", code),
+    )
 
 
 @require_POST
 @login_required
 def assign(request, code):
+    """Assign reviewers (ticked on the page) or withdraw one (`remove`)."""
     initiative = initiative_access.get_initiative_or_404(request.user, code)
     access.require(initiative_access.can_coordinate_initiatives(request.user, initiative.campaign))
-    try:
-        if request.POST.get("remove"):
-            review = initiative.reviews.filter(pk=request.POST["remove"]).first()
-            if review is None:
-                raise Http404
-            evaluation.review_remove(actor=request.user, review=review)
-            messages.success(request, _("The reviewer is withdrawn."))
-        else:
-            form = AssignForm(request.POST, initiative=initiative)
-            if form.is_valid():
-                created = evaluation.reviewers_assign(
-                    actor=request.user, initiative=initiative, reviewers=form.cleaned_data["reviewers"]
-                )
-                messages.success(request, _("%(n)s reviewer(s) assigned and notified.") % {"n": len(created)})
-            else:
-                messages.error(request, errors_text(form))
-    except (Refused, ValueError) as exc:
-        messages.error(request, str(exc))
-    return redirect("initiatives:detail", code=code)
+    if "remove" in request.POST:
+        return post_action(
+            request,
+            WithdrawReviewerForm(request.POST, initiative=initiative),
+            lambda data: evaluation.review_remove(actor=request.user, review=data["remove"]),
+            success=_("The reviewer is withdrawn."),
+            then=("initiatives:detail", code),
+        )
+    return post_action(
+        request,
+        AssignForm(request.POST, initiative=initiative),
+        lambda data: evaluation.reviewers_assign(
+            actor=request.user, initiative=initiative, reviewers=data["reviewers"]
+        ),
+        success=lambda created: _("%(n)s reviewer(s) assigned and notified.") % {"n": len(created)},
+        then=("initiatives:detail", code),
+    )
 
 
 @require_get_or_post
@@ -524,21 +509,15 @@ def score(request, code):
 def decide(request, code):
     initiative = initiative_access.get_initiative_or_404(request.user, code)
     access.require(initiative_access.can_coordinate_initiatives(request.user, initiative.campaign))
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            evaluation.initiative_decide(
-                actor=request.user,
-                initiative=initiative,
-                decision=form.cleaned_data["decision"],
-                reason=form.cleaned_data["reason"],
-            )
-            messages.success(request, _("The decision is recorded. The authors learn it when it is published."))
-        except Refused as exc:
-            messages.error(request, str(exc))
-    else:
-        messages.error(request, errors_text(form))
-    return redirect("initiatives:detail", code=code)
+    return post_action(
+        request,
+        DecisionForm(request.POST),
+        lambda data: evaluation.initiative_decide(
+            actor=request.user, initiative=initiative, decision=data["decision"], reason=data["reason"]
+        ),
+        success=_("The decision is recorded. The authors learn it when it is published."),
+        then=("initiatives:detail", code),
+    )
 
 
 @require_POST
@@ -546,22 +525,21 @@ def decide(request, code):
 def merge(request, code):
     initiative = initiative_access.get_initiative_or_404(request.user, code)
     access.require(initiative_access.can_coordinate_initiatives(request.user, initiative.campaign))
-    form = MergeForm(request.POST)
-    if form.is_valid():
-        target = Initiative.objects.filter(code=form.cleaned_data["into"].strip().upper()).first()
+
+    def merge_into(data):
+        target = Initiative.objects.filter(code=data["into"].strip().upper()).first()
         if target is None or not initiative_access.can_see_initiative(request.user, target):
-            messages.error(request, _("No initiative has the code %(code)s.") % {"code": form.cleaned_data["into"]})
-        else:
-            try:
-                services.initiative_merge(
-                    actor=request.user, duplicate=initiative, into=target, reason=form.cleaned_data["reason"]
-                )
-                messages.success(request, _("%(code)s is merged into %(into)s.") % {"code": code, "into": target.code})
-            except Refused as exc:
-                messages.error(request, str(exc))
-    else:
-        messages.error(request, errors_text(form))
-    return redirect("initiatives:detail", code=code)
+            raise Refused(_("No initiative has the code %(code)s.") % {"code": data["into"]})
+        services.initiative_merge(actor=request.user, duplicate=initiative, into=target, reason=data["reason"])
+        return target
+
+    return post_action(
+        request,
+        MergeForm(request.POST),
+        merge_into,
+        success=lambda target: _("%(code)s is merged into %(into)s.") % {"code": code, "into": target.code},
+        then=("initiatives:detail", code),
+    )
 
 
 @require_POST
@@ -569,24 +547,19 @@ def merge(request, code):
 def forward(request, code):
     initiative = initiative_access.get_initiative_or_404(request.user, code)
     access.require(initiative_access.can_coordinate_initiatives(request.user, initiative.campaign))
-    form = ForwardForm(request.POST)
-    if form.is_valid():
-        try:
-            created = forwarding.initiative_forward(
-                actor=request.user,
-                initiative=initiative,
-                agencies=form.cleaned_data["agencies"],
-                respond_by=form.cleaned_data["respond_by"],
-                note=form.cleaned_data["note"],
-            )
-            messages.success(
-                request, _("Forwarded to %(names)s.") % {"names": ", ".join(f.agency.name for f in created)}
-            )
-        except Refused as exc:
-            messages.error(request, str(exc))
-    else:
-        messages.error(request, errors_text(form))
-    return redirect("initiatives:detail", code=code)
+    return post_action(
+        request,
+        ForwardForm(request.POST),
+        lambda data: forwarding.initiative_forward(
+            actor=request.user,
+            initiative=initiative,
+            agencies=data["agencies"],
+            respond_by=data["respond_by"],
+            note=data["note"],
+        ),
+        success=lambda created: _("Forwarded to %(names)s.") % {"names": ", ".join(f.agency.name for f in created)},
+        then=("initiatives:detail", code),
+    )
 
 
 def _forwarding_or_404(request, forwarding_id) -> Forwarding:
@@ -605,37 +578,29 @@ def _forwarding_or_404(request, forwarding_id) -> Forwarding:
 @login_required
 def respond(request, forwarding_id):
     item = _forwarding_or_404(request, forwarding_id)
-    form = RespondForm(request.POST)
-    if form.is_valid():
-        try:
-            forwarding.forwarding_respond(
-                actor=request.user,
-                forwarding=item,
-                response=form.cleaned_data["response"],
-                response_date=form.cleaned_data["response_date"],
-                reason=form.cleaned_data["reason"],
-            )
-            messages.success(request, _("The answer of %(agency)s is recorded.") % {"agency": item.agency.name})
-        except Refused as exc:
-            messages.error(request, str(exc))
-    else:
-        messages.error(request, errors_text(form))
-    return redirect("initiatives:detail", code=item.initiative.code)
+    return post_action(
+        request,
+        RespondForm(request.POST),
+        lambda data: forwarding.forwarding_respond(
+            actor=request.user,
+            forwarding=item,
+            response=data["response"],
+            response_date=data["response_date"],
+            reason=data["reason"],
+        ),
+        success=_("The answer of %(agency)s is recorded.") % {"agency": item.agency.name},
+        then=("initiatives:detail", item.initiative.code),
+    )
 
 
 @require_POST
 @login_required
 def result(request, forwarding_id):
     item = _forwarding_or_404(request, forwarding_id)
-    form = ResultForm(request.POST)
-    if form.is_valid():
-        try:
-            forwarding.result_add(
-                actor=request.user, forwarding=item, date=form.cleaned_data["date"], text=form.cleaned_data["text"]
-            )
-            messages.success(request, _("The result is recorded."))
-        except Refused as exc:
-            messages.error(request, str(exc))
-    else:
-        messages.error(request, errors_text(form))
-    return redirect("initiatives:detail", code=item.initiative.code)
+    return post_action(
+        request,
+        ResultForm(request.POST),
+        lambda data: forwarding.result_add(actor=request.user, forwarding=item, date=data["date"], text=data["text"]),
+        success=_("The result is recorded."),
+        then=("initiatives:detail", item.initiative.code),
+    )

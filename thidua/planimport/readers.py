@@ -7,7 +7,10 @@ import io
 import unicodedata
 import zipfile
 
+import docx
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from thidua.core.errors import Refused
 
@@ -15,8 +18,6 @@ MAX_BYTES = 10 * 1024 * 1024
 
 
 def _docx_text(data: bytes) -> str:
-    import docx  # python-docx
-
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -39,9 +40,6 @@ def _docx_text(data: bytes) -> str:
 
 
 def _pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
     try:
         reader = PdfReader(io.BytesIO(data))
         return "\n".join(page.extract_text() or "" for page in reader.pages)

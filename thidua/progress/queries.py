@@ -17,6 +17,7 @@ from django.db.models.functions import Substr
 
 from thidua.campaigns.models import Campaign, Indicator
 from thidua.progress.models import Aggregate, IndicatorValue, SignOff, SignOffValue, ValueChange
+from thidua.submissions.models import Commitment, RegistrationRevision
 from thidua.units.models import Unit, path_prefix_q
 
 ZERO = Decimal(0)
@@ -206,8 +207,6 @@ def breakdown(indicator: Indicator, unit: Unit) -> list[Breakdown]:
 
 def latest_commitments(indicator: Indicator, unit_ids) -> dict[int, Decimal]:
     """Each unit's commitment for the indicator, from the latest revision of its registration."""
-    from thidua.submissions.models import Commitment, RegistrationRevision
-
     latest = (
         RegistrationRevision.objects.filter(
             registration__campaign=indicator.campaign, registration__unit_id__in=list(unit_ids)

@@ -7,11 +7,12 @@ No batch job, no cache: after the request that wrote a value, every total up to 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Sum
 from django.utils.translation import gettext as _
 
 from thidua.campaigns.models import Activity, Campaign, Indicator, Milestone
@@ -108,8 +109,6 @@ def _roll_up(indicator: Indicator, unit: Unit, d_num: Decimal, d_den: Decimal, d
 def aggregates_after_move(*, unit: Unit, old_ancestor_ids: list[int]) -> None:
     """After `unit` moved (with its subtree): take its subtree's figures off the old ancestors'
     totals and add them to the new ones'. The subtree's own aggregates do not change."""
-    from django.db.models import Count, Sum
-
     old_ids = set(old_ancestor_ids)
     new_ids = set(_ids(unit.ancestor_paths()))
     sums = (
@@ -371,8 +370,6 @@ def signoff_decide(*, actor, signoff: SignOff, decision: str, reason: str = "") 
 
 def aggregates_rebuild(campaign: Campaign) -> int:
     """Recompute every aggregate of the campaign from the values (repair tool; normally unneeded)."""
-    from collections import defaultdict
-
     with transaction.atomic():
         Aggregate.objects.filter(indicator__campaign=campaign).delete()
         sums: dict[tuple[int, str], list] = defaultdict(lambda: [ZERO, ZERO, 0, None])

@@ -11,7 +11,7 @@ from thidua.campaigns.models import Indicator, Milestone
 from thidua.campaigns.queries import assignment_applies, in_scope
 from thidua.core import timeutils
 from thidua.core.errors import Refused
-from thidua.core.forms import errors_text
+from thidua.core.forms import PickForm, errors_text, post_action
 from thidua.core.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
 from thidua.progress import access as progress_access
 from thidua.progress import exchange, queries, services
@@ -319,19 +319,22 @@ def events(request, slug, code):
     form = EventForm(request.POST or None, activities=activities, count_fields=count_fields)
     if request.method == "POST":
         access.require(can_edit)
-        if request.POST.get("withdraw"):
-            event = ActivityEvent.objects.filter(pk=request.POST["withdraw"], unit=unit, campaign=campaign).first()
-            if event is None:
-                raise Http404
-            try:
-                services.event_withdraw(
-                    actor=request.user, event=event, reason=request.POST.get("reason") or _("entered by mistake")
-                )
-            except Refused as exc:  # e.g. the figures are locked by an approval
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, _("The event is withdrawn and its counts taken off."))
-            return redirect("progress:events", slug=slug, code=code)
+        if "withdraw" in request.POST:
+            pick = PickForm(
+                request.POST,
+                name="withdraw",
+                queryset=ActivityEvent.objects.filter(unit=unit, campaign=campaign),
+                message=_("Choose an event of this unit."),
+            )
+            return post_action(  # refused, e.g., when the figures are locked by an approval
+                request,
+                pick,
+                lambda data: services.event_withdraw(
+                    actor=request.user, event=data["withdraw"], reason=data["reason"] or _("entered by mistake")
+                ),
+                success=_("The event is withdrawn and its counts taken off."),
+                then=("progress:events", slug, code),
+            )
         if form.is_valid():
             activity = next(a for a in activities if a.code == form.cleaned_data["activity"])
             try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Min, Q
+from django.db.models import Max, Min, OuterRef, Q, Subquery
 
 from thidua.campaigns.models import Campaign, Milestone
 from thidua.campaigns.queries import in_scope
@@ -105,8 +105,6 @@ def statuses(milestone: Milestone, unit_ids, now: dt.datetime | None = None) -> 
 
 
 def _latest_version_subquery():
-    from django.db.models import OuterRef, Subquery
-
     return Subquery(
         Submission.objects.filter(milestone=OuterRef("milestone"), unit=OuterRef("unit"))
         .order_by("-version")

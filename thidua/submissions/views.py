@@ -15,7 +15,7 @@ from thidua.campaigns.models import Milestone
 from thidua.campaigns.queries import in_scope, unit_obligations
 from thidua.core import files, timeutils
 from thidua.core.errors import Refused
-from thidua.core.forms import errors_text
+from thidua.core.forms import post_action
 from thidua.core.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
 from thidua.submissions import access as submission_access
 from thidua.submissions import queries, services
@@ -237,15 +237,7 @@ def download(request, slug, file_id):
         request.user, item.submission.milestone, item.submission.unit
     ):
         raise Http404
-    path = files.path_for(item.stored.sha256)
-    if not path.exists():
-        raise Http404
-    response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=item.name, content_type=files.CONTENT_TYPES[item.stored.kind]
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return files.download_response(item.stored, item.name)
 
 
 @require_POST
@@ -262,22 +254,14 @@ def review(request, slug, submission_id):
     ):
         raise Http404
     access.require(submission_access.can_review_milestone(request.user, submission.milestone))
-    form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.submission_review(
-                actor=request.user,
-                submission=submission,
-                decision=form.cleaned_data["decision"],
-                comment=form.cleaned_data["comment"],
-            )
-            messages.success(request, _("The review is recorded and the unit is notified."))
-        except Refused as exc:
-            messages.error(request, str(exc))
-    else:
-        messages.error(request, errors_text(form))
-    return redirect(
-        "submissions:milestone", slug=slug, milestone_code=submission.milestone.code, code=submission.unit.code
+    return post_action(
+        request,
+        ReviewForm(request.POST),
+        lambda data: services.submission_review(
+            actor=request.user, submission=submission, decision=data["decision"], comment=data["comment"]
+        ),
+        success=_("The review is recorded and the unit is notified."),
+        then=("submissions:milestone", slug, submission.milestone.code, submission.unit.code),
     )
 
 
@@ -288,31 +272,29 @@ def deadline_exception(request, slug, milestone_code, code):
     milestone = _milestone_or_404(campaign, milestone_code)
     unit = access.get_unit_or_404(request.user, code)
     access.require(campaign_access.can_manage_campaign(request.user, campaign))
-    if request.POST.get("remove"):
+    then = ("submissions:milestone", slug, milestone.code, unit.code)
+    if "remove" in request.POST:
         existing = DeadlineException.objects.filter(milestone=milestone, unit=unit).first()
         if existing:
             services.deadline_exception_remove(
                 actor=request.user, exception=existing, reason=request.POST.get("reason", "")
             )
             messages.success(request, _("The extension or exemption is withdrawn."))
-    else:
-        form = DeadlineExceptionForm(request.POST)
-        if form.is_valid():
-            try:
-                services.deadline_exception_set(
-                    actor=request.user,
-                    milestone=milestone,
-                    unit=unit,
-                    kind=form.cleaned_data["kind"],
-                    new_deadline=form.cleaned_data["new_deadline"],
-                    reason=form.cleaned_data["reason"],
-                )
-                messages.success(request, _("Saved; the unit is notified."))
-            except Refused as exc:
-                messages.error(request, str(exc))
-        else:
-            messages.error(request, errors_text(form))
-    return redirect("submissions:milestone", slug=slug, milestone_code=milestone.code, code=unit.code)
+        return redirect(*then)
+    return post_action(
+        request,
+        DeadlineExceptionForm(request.POST),
+        lambda data: services.deadline_exception_set(
+            actor=request.user,
+            milestone=milestone,
+            unit=unit,
+            kind=data["kind"],
+            new_deadline=data["new_deadline"],
+            reason=data["reason"],
+        ),
+        success=_("Saved; the unit is notified."),
+        then=then,
+    )
 
 
 # --- the completeness board ------------------------------------------------------------------

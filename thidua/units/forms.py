@@ -2,6 +2,8 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
@@ -99,9 +101,6 @@ class RoleGrantForm(forms.Form):
     )  # fmt: skip
 
     def clean(self):
-        from django.contrib.auth import get_user_model
-        from django.contrib.auth.password_validation import validate_password
-
         data = super().clean()
         username = data.get("username")
         if not username:

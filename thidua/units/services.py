@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -202,6 +203,10 @@ def role_grant(*, actor, user, unit: Unit, role: str) -> RoleAssignment:
 
 
 def role_revoke(*, actor, assignment: RoleAssignment, reason: str = "") -> None:
+    """Take a role away (audited). Nobody takes away their own coordinator role: a unit is never
+    left without the person who noticed the mistake."""
+    if actor is not None and assignment.user_id == actor.pk and assignment.role == Role.COORDINATOR:
+        raise Refused(_("You cannot take away your own coordinator role."))
     with transaction.atomic():
         log_action(
             actor=actor,
@@ -219,8 +224,6 @@ def role_revoke(*, actor, assignment: RoleAssignment, reason: str = "") -> None:
 
 def account_create(*, actor, username: str, full_name: str, email: str, password: str):
     """A new sign-in account (made by a coordinator who then gives it a role)."""
-    from django.contrib.auth import get_user_model
-
     with transaction.atomic():
         user = get_user_model().objects.create_user(
             username=username, email=email, password=password, first_name=full_name

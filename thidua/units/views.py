@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from thidua.core.forms import PickForm, post_action
 from thidua.core.models import AuditEntry
 from thidua.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, write_csv, write_xlsx
 from thidua.units import access
@@ -154,16 +155,20 @@ def unit_roles(request, code):
     access.require(access.can_manage_unit(request.user, unit))
     form = RoleGrantForm(request.POST or None)
     if request.method == "POST":
-        if request.POST.get("revoke"):
-            assignment = unit.role_assignments.filter(pk=request.POST["revoke"]).select_related("user").first()
-            if assignment is None:
-                raise Http404
-            if assignment.user_id == request.user.pk and assignment.role == Role.COORDINATOR:
-                messages.error(request, _("You cannot take away your own coordinator role."))
-            else:
-                role_revoke(actor=request.user, assignment=assignment, reason=request.POST.get("reason", ""))
-                messages.success(request, _("The role is taken away."))
-            return redirect("units:roles", code=code)
+        if "revoke" in request.POST:
+            pick = PickForm(
+                request.POST,
+                name="revoke",
+                queryset=unit.role_assignments.select_related("user", "unit"),
+                message=_("Choose a role held on this unit."),
+            )
+            return post_action(
+                request,
+                pick,
+                lambda data: role_revoke(actor=request.user, assignment=data["revoke"], reason=data["reason"]),
+                success=_("The role is taken away."),
+                then=("units:roles", code),
+            )
         if form.is_valid():
             user = form.existing or account_create(
                 actor=request.user,
