@@ -20,6 +20,7 @@ from thidua.campaigns.queries import in_scope
 from thidua.core import timeutils
 from thidua.core.audit import log_action
 from thidua.core.errors import Refused
+from thidua.progress import access
 from thidua.progress.models import ActivityEvent, Aggregate, IndicatorValue, SignOff, SignOffValue, ValueChange
 from thidua.units.models import Unit
 
@@ -343,7 +344,10 @@ _DECISIONS = {
 
 
 def signoff_decide(*, actor, signoff: SignOff, decision: str, reason: str = "") -> SignOff:
-    """The unit above approves, sends back (reason required) or withdraws an approval (reason required)."""
+    """The unit above approves, sends back (reason required) or withdraws an approval (reason
+    required); nobody else may (thidua.progress.access; `actor=None` is the operator)."""
+    if actor is not None and not access.may_decide_signoff(actor, signoff):
+        raise Refused(_("Only the unit above %(unit)s decides on its figures.") % {"unit": signoff.unit.name})
     if decision not in _DECISIONS:
         raise Refused(_("Unknown decision."))
     reason = (reason or "").strip()
