@@ -27,5 +27,8 @@ class DefinitionUploadForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(choices=[("published", "published"), ("closed", "closed"), ("draft", "draft")])
+    status = forms.ChoiceField(
+        choices=[("published", "published"), ("closed", "closed"), ("draft", "draft")],
+        error_messages={"invalid_choice": _("Unknown status."), "required": _("Unknown status.")},
+    )
     reason = forms.CharField(max_length=500, required=False)

@@ -14,6 +14,7 @@ from thidua.campaigns import definition as defn
 from thidua.campaigns.checks import Finding, check_definition
 from thidua.campaigns.models import Activity, Assignment, Campaign, Goal, Indicator, Milestone
 from thidua.core.audit import log_action
+from thidua.core.errors import Refused
 from thidua.units.models import Unit
 
 
@@ -233,7 +234,7 @@ def campaign_set_status(*, actor, campaign: Campaign, status: str, reason: str =
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if status not in _TRANSITIONS.get(campaign.status, set()):
-            raise ValueError(
+            raise Refused(
                 _("A campaign that is “%(from)s” cannot become “%(to)s”.")
                 % {"from": campaign.get_status_display(), "to": Campaign.Status(status).label}
             )

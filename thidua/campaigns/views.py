@@ -12,6 +12,7 @@ from thidua.campaigns.forms import DefinitionUploadForm, StatusForm
 from thidua.campaigns.models import Campaign
 from thidua.campaigns.queries import campaign_for_overview, expected_unit_count, unit_obligations_summary
 from thidua.campaigns.services import campaign_load, campaign_set_status
+from thidua.core.forms import post_action
 from thidua.units import access
 
 
@@ -106,24 +107,15 @@ def campaign_upload(request):
 def campaign_status(request, slug):
     campaign = campaign_access.get_campaign_or_404(request.user, slug)
     access.require(campaign_access.can_manage_campaign(request.user, campaign))
-    form = StatusForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Unknown status."))
-    else:
-        try:
-            campaign_set_status(
-                actor=request.user,
-                campaign=campaign,
-                status=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-            )
-            messages.success(
-                request,
-                _("The campaign is now “%(status)s”.") % {"status": Campaign.Status(form.cleaned_data["status"]).label},
-            )
-        except ValueError as exc:
-            messages.error(request, str(exc))
-    return redirect("campaigns:detail", slug=campaign.slug)
+    return post_action(
+        request,
+        StatusForm(request.POST),
+        lambda data: campaign_set_status(
+            actor=request.user, campaign=campaign, status=data["status"], reason=data["reason"]
+        ),
+        success=lambda changed: _("The campaign is now “%(status)s”.") % {"status": changed.get_status_display()},
+        then=("campaigns:detail", campaign.slug),
+    )
 
 
 @login_required
