@@ -35,8 +35,28 @@ class DefinitionError(Refused):
 # --- YAML without implicit timestamps: dates stay strings, validated by the schema -----------
 
 
+# A definition is read within bounds: no &anchors / *aliases (a 22 KB "billion laughs" file would
+# expand to gigabytes), at most MAX_TEXT characters and MAX_NODES values.
+MAX_TEXT = 2 * 1024 * 1024
+MAX_NODES = 200_000
+
+
+class _Bounded(yaml.YAMLError):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 class _Loader(yaml.SafeLoader):
-    pass
+    nodes = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent) or getattr(self.peek_event(), "anchor", None):
+            raise _Bounded(_("Anchors and aliases (& and *) are not accepted in a definition file."))
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _Bounded(_("The file has far more entries than a campaign definition."))
+        return super().compose_node(parent, index)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -60,9 +80,14 @@ _Dumper.ignore_aliases = lambda self, data: True  # a human-edited file: no &anc
 
 
 def parse_text(text: str) -> dict:
-    """YAML or JSON text → a plain dict (raises DefinitionError on a syntax error)."""
+    """YAML or JSON text → a plain dict (raises DefinitionError on a syntax error, an alias, or a
+    text beyond the bounds above)."""
+    if len(text) > MAX_TEXT:
+        raise DefinitionError([_("The file is larger than 2 MB.")])
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 — _Loader is a SafeLoader
+    except _Bounded as exc:
+        raise DefinitionError([exc.message]) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = _(" at line %(line)s") % {"line": mark.line + 1} if mark else ""

@@ -66,22 +66,86 @@ def _ole2_kind(data: bytes) -> str | None:
     return None
 
 
+# ZIP-based documents (docx, xlsx, odt, ods) are judged by their directory before any member is
+# unpacked: a 1 MB file can declare gigabytes ("zip bomb"). Python's zipfile never returns more
+# than a member's declared size, so bounding the declared sizes bounds the work.
+ARCHIVE_MAX_MEMBERS = 5_000
+ARCHIVE_MAX_UNPACKED = 200 * 1024 * 1024
+ARCHIVE_MAX_RATIO = 100  # unpacked ÷ packed, for members of more than ARCHIVE_RATIO_FLOOR bytes
+ARCHIVE_RATIO_FLOOR = 1024 * 1024
+_EOCD = b"PK\x05\x06"
+
+
+def _declared_member_count(data: bytes) -> int | None:
+    """The member count from the end-of-directory record, read before zipfile builds one object
+    per member (a crafted directory of half a million entries would cost hundreds of MB)."""
+    at = data.rfind(_EOCD, max(0, len(data) - 65_557))
+    if at < 0 or at + 22 > len(data):
+        return None
+    return int.from_bytes(data[at + 10 : at + 12], "little")
+
+
+def open_archive(data: bytes) -> zipfile.ZipFile:
+    """The ZIP-based document, opened after its directory is checked: at most ARCHIVE_MAX_MEMBERS
+    members, ARCHIVE_MAX_UNPACKED bytes unpacked, no large member packed more than
+    ARCHIVE_MAX_RATIO times. Raises Refused (nothing is unpacked)."""
+    archive = bounded_archive(data)
+    if archive is None:
+        raise Refused(_("The file is damaged: it cannot be opened."), field=FIELD)
+    return archive
+
+
+def bounded_archive(data: bytes) -> zipfile.ZipFile | None:
+    """As open_archive, but None for a file that is not a readable ZIP at all (only a bomb is
+    refused here, so that a mislabelled file still gets the "wrong type" message)."""
+    count = _declared_member_count(data)
+    if count is None:
+        return None
+    if count >= min(ARCHIVE_MAX_MEMBERS, 0xFFFF):  # 0xFFFF: a ZIP64 count, never a real document
+        raise Refused(_("The file holds too many parts to be a document."), field=FIELD)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return None
+    unpacked = sum(m.file_size for m in members)
+    inflated = any(
+        m.file_size > ARCHIVE_RATIO_FLOOR and m.file_size > ARCHIVE_MAX_RATIO * max(m.compress_size, 1) for m in members
+    )
+    if len(members) > ARCHIVE_MAX_MEMBERS or unpacked > ARCHIVE_MAX_UNPACKED or inflated:
+        archive.close()
+        raise Refused(_("The file unpacks to far more than a document holds; it is refused."), field=FIELD)
+    return archive
+
+
+def read_member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    """At most `limit` bytes of one member (whatever it declares)."""
+    with archive.open(name) as handle:
+        return handle.read(limit)
+
+
 def _zip_kind(data: bytes) -> str | None:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
-                return {
-                    "application/vnd.oasis.opendocument.text": "odt",
-                    "application/vnd.oasis.opendocument.spreadsheet": "ods",
-                }.get(mimetype)
-            if "word/document.xml" in names:
-                return "docx"
-            if "xl/workbook.xml" in names:
-                return "xlsx"
-    except (zipfile.BadZipFile, OSError, ValueError):
+        archive = bounded_archive(data)
+    except Refused:
         return None
+    if archive is None:
+        return None
+    with archive:
+        names = set(archive.namelist())
+        if "mimetype" in names:
+            try:
+                mimetype = read_member(archive, "mimetype", 200).decode("ascii", "replace").strip()
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+                return None
+            return {
+                "application/vnd.oasis.opendocument.text": "odt",
+                "application/vnd.oasis.opendocument.spreadsheet": "ods",
+            }.get(mimetype)
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
     return None
 
 
@@ -142,6 +206,8 @@ def check_upload(name: str, data: bytes) -> CheckedFile:
             _("“%(name)s”: only PDF, DOC/DOCX, XLS/XLSX, ODT/ODS, JPEG and PNG files are accepted.") % {"name": clean},
             field=FIELD,
         )
+    if data.startswith(b"PK\x03\x04") and (archive := bounded_archive(data)) is not None:
+        archive.close()  # a bomb is refused as such (above), not as a "wrong type"
     kind = detect_kind(data)
     if kind != EXTENSIONS[ext]:
         raise Refused(

@@ -16,6 +16,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from thidua.core import files
 from thidua.core.errors import Refused
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,19 +45,32 @@ def _clean(value: object) -> object:
     return value
 
 
+# An uploaded table is read within these bounds: the 40,000-branch city directory fits, a sheet
+# that declares a million rows or a cell in column XFD does not cost a gigabyte.
+MAX_ROWS = 100_000
+MAX_COLUMNS = 60
+
+
+def _xlsx_rows(data: bytes) -> list[list[object]]:
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise Refused(_("The file is not a valid .xlsx workbook."))
+    files.open_archive(data).close()  # a bomb is refused before openpyxl unpacks anything
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        rows = [list(row) for row in sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True)]
+        workbook.close()
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise Refused(_("The .xlsx workbook cannot be read: %(error)s") % {"error": exc}) from exc
+    return rows
+
+
 def read_table(data: bytes, filename: str) -> Table:
-    """Read the first sheet of an .xlsx file or a .csv file; the first non-empty row is the header."""
+    """Read the first sheet of an .xlsx file or a .csv file; the first non-empty row is the header.
+    At most MAX_ROWS rows of MAX_COLUMNS columns (Refused beyond)."""
     name = filename.lower()
     if name.endswith(".xlsx"):
-        if not zipfile.is_zipfile(io.BytesIO(data)):
-            raise Refused(_("The file is not a valid .xlsx workbook."))
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for damaged files
-            raise Refused(_("The .xlsx workbook cannot be read: %(error)s") % {"error": exc}) from exc
-        sheet = workbook.worksheets[0]
-        raw_rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-        workbook.close()
+        raw_rows = _xlsx_rows(data)
     elif name.endswith(".csv"):
         text = None
         for encoding in ("utf-8-sig", "cp1258", "cp1252"):
@@ -71,9 +85,18 @@ def read_table(data: bytes, filename: str) -> Table:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
-        raw_rows = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+        try:
+            reader = csv.reader(io.StringIO(text), dialect)
+            raw_rows = [row[:MAX_COLUMNS] for row, _n in zip(reader, range(MAX_ROWS + 1), strict=False)]
+        except csv.Error as exc:  # e.g. a field longer than csv.field_size_limit()
+            raise Refused(_("The .csv file cannot be read: %(error)s") % {"error": exc}) from exc
     else:
         raise Refused(_("Only .xlsx and .csv files can be imported."))
+    if len(raw_rows) > MAX_ROWS:
+        raise Refused(
+            _("The file has more than %(n)s rows; split it into several files.")
+            % {"n": f"{MAX_ROWS:,}".replace(",", ".")}
+        )
 
     numbered = [(i, [_clean(v) for v in row]) for i, row in enumerate(raw_rows, start=1)]
     numbered = [(i, row) for i, row in numbered if any(v is not None for v in row)]

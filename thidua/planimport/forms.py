@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from thidua.campaigns import definition as defn
 from thidua.planimport.readers import MAX_BYTES
 
 
@@ -19,5 +20,8 @@ class PlanUploadForm(forms.Form):
 
 class DefinitionEditForm(forms.Form):
     text = forms.CharField(
-        label=_("Definition (YAML)"), widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false"})
+        label=_("Definition (YAML)"),
+        max_length=defn.MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false"}),
+        error_messages={"max_length": _("The definition is larger than 2 MB.")},
     )

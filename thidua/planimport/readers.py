@@ -7,43 +7,77 @@ import io
 import unicodedata
 import zipfile
 
-import docx
 from django.utils.translation import gettext as _
+from lxml import etree
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import LimitReachedError, PdfReadError
 
+from thidua.core import files
 from thidua.core.errors import Refused
 
 MAX_BYTES = 10 * 1024 * 1024
 
 
-def _docx_text(data: bytes) -> str:
+# A plan is a few pages: its text is read within these bounds, whatever the file declares.
+MAX_DOCUMENT_XML = 20 * 1024 * 1024  # word/document.xml, unpacked
+MAX_PDF_PAGES = 200
+MAX_TEXT = 2_000_000  # characters
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# No entities, no network, no "huge tree": an XML bomb is an error, not a gigabyte.
+_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+
+
+def _docx_body(data: bytes):
+    archive = files.open_archive(data)  # a bomb is refused before anything is unpacked
+    with archive:
+        if "word/document.xml" not in archive.namelist():
+            raise Refused(_("The .docx file is damaged or is not a Word document."))
+        try:
+            xml = files.read_member(archive, "word/document.xml", MAX_DOCUMENT_XML + 1)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+            raise Refused(_("The .docx file is damaged or is not a Word document.")) from exc
+    if len(xml) > MAX_DOCUMENT_XML:
+        raise Refused(_("The document is far longer than a plan; it is refused."))
     try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        body = etree.fromstring(xml, parser=_XML).find(f"{_W}body")
+    except etree.XMLSyntaxError as exc:
         raise Refused(_("The .docx file is damaged or is not a Word document.")) from exc
+    if body is None:
+        raise Refused(_("The .docx file is damaged or is not a Word document."))
+    return body
+
+
+def _docx_text(data: bytes) -> str:
     lines = []
-    for block in document.element.body.iterchildren():
-        tag = block.tag.rsplit("}", 1)[-1]
+    for block in _docx_body(data).iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1] if isinstance(block.tag, str) else ""
         if tag == "p":
-            lines.append("".join(node.text or "" for node in block.iter() if node.tag.endswith("}t")))
+            lines.append("".join(node.text or "" for node in block.iter() if _is(node, "t")))
         elif tag == "tbl":  # header tables (issuer | national motto) read row by row
             for row in block.iter():
-                if row.tag.endswith("}tr"):
+                if _is(row, "tr"):
                     cells = [
-                        "".join(t.text or "" for t in cell.iter() if t.tag.endswith("}t"))
-                        for cell in row
-                        if cell.tag.endswith("}tc")
+                        "".join(t.text or "" for t in cell.iter() if _is(t, "t")) for cell in row if _is(cell, "tc")
                     ]
                     lines.append("    ".join(c for c in cells if c.strip()))
     return "\n\n".join(lines)
 
 
+def _is(node, name: str) -> bool:
+    return isinstance(node.tag, str) and node.tag.endswith("}" + name)
+
+
 def _pdf_text(data: bytes) -> str:
     try:
         reader = PdfReader(io.BytesIO(data))
-        return "\n".join(page.extract_text() or "" for page in reader.pages)
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        texts, size = [], 0
+        for page in reader.pages[:MAX_PDF_PAGES]:
+            texts.append(page.extract_text() or "")
+            size += len(texts[-1])
+            if size > MAX_TEXT:
+                break
+        return "\n".join(texts)
+    except (PdfReadError, ValueError, KeyError, TypeError, LimitReachedError) as exc:
         raise Refused(_("The PDF file cannot be read.")) from exc
 
 

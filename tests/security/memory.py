@@ -1,0 +1,23 @@
+"""Peak memory of one call, as Python allocates it (tracemalloc also sees zlib's and lxml's buffers
+that Python objects hold)."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from contextlib import contextmanager
+
+
+@contextmanager
+def bounded(*, megabytes: float, seconds: float):
+    """Fails if the block allocates more than `megabytes` at its peak or runs longer than `seconds`."""
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    elapsed = time.perf_counter() - start
+    assert peak < megabytes * 1024 * 1024, f"peak {peak / 1048576:.0f} MB"
+    assert elapsed < seconds, f"{elapsed:.1f} s"
