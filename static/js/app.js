@@ -16,3 +16,19 @@
   function tick() { document.querySelectorAll("[data-countdown]").forEach(render); }
   document.addEventListener("DOMContentLoaded", function () { tick(); setInterval(tick, 60000); });
 })();
+
+// Behaviour that would otherwise be inline (the Content-Security-Policy forbids inline script):
+// data-autosubmit submits its form on change, data-print prints, data-confirm asks first.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.hasAttribute && el.hasAttribute("data-autosubmit") && el.form) el.form.submit();
+  });
+  document.addEventListener("click", function (event) {
+    var el = event.target.closest ? event.target.closest("[data-print],[data-confirm]") : null;
+    if (!el) return;
+    if (el.hasAttribute("data-print")) { event.preventDefault(); window.print(); }
+    else if (!window.confirm(el.getAttribute("data-confirm"))) event.preventDefault();
+  });
+})();

@@ -1,4 +1,6 @@
-"""Language: Vietnamese unless the user chose another language with the switch.
+"""Language, and the security headers every response carries.
+
+Language: Vietnamese unless the user chose another language with the switch.
 
 Django's LocaleMiddleware would follow the browser's Accept-Language, and many phones and
 office PCs in Vietnam run an English browser; the union's working language is Vietnamese.
@@ -21,4 +23,18 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every response (Django's
+    SecurityMiddleware sets the rest: nosniff, Referrer-Policy, COOP, HSTS behind HTTPS)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
