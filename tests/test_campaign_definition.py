@@ -9,6 +9,7 @@ from thidua.campaigns import definition as defn
 from thidua.campaigns.checks import check_definition
 from thidua.campaigns.models import Campaign
 from thidua.campaigns.services import campaign_load, campaign_set_status
+from thidua.core.errors import Refused
 from thidua.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -94,5 +95,5 @@ def test_status_transitions_are_audited(seed_campaign):
     assert seed_campaign.status == "closed"
     entry = AuditEntry.objects.get(action="campaign.status")
     assert entry.changes == {"status": ["published", "closed"]} and entry.reason == "Hết đợt"
-    with pytest.raises(ValueError):
+    with pytest.raises(Refused):
         campaign_set_status(actor=None, campaign=seed_campaign, status="draft")

@@ -22,3 +22,4 @@ urlpatterns = [
 
 handler403 = "thidua.core.views.forbidden"
 handler404 = "thidua.core.views.not_found"
+handler400 = "thidua.core.views.bad_request"

@@ -12,6 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from thidua.core.errors import Refused
 
+# The largest numbers a form accepts, as the database columns hold them: an id (a 32-bit key), a
+# figure (14 digits), a count of people (a 32-bit positive integer). Beyond them a form says so.
+MAX_ID = 2**31 - 1
+MAX_FIGURE = 10**14 - 1
+MAX_PEOPLE = 2**31 - 1
+
 
 def errors_text(form) -> str:
     """Every error of a bound form in one line, for a message after a redirect."""

@@ -7,6 +7,7 @@ office PCs in Vietnam run an English browser; the union's working language is Vi
 """
 
 from django.conf import settings
+from django.shortcuts import render
 from django.utils import translation
 
 
@@ -38,3 +39,21 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class RefuseNulMiddleware:
+    """A NUL character has no place in a URL or a form, and PostgreSQL refuses it in text: a
+    request carrying one (path, query string or form field, name or value) gets a 400 page
+    before any view or query sees it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            return render(request, "400.html", status=400)
+        return self.get_response(request)
+
+
+def _has_nul(query) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in query.lists())

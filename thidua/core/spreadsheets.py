@@ -62,7 +62,9 @@ def _xlsx_rows(data: bytes) -> list[list[object]]:
         workbook.close()
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise Refused(_("The .xlsx workbook cannot be read: %(error)s") % {"error": exc}) from exc
-    return rows
+    # max_col pads every row to MAX_COLUMNS: cut them back to the widest column actually used.
+    width = max((i + 1 for row in rows for i, value in enumerate(row) if value is not None), default=0)
+    return [row[:width] for row in rows]
 
 
 def read_table(data: bytes, filename: str) -> Table:

@@ -23,3 +23,7 @@ def notifications(request):
     response = render(request, "core/notifications.html", {"page": page, "unread_ids": set(unread_ids)})
     Notification.objects.filter(pk__in=unread_ids).update(read_at=timeutils.now())
     return response
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)

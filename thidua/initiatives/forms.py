@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from thidua.core import timeutils
+from thidua.core.forms import MAX_ID
 from thidua.initiatives import access as initiative_access
 from thidua.initiatives.models import CRITERIA, Agency, Field, Forwarding, Initiative, ReviewAssignment
 from thidua.submissions.forms import MultipleFileField
@@ -127,7 +128,7 @@ class InitiativeForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    question = forms.IntegerField(widget=forms.HiddenInput)
+    question = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
     answer = forms.CharField(
         label=_("Your answer"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3}),
         error_messages=_required(_("Write the answer.")),

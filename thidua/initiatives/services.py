@@ -151,6 +151,8 @@ def _check_text(values: dict) -> dict:
     clean = {}
     for name, limit in LIMITS.items():
         value = (values.get(name) or "").strip()
+        if name == "title":
+            value = " ".join(value.split())  # a title is one line (it becomes an e-mail subject)
         if len(value) > limit:
             raise Refused(
                 _("“%(field)s” is too long (at most %(n)s characters).") % {"field": labels[name], "n": limit}

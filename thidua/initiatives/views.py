@@ -56,10 +56,8 @@ def gallery(request):
     q = request.GET.get("q", "").strip()[:200]
     field = request.GET.get("linh-vuc", "")
     status = request.GET.get("trang-thai", "")
-    try:
-        year = int(request.GET.get("nam", "") or 0) or None
-    except ValueError:
-        year = None
+    year = request.GET.get("nam", "")
+    year = int(year) if year.isascii() and year.isdigit() and 2000 <= int(year) <= 2100 else None
     items = queries.gallery(q=q, field=field if field in Field.values else "", status=status, year=year)
     page = Paginator(items, 20).get_page(request.GET.get("trang"))
     return render(

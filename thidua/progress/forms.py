@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from thidua.campaigns.models import Indicator
 from thidua.core import timeutils
+from thidua.core.forms import MAX_FIGURE, MAX_ID, MAX_PEOPLE
 
 YES_NO = [("", "—"), ("1", _("Yes")), ("0", _("No"))]
 
@@ -42,6 +43,7 @@ class ValuesForm(forms.Form):
                 field = forms.IntegerField(
                     label=indicator.name,
                     min_value=0,
+                    max_value=MAX_FIGURE,
                     required=False,
                     widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
                 )
@@ -58,11 +60,11 @@ class ValuesForm(forms.Form):
                 )
                 self.fields[den_key] = forms.IntegerField(
                     label=_("out of (%(what)s)") % {"what": indicator.denominator or _("people")}, min_value=0, required=False,
-                    initial=den_initial, widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+                    max_value=MAX_FIGURE, initial=den_initial, widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
                 )  # fmt: skip
             version_key = f"v{indicator.pk}"
             self.fields[version_key] = forms.IntegerField(
-                widget=forms.HiddenInput, initial=value.version if value else 0, required=False
+                widget=forms.HiddenInput, initial=value.version if value else 0, required=False, max_value=MAX_ID
             )
             self.rows.append((indicator, key, den_key, version_key))
 
@@ -96,7 +98,7 @@ class EventForm(forms.Form):
         label=_("Date"), input_formats=["%Y-%m-%d", "%d/%m/%Y"], widget=forms.DateInput(attrs={"type": "date"})
     )
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
-    participants = forms.IntegerField(label=_("Participants"), min_value=0, required=False)
+    participants = forms.IntegerField(label=_("Participants"), min_value=0, max_value=MAX_PEOPLE, required=False)
     description = forms.CharField(
         label=_("What happened"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -108,7 +110,7 @@ class EventForm(forms.Form):
         for indicator in count_fields:
             key = f"c_{indicator.code}"
             self.fields[key] = forms.IntegerField(
-                label=f"{indicator.name} ({indicator.activity.title})", min_value=0, required=False,
+                label=f"{indicator.name} ({indicator.activity.title})", min_value=0, max_value=MAX_FIGURE, required=False,
                 help_text=_("added to the unit's figure"),
             )  # fmt: skip
             self.count_fields.append((indicator, key))

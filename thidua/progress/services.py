@@ -20,6 +20,7 @@ from thidua.campaigns.queries import in_scope
 from thidua.core import timeutils
 from thidua.core.audit import log_action
 from thidua.core.errors import Refused
+from thidua.core.forms import MAX_FIGURE
 from thidua.progress import access
 from thidua.progress.models import ActivityEvent, Aggregate, IndicatorValue, SignOff, SignOffValue, ValueChange
 from thidua.units.models import Unit
@@ -45,6 +46,8 @@ def _whole(value, label: str) -> Decimal:
     # NaN and ±Infinity are not whole numbers (and would not fit the column).
     if not value.is_finite() or value != value.to_integral_value() or value < 0:
         raise Refused(_("%(label)s must be a whole number ≥ 0.") % {"label": label})
+    if value > MAX_FIGURE:
+        raise Refused(_("%(label)s is larger than any real figure.") % {"label": label})
     return value
 
 
@@ -256,8 +259,7 @@ def event_record(
             raise Refused(
                 _("“%(code)s” is not an indicator of this activity for %(unit)s.") % {"code": code, "unit": unit.name}
             )
-        if n < 0:
-            raise Refused(_("%(label)s must be a whole number ≥ 0.") % {"label": allowed[code].name})
+        _whole(n, allowed[code].name)
     campaign = activity.campaign
     with transaction.atomic():
         event = ActivityEvent.objects.create(

@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from thidua.core.forms import MAX_PEOPLE
 from thidua.units.models import Role, Unit, UnitKind
 
 
@@ -55,8 +56,8 @@ class UnitForm(forms.Form):
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    member_count = forms.IntegerField(label=_("Members"), min_value=0)
-    cadre_count = forms.IntegerField(label=_("Cadres"), min_value=0)
+    member_count = forms.IntegerField(label=_("Members"), min_value=0, max_value=MAX_PEOPLE)
+    cadre_count = forms.IntegerField(label=_("Cadres"), min_value=0, max_value=MAX_PEOPLE)
     reason = forms.CharField(label=_("Reason for the change"), max_length=500, required=False)
 
     def __init__(self, *args, unit: Unit, **kwargs):
