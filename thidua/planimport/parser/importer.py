@@ -13,30 +13,21 @@ from thidua.campaigns.checks import Finding, check_definition
 from thidua.campaigns.definition import FORMAT, validate
 from thidua.core.text import fold
 from thidua.core.timeutils import vn_datetime
-from thidua.planimport.parser.directory import _CITY_KEYS, _Directory, _key, _placeholder_code
-from thidua.planimport.parser.numbers import (
-    _CLASSIFIERS,
-    _TIME_RE,
-    _WEEKDAY_RE,
-    _Date,
-    _dates,
-    _Number,
-    _numbers,
-    _weekday_near,
-)
+from thidua.planimport.parser.dates import TIME_RE, WEEKDAY_RE, WrittenDate, find_dates, weekday_near
+from thidua.planimport.parser.directory import CITY_KEYS, Directory, placeholder_code, unit_key
+from thidua.planimport.parser.layout import normalise
+from thidua.planimport.parser.numbers import CLASSIFIERS, Quantity, find_quantities
+from thidua.planimport.parser.paragraphs import Para, split_marker
 from thidua.planimport.parser.result import DEFAULT_DEADLINE_TIME, ImportResult, Span
 from thidua.planimport.parser.text import (
-    _EMAIL_RE,
-    _QUOTE_RE,
-    _URL_RE,
-    _capitalise,
-    _is_caps,
-    _mask,
-    _normalise,
-    _Para,
-    _split_marker,
-    _strip_span,
-    _trim_value,
+    EMAIL_RE,
+    QUOTE_RE,
+    URL_RE,
+    capitalise,
+    is_caps,
+    mask,
+    strip_span,
+    trim_value,
 )
 from thidua.units.models import UnitGroup, UnitKind
 
@@ -111,7 +102,7 @@ _TITLE_CUTS = re.compile(
 )
 
 
-def _label_value(p: _Para) -> tuple[str, int | None]:
+def _label_value(p: Para) -> tuple[str, int | None]:
     """'Thời gian: từ …' → ("Thời gian", offset of the value); a body without a short label → (body, None)."""
     body = p.body
     idx = body.find(":")
@@ -128,7 +119,7 @@ def _label_value(p: _Para) -> tuple[str, int | None]:
 class _Deadline:
     start: int  # offsets in the paragraph's body
     kw_end: int
-    date: _Date  # offsets relative to kw_end
+    date: WrittenDate  # offsets relative to kw_end
     time: re.Match | None
     gap: str  # text between the keyword and the date
     label: str  # what is due ("Báo cáo sơ kết")
@@ -137,18 +128,18 @@ class _Deadline:
 
 class _Importer:
     def __init__(self, raw: str, issuer_code: str | None, slug: str | None) -> None:
-        self.text, self.paras = _normalise(raw)
+        self.text, self.paras = normalise(raw)
         self.issuer_code_arg = issuer_code
         self.slug_arg = slug
         self.spans: dict[str, Span] = {}
         self.early: list[Finding] = []
         self.late: list[Finding] = []
         self.suggestions: dict[str, list[tuple[str, str, float]]] = {}
-        self.directory = _Directory()
+        self.directory = Directory()
         self.goals: list[dict] = []
         self.activities: list[dict] = []
         self.milestones: list[dict] = []
-        self.org_nodes: list[_Para] = []
+        self.org_nodes: list[Para] = []
         self.period_source: tuple[int, int] | None = None
         self.audience: tuple[int, int] | None = None
         self.registration: tuple[str, int, int] | None = None
@@ -165,19 +156,19 @@ class _Importer:
     def slice(self, start: int, end: int) -> str:
         return self.text[start:end]
 
-    def region(self, name: str) -> list[_Para]:
+    def region(self, name: str) -> list[Para]:
         return [p for p in self.paras if p.region == name]
 
     # -- header -------------------------------------------------------------------------------
     def read_header(self) -> dict:
         issuer = {"unit": None, "name": None, "document_number": None, "place": None, "date": None}
-        org_lines: list[_Para] = []
+        org_lines: list[Para] = []
         header = self.region("header")
         for p in header:
             f = fold(p.text)
             m = re.match(r"(?i:số)\s*[:.]?\s*", p.text)
             if m and re.match(r"so\s*[:.]", f):
-                start, end = _strip_span(self.text, p.start + m.end(), p.end, " ")
+                start, end = strip_span(self.text, p.start + m.end(), p.end, " ")
                 if end > start:
                     issuer["document_number"] = re.sub(r"\s+", " ", self.slice(start, end))
                     self.span("issuer.document_number", start, end)
@@ -199,7 +190,7 @@ class _Importer:
                             Finding("date_invalid", "issuer", _("The issue date does not exist."), _("Header"))
                         )
                 continue
-            if re.fullmatch(r"[*\-_=~. ]+", p.text) or not _is_caps(p.text):
+            if re.fullmatch(r"[*\-_=~. ]+", p.text) or not is_caps(p.text):
                 continue
             if re.fullmatch(
                 r"(doan tncs ho chi minh|cong hoa xa hoi chu nghia viet nam|doc lap\W+tu do\W+hanh phuc)", f
@@ -229,9 +220,9 @@ class _Importer:
         return issuer
 
     def match_issuer(self, text: str) -> str | None:
-        key = _key(text)
+        key = unit_key(text)
         key = re.sub(r"^(ban chap hanh|bch|ban thuong vu|btv|thuong truc)\s+", "", key)
-        if key in _CITY_KEYS or key == "doan thanh nien cong san ho chi minh thanh pho ho chi minh":
+        if key in CITY_KEYS or key == "doan thanh nien cong san ho chi minh thanh pho ho chi minh":
             return self.directory.root["code"] if self.directory.root else None
         return self.directory.match(key) if key else None
 
@@ -251,26 +242,26 @@ class _Importer:
         return None, None
 
     # -- structure ----------------------------------------------------------------------------
-    def build_tree(self) -> tuple[list[_Para], list[_Para], list[_Para]]:
+    def build_tree(self) -> tuple[list[Para], list[Para], list[Para]]:
         """(context paragraphs, outline roots, closing paragraphs)."""
         body = self.region("body")
         for p in body:
             if p.md:
-                mtype, length = _split_marker(p.text)
+                mtype, length = split_marker(p.text)
                 p.mtype, p.bstart = (mtype, p.start + length) if mtype else (f"h{p.md}", p.start)
             else:
-                mtype, length = _split_marker(p.text)
+                mtype, length = split_marker(p.text)
                 if mtype:
                     p.mtype, p.bstart = mtype, p.start + length
-                elif _is_caps(p.text) and len(p.text.split()) <= 20:
+                elif is_caps(p.text) and len(p.text.split()) <= 20:
                     p.mtype = "caps"
-        context: list[_Para] = []
+        context: list[Para] = []
         i = 0
         while i < len(body) and (not body[i].mtype or fold(body[i].body).startswith("can cu")):
             context.append(body[i])
             i += 1
         rest = body[i:]
-        closing: list[_Para] = []
+        closing: list[Para] = []
         j = len(rest)
         while j > 0 and not rest[j - 1].mtype and not self.is_assignment_line(rest[j - 1]) and len(closing) < 2:
             j -= 1
@@ -280,10 +271,10 @@ class _Importer:
             closing = []
             j = len(rest)
         rest = rest[:j]
-        roots: list[_Para] = []
+        roots: list[Para] = []
         types: list[str] = []
-        nodes: list[_Para] = []
-        last: _Para | None = None
+        nodes: list[Para] = []
+        last: Para | None = None
         for p in rest:
             if not p.mtype or (self.is_assignment_line(p) and last is not None):
                 if last is not None:
@@ -318,9 +309,9 @@ class _Importer:
         return float(t[1:]) if t.startswith("h") and t[1:].isdigit() else 1.5
 
     @classmethod
-    def is_assignment_line(cls, p: _Para) -> bool:
+    def is_assignment_line(cls, p: Para) -> bool:
         f = fold(p.body[:60])
-        if cls._is_heading_type(p.mtype) or _is_caps(p.body) or re.match(r"phan cong( thuc hien| nhiem vu)?\s*:?$", f):
+        if cls._is_heading_type(p.mtype) or is_caps(p.body) or re.match(r"phan cong( thuc hien| nhiem vu)?\s*:?$", f):
             return False
         return bool(
             f.startswith("(phan cong")
@@ -329,7 +320,7 @@ class _Importer:
             or re.match(r"\(?(chu tri|phoi hop)\s*:", f)
         )
 
-    def heading_like(self, p: _Para) -> bool:
+    def heading_like(self, p: Para) -> bool:
         body = p.body.strip()
         if self._is_heading_type(p.mtype):
             return True
@@ -338,7 +329,7 @@ class _Importer:
             return True
         return words <= 10 and not body.endswith(".") and bool(p.children) and ":" not in body
 
-    def classify(self, p: _Para, allow_label: bool) -> str | None:
+    def classify(self, p: Para, allow_label: bool) -> str | None:
         label, value = _label_value(p)
         if not (self.heading_like(p) or (allow_label and value is not None and len(label.split()) <= 6)):
             return None
@@ -348,11 +339,11 @@ class _Importer:
                 return kind
         return None
 
-    def walk(self, nodes: list[_Para], inherited: str | None) -> None:
+    def walk(self, nodes: list[Para], inherited: str | None) -> None:
         for node in nodes:
             self.visit(node, inherited)
 
-    def visit(self, node: _Para, inherited: str | None) -> None:
+    def visit(self, node: Para, inherited: str | None) -> None:
         kind = self.classify(node, allow_label=inherited in (None, "time_audience"))
         if inherited in ("goals", "activities") and kind in (None, inherited):
             self.mark(node, inherited)
@@ -402,7 +393,7 @@ class _Importer:
         else:
             self.walk(node.children, kind)
 
-    def mark(self, node: _Para, section: str) -> None:
+    def mark(self, node: Para, section: str) -> None:
         node.section = section
         for e in node.extras:
             e.section = section
@@ -410,7 +401,7 @@ class _Importer:
             self.mark(c, section)
 
     # -- goals --------------------------------------------------------------------------------
-    def goal_or_group(self, node: _Para) -> None:
+    def goal_or_group(self, node: Para) -> None:
         if node.children and self.heading_like(node):
             for e in node.extras:
                 if not self.is_assignment_line(e):
@@ -424,8 +415,8 @@ class _Importer:
         for c in node.children:
             self.goal_or_group(c)
 
-    def add_goal(self, start: int, end: int, node: _Para) -> None:
-        start, end = _strip_span(self.text, start, end, " \t\n")
+    def add_goal(self, start: int, end: int, node: Para) -> None:
+        start, end = strip_span(self.text, start, end, " \t\n")
         if end <= start:
             return
         text = self.slice(start, end)
@@ -433,7 +424,7 @@ class _Importer:
         where = f"goals[{n}]"
         self.span(f"{where}.text", start, end)
         target = None
-        numbers = _numbers(text)
+        numbers = find_quantities(text)
         if numbers:
             first = numbers[0]
             target, tspan = self.goal_target(text, first)
@@ -442,12 +433,12 @@ class _Importer:
                 self.not_attached(where, text, extra, text)
         self.goals.append({"code": f"MT{n}", "text": text, "target": target})
 
-    def goal_target(self, text: str, number: _Number) -> tuple[dict, int]:
+    def goal_target(self, text: str, number: Quantity) -> tuple[dict, int]:
         phrase, phrase_end = self.noun_phrase(text, number.measure_end)
         if number.percent:
             return {"value": number.value, "unit": "%", "subject": phrase or None}, phrase_end
         low = phrase.lower()
-        for classifier in sorted(_CLASSIFIERS, key=len, reverse=True):
+        for classifier in sorted(CLASSIFIERS, key=len, reverse=True):
             if low == classifier or low.startswith(classifier + " "):
                 subject = phrase[len(classifier) :].strip(" ,") or None
                 return {"value": number.value, "unit": phrase[: len(classifier)], "subject": subject}, phrase_end
@@ -481,7 +472,7 @@ class _Importer:
             return "", start
         return text[words[0][0] : words[-1][1]], words[-1][1]
 
-    def not_attached(self, where: str, text: str, number: _Number, subject: str) -> None:
+    def not_attached(self, where: str, text: str, number: Quantity, subject: str) -> None:
         shown = text[number.start : number.measure_end].strip()
         context = text[max(0, number.start - 30) : min(len(text), number.measure_end + 40)].strip()
         self.late.append(
@@ -497,11 +488,11 @@ class _Importer:
         )
 
     # -- activities ---------------------------------------------------------------------------
-    def is_field(self, p: _Para) -> bool:
+    def is_field(self, p: Para) -> bool:
         label, value = _label_value(p)
         return value is not None and bool(_FIELD_LABELS.match(fold(label).strip()))
 
-    def activity_or_group(self, node: _Para) -> None:
+    def activity_or_group(self, node: Para) -> None:
         field_structured = any(self.is_field(c) for c in node.children)
         own_assignment = any(self.is_assignment_line(e) for e in node.extras)
         if node.children and not field_structured and not own_assignment and self.heading_like(node):
@@ -510,8 +501,8 @@ class _Importer:
             return
         self.add_activity(node)
 
-    def activities_from_extras(self, extras: list[_Para]) -> None:
-        pending: _Para | None = None
+    def activities_from_extras(self, extras: list[Para]) -> None:
+        pending: Para | None = None
         for e in extras:
             if self.is_assignment_line(e):
                 if pending is not None:
@@ -523,7 +514,7 @@ class _Importer:
             if e.mtype == "extra":
                 self.add_activity(e)
 
-    def descendants(self, node: _Para) -> list[_Para]:
+    def descendants(self, node: Para) -> list[Para]:
         out = []
         for e in node.extras:
             out.append(e)
@@ -532,7 +523,7 @@ class _Importer:
             out.extend(self.descendants(c))
         return sorted(out, key=lambda p: p.start)
 
-    def add_activity(self, node: _Para, own_start: int | None = None) -> None:
+    def add_activity(self, node: Para, own_start: int | None = None) -> None:
         n = len(self.activities) + 1
         where = f"activities[{n}]"
         parts = [node, *self.descendants(node)]
@@ -550,9 +541,9 @@ class _Importer:
                     assignment_paras.append(p)
                     continue
             start = own_start if (p is node and own_start is not None) else (p.bstart if p is node else p.start)
-            described.append(_strip_span(self.text, start, p.end, " \t\n"))
+            described.append(strip_span(self.text, start, p.end, " \t\n"))
         if not described:
-            described = [_strip_span(self.text, node.bstart, node.end, " \t\n")]
+            described = [strip_span(self.text, node.bstart, node.end, " \t\n")]
         description = "\n".join(self.slice(s, e) for s, e in described if e > s) or node.body or "—"
         d_start, d_end = described[0][0], described[-1][1]
         self.span(f"{where}.description", d_start, d_end)
@@ -561,7 +552,7 @@ class _Importer:
         first_start, first_end = described[0]
         first = self.slice(first_start, first_end)
         programme = None
-        for q in _QUOTE_RE.finditer(first):
+        for q in QUOTE_RE.finditer(first):
             before = fold(first[max(0, q.start() - 40) : q.start()])
             if re.search(
                 r"(chuong trinh|cuoc van dong|hoi thi|cuoc thi|giai|phong trao|chien dich|ngay hoi|dien dan|"
@@ -575,7 +566,7 @@ class _Importer:
                 break
         url = None
         for start, end in described:
-            m = _URL_RE.search(self.slice(start, end))
+            m = URL_RE.search(self.slice(start, end))
             if m:
                 url = m.group(0) if m.group(0).startswith("http") else "http://" + m.group(0)
                 self.span(f"{where}.url", start + m.start(), start + m.end())
@@ -593,7 +584,7 @@ class _Importer:
             title = self.short_title(first)
             found_at = first.find(title.rstrip("…")[1:])
             title_span = (first_start + max(found_at - 1, 0), first_start + max(found_at - 1, 0) + len(title))
-        title = _capitalise(title.strip()) or _capitalise(description[:80])
+        title = capitalise(title.strip()) or capitalise(description[:80])
         if len(title) > 200:
             title = title[:197].rsplit(" ", 1)[0] + "…"
 
@@ -602,7 +593,7 @@ class _Importer:
         date = end_date = weekday = None
         tentative = False
         src = self.slice(*date_src)
-        for d in _dates(src):
+        for d in find_dates(src):
             before = src[max(0, d.start - 40) : d.start]
             if re.search(
                 r"(trước|chậm nhất|hạn chót|hạn|muộn nhất)\s*(\d{1,2}\s*(g|h|giờ)\s*\d{0,2}\s*)?(ngày\s*)?$",
@@ -619,7 +610,7 @@ class _Importer:
                 self.span(f"{where}.end_date", date_src[0] + d.start, date_src[0] + rng[2])
             label_text = fold(self.text[max(0, date_src[0] - 30) : date_src[0]])
             tentative = bool(re.search(r"du kien", fold(before)) or "du kien" in label_text)
-            wd = _weekday_near(src, d)
+            wd = weekday_near(src, d)
             if wd:
                 weekday = src[wd[0] : wd[1]]
                 self.span(f"{where}.weekday", date_src[0] + wd[0], date_src[0] + wd[1])
@@ -630,7 +621,7 @@ class _Importer:
             break
         venue = None
         if "dia diem" in fields:
-            s, e = _trim_value(self.text, *fields["dia diem"])
+            s, e = trim_value(self.text, *fields["dia diem"])
             self.span(f"{where}.venue", s, e)
         elif f"{where}.venue" not in self.spans:
             m = re.search(
@@ -647,11 +638,11 @@ class _Importer:
         # Target: the first counted quantity (not a percentage) in the description or a "Chỉ tiêu:" line.
         target = None
         scanned: list[tuple[int, int]] = described
-        attached: _Number | None = None
+        attached: Quantity | None = None
         attached_at = None
         target_fields = [v for k, v in fields.items() if k in ("chi tieu", "so luong", "quy mo")]
         for start, end in target_fields + scanned:
-            for num in _numbers(self.slice(start, end)):
+            for num in find_quantities(self.slice(start, end)):
                 if not num.percent:
                     attached, attached_at = num, start
                     break
@@ -668,7 +659,7 @@ class _Importer:
             self.span(f"{where}.target", attached_at + attached.start, attached_at + unit_end)
         for start, end in scanned + [v for v in target_fields if v not in scanned]:
             chunk = self.slice(start, end)
-            for num in _numbers(chunk):
+            for num in find_quantities(chunk):
                 if attached and start + num.start == attached_at + attached.start:
                     continue
                 self.not_attached(where, chunk, num, title)
@@ -716,13 +707,13 @@ class _Importer:
                 continue
             end = m.start()
             break
-        s, e = _trim_value(self.text, start, start + end)
+        s, e = trim_value(self.text, start, start + end)
         self.span(path, s, e)
 
     @staticmethod
     def short_title(first: str) -> str:
         masked = first
-        for q in _QUOTE_RE.finditer(first):
+        for q in QUOTE_RE.finditer(first):
             masked = masked[: q.start()] + "x" * (q.end() - q.start()) + masked[q.end() :]
         cut = len(first)
         for m in _TITLE_CUTS.finditer(masked):
@@ -737,10 +728,10 @@ class _Importer:
             title = title[:120].rsplit(" ", 1)[0].rstrip(" ,;") + "…"
         return title
 
-    def resolve_range(self, src: str, d: _Date, where: str) -> tuple[dt.date, dt.date, int] | None:
+    def resolve_range(self, src: str, d: WrittenDate, where: str) -> tuple[dt.date, dt.date, int] | None:
         """The date (or range) starting at `d`: (first, last, end offset in src)."""
         partner = None
-        for other in _dates(src):
+        for other in find_dates(src):
             if other.start <= d.start:
                 continue
             gap = src[d.end : other.start]
@@ -768,7 +759,7 @@ class _Importer:
         return first_range[0], last_range[1], end_d.end
 
     # -- assignments --------------------------------------------------------------------------
-    def assignments(self, where: str, paras: list[_Para], subject: str) -> list[dict]:
+    def assignments(self, where: str, paras: list[Para], subject: str) -> list[dict]:
         segments: list[dict] = []  # {names: [(start, end)], after, before, label}
         for p in paras:
             body_start = p.bstart
@@ -837,14 +828,14 @@ class _Importer:
             name = self.slice(start, end)
             group = self.group_of(name)
             unit = None if group else self.directory.match(name)
-            key = ("g", group) if group else ("u", unit or _key(name))
+            key = ("g", group) if group else ("u", unit or unit_key(name))
             if key in seen:
                 continue
             seen.add(key)
             path = f"{where}.assignments[{len(out) + 1}]"
             self.span(path, start, end)
             if not group and not unit:
-                unit = _placeholder_code(name)
+                unit = placeholder_code(name)
                 closest = self.directory.closest(name)
                 self.suggestions[path] = closest
                 offered = "; ".join(f"{c} — {n} ({score:.2f})" for c, n, score in closest) or _("none")
@@ -899,7 +890,7 @@ class _Importer:
         out = []
         for a, b in merged:
             s, e = base + chunk_offset + a, base + chunk_offset + b
-            s, e = _strip_span(self.text, s, e, " \t\n,;.:()")
+            s, e = strip_span(self.text, s, e, " \t\n,;.:()")
             if self.text[e : e + 1] == "." and re.search(r"(?<!\w)(TP|Tp|Q|P|H|TT|TX)$", self.text[s:e]):
                 e += 1  # "TP." is an abbreviation, not the end of a sentence
             piece = self.slice(s, e)
@@ -922,7 +913,7 @@ class _Importer:
         return out
 
     def group_of(self, name: str) -> str | None:
-        k = _key(name)
+        k = unit_key(name)
         plural = bool(re.match(r"(cac|toan the|tat ca|toan bo|nhung)\b", k))
         k2 = re.sub(r"^(cac|toan the|tat ca|toan bo|nhung)\s+", "", k)
         issuer_kind = self.directory.kind(self.issuer_unit) if self.issuer_unit else None
@@ -952,7 +943,7 @@ class _Importer:
             return UnitGroup.BRANCHES.value
         return None
 
-    def groups_in_subject(self, p: _Para) -> tuple[list[str], list[str]]:
+    def groups_in_subject(self, p: Para) -> tuple[list[str], list[str]]:
         """Groups and units named before the verb of a paragraph: 'Các Ban - Văn phòng, … căn cứ …'."""
         body = p.body
         m = re.search(
@@ -984,7 +975,7 @@ class _Importer:
         return groups, units
 
     # -- period, audience ---------------------------------------------------------------------
-    def read_period(self, context: list[_Para]) -> dict:
+    def read_period(self, context: list[Para]) -> dict:
         period = {"start": None, "end": None, "text": None}
         source = self.period_source
         if source is None:
@@ -1000,14 +991,14 @@ class _Importer:
                     break
         if source is None:
             return period
-        s, e = _trim_value(self.text, *source)
+        s, e = trim_value(self.text, *source)
         text = self.slice(s, e)
         period["text"] = text
         self.span("period.text", s, e)
         issue = re.search(
             r"(?i:từ\s+(?:ngày\s+|khi\s+)?(?:ban hành|ký)|từ nay|kể từ ngày ban hành|sau khi ban hành)", text
         )
-        dates = _dates(text)
+        dates = find_dates(text)
         if issue:
             period["start"] = "issue_date"
             self.span("period.start", s + issue.start(), s + issue.end())
@@ -1034,8 +1025,8 @@ class _Importer:
         return period
 
     # -- organisation: steering, coordinator, duties, milestones --------------------------------
-    def org_paras(self) -> list[_Para]:
-        out: list[_Para] = []
+    def org_paras(self) -> list[Para]:
+        out: list[Para] = []
         for p in sorted({id(n): n for n in self.org_nodes}.values(), key=lambda q: q.start):
             out.append(p)
             out.extend(p.extras)
@@ -1054,7 +1045,7 @@ class _Importer:
                 else:
                     m = re.search(r"Ban\s+[Cc]hỉ\s+đạo[^:]{0,60}(?:gồm|:)\s*(.+)", p.body)
                     s, e = (p.bstart + m.start(1), p.end) if m else (p.bstart, p.end)
-                s, e = _trim_value(self.text, s, e)
+                s, e = trim_value(self.text, s, e)
                 out["steering_committee"] = self.slice(s, e)
                 self.span("steering_committee", s, e)
                 steering_para = p
@@ -1071,14 +1062,14 @@ class _Importer:
                 continue
             code = self.directory.match(m.group(1))
             if code and self.directory.root and code != self.directory.root["code"]:
-                s, e = _strip_span(self.text, p.bstart, p.end, " \t\n")
+                s, e = strip_span(self.text, p.bstart, p.end, " \t\n")
                 out["coordinator"] = {"unit": code, "duties": self.slice(s, e)}
                 self.span("coordinator.unit", p.bstart, p.bstart + m.end(1))
                 self.span("coordinator.duties", s, e)
                 coordinator_para = p
                 break
         # What every unit must do: paragraphs addressed to groups of units, without the deadlines.
-        duties: list[_Para] = []
+        duties: list[Para] = []
         for p in org:
             if p in (steering_para, coordinator_para) or p.region != "body":
                 continue
@@ -1097,19 +1088,19 @@ class _Importer:
             self.span("unit_duties", duties[0].start, duties[-1].end)
         return out
 
-    def is_submission(self, p: _Para) -> bool:
+    def is_submission(self, p: Para) -> bool:
         return bool(
-            self.milestone_of(p) or _EMAIL_RE.search(p.body) or re.search(r"thoi gian sau|cac moc", fold(p.body))
+            self.milestone_of(p) or EMAIL_RE.search(p.body) or re.search(r"thoi gian sau|cac moc", fold(p.body))
         )
 
-    def milestone_of(self, p: _Para) -> _Deadline | None:
+    def milestone_of(self, p: Para) -> _Deadline | None:
         """The deadline a paragraph sets for a document ("Báo cáo sơ kết: trước 11g00 ngày …"), if any."""
         if p.section in ("activities", "goals", "period", "audience", "time_audience") or p.region != "body":
             return None
         body = p.body
         for kw in _DEADLINE_RE.finditer(body):
             window = body[kw.end() : kw.end() + 90]
-            dates = _dates(window)
+            dates = find_dates(window)
             if not dates:
                 continue
             d = dates[0]
@@ -1119,13 +1110,13 @@ class _Importer:
             if doc and _DOCUMENT_RE.search(doc.group(1)):  # "Hạn chót gửi kế hoạch: 17g00 ngày …"
                 label, label_start, rest_at = doc.group(1), kw.end() + doc.start(1), doc.end()
             rest = gap[rest_at:]
-            stripped = _WEEKDAY_RE.sub(" ", _TIME_RE.sub(" ", rest))
+            stripped = WEEKDAY_RE.sub(" ", TIME_RE.sub(" ", rest))
             if not re.fullmatch(r"[\s,():]*(?:(?i:ngày|lúc|vào|hết|sáng|chiều)[\s,():]*)*", stripped):
                 continue
             context = fold(body[: kw.start()]) + " " + fold(p.parent.body if p.parent else "")
             if not _DOCUMENT_RE.search(label) and not re.search(r"\b(gui|nop)\b", context):
                 continue
-            return _Deadline(kw.start(), kw.end(), d, _TIME_RE.search(rest), gap, label, label_start)
+            return _Deadline(kw.start(), kw.end(), d, TIME_RE.search(rest), gap, label, label_start)
         return None
 
     def read_milestones(self, submission_email: str | None, issuer_is_city: bool) -> None:
@@ -1176,10 +1167,10 @@ class _Importer:
                 hour, minute = DEFAULT_DEADLINE_TIME
             deadline = vn_datetime(day, hour, minute).isoformat()
             text_end = found.kw_end + d.end
-            wd = _weekday_near(body, _Date(date_start, found.kw_end + d.end, d.day, d.month, d.year))
+            wd = weekday_near(body, WrittenDate(date_start, found.kw_end + d.end, d.day, d.month, d.year))
             weekday = None
             if wd is None:
-                m = _WEEKDAY_RE.search(gap)
+                m = WEEKDAY_RE.search(gap)
                 if m:
                     wd = (found.kw_end + m.start(), found.kw_end + m.end())
             if wd:
@@ -1218,7 +1209,7 @@ class _Importer:
                 )
                 if label:
                     title_start, title_end = label_at, label_at + len(label)
-            title = _capitalise(title.strip()) or "Văn bản"
+            title = capitalise(title.strip()) or "Văn bản"
             if len(title) > 200:
                 title = title[:197].rsplit(" ", 1)[0] + "…"
             if kind == "other":
@@ -1231,7 +1222,7 @@ class _Importer:
             where = f"milestones[{where_index}]"
             # Who sends it: groups named in the paragraph or its ancestors.
             groups, units = [], []
-            node: _Para | None = p
+            node: Para | None = p
             while node is not None and not groups and not units:
                 groups, units = self.groups_in_subject(node)
                 node = node.parent
@@ -1240,7 +1231,7 @@ class _Importer:
             email = None
             node = p
             while node is not None and email is None:
-                m = _EMAIL_RE.search(node.body)
+                m = EMAIL_RE.search(node.body)
                 email = m.group(0) if m else None
                 node = node.parent
             submit_to = email or submission_email
@@ -1280,17 +1271,17 @@ class _Importer:
                     s = p.end - len(rest)
                     self.add_distribution(distribution, s, p.end)
                 continue
-            if re.match(r"(tm|t/m|kt|k/t)\.?\s", f) and _is_caps(p.text):
+            if re.match(r"(tm|t/m|kt|k/t)\.?\s", f) and is_caps(p.text):
                 if signature["on_behalf"] is None and re.match(r"(tm|t/m)\b", f):
                     signature["on_behalf"] = p.text
                     self.span("signature.on_behalf", p.start, p.end)
                 sig_index = i if sig_index is None else sig_index
                 continue
-            mtype, length = _split_marker(p.text)
+            mtype, length = split_marker(p.text)
             if in_list and mtype and mtype not in ("roman", "num"):
                 self.add_distribution(distribution, p.start + length, p.end)
                 continue
-            if in_list and not _is_caps(p.text) and p.text.rstrip()[-1:] in ";." and sig_index is None:
+            if in_list and not is_caps(p.text) and p.text.rstrip()[-1:] in ";." and sig_index is None:
                 self.add_distribution(distribution, p.start, p.end)
         # Signature: after the TM./KT. line: capitals = position, then the signer's name.
         start = sig_index if sig_index is not None else 0
@@ -1299,11 +1290,11 @@ class _Importer:
             f = fold(p.text)
             if re.match(r"(tm|t/m)\b", f) or fold(p.text).startswith("noi nhan"):
                 continue
-            if _split_marker(p.text)[0] or re.fullmatch(
+            if split_marker(p.text)[0] or re.fullmatch(
                 r"\(?\[?(da ky|ky ten.*|chu ky.*|ky, ghi ro ho ten.*)\]?\)?\.?", f
             ):
                 continue
-            if _is_caps(p.text):
+            if is_caps(p.text):
                 if (
                     re.search(r"\b(bi thu|truong ban|chu tich|pho|uy vien|giam doc|chanh van phong)\b", f)
                     or sig_index is not None
@@ -1324,7 +1315,7 @@ class _Importer:
         return distribution, signature
 
     def add_distribution(self, distribution: list[str], start: int, end: int) -> None:
-        start, end = _strip_span(self.text, start, end, " \t\n")
+        start, end = strip_span(self.text, start, end, " \t\n")
         if end > start:
             distribution.append(self.slice(start, end))
             self.span(f"distribution[{len(distribution)}]", start, end)
@@ -1373,9 +1364,9 @@ class _Importer:
             )
             if m and m.end() < len(title_para.text) and re.match(r"ke hoach\b", fold(title_para.text)):
                 t_start += m.end()
-            title = _capitalise(self.slice(t_start, title_para.end).strip())
+            title = capitalise(self.slice(t_start, title_para.end).strip())
             self.span("title", t_start, title_para.end)
-            q = _QUOTE_RE.search(title_para.text)
+            q = QUOTE_RE.search(title_para.text)
             if q:
                 theme = q.group(q.lastindex)
                 self.span("theme", title_para.start + q.start(q.lastindex), title_para.start + q.end(q.lastindex))
@@ -1385,7 +1376,7 @@ class _Importer:
         self.walk(roots, None)
         if theme is None:
             for p in context:
-                for q in _QUOTE_RE.finditer(p.text):
+                for q in QUOTE_RE.finditer(p.text):
                     if re.search(
                         r"(chu de|thong diep|khau hieu|phat dong|phuong cham)[^.]{0,40}$", fold(p.text[: q.start()])
                     ):
@@ -1404,14 +1395,14 @@ class _Importer:
         if period_start and period["end"]:
             self.period_range = (dt.date.fromisoformat(period_start), dt.date.fromisoformat(period["end"]))
         if self.audience:
-            s, e = _trim_value(self.text, *self.audience)
+            s, e = trim_value(self.text, *self.audience)
             audience = self.slice(s, e) or None
             self.span("audience", s, e)
         else:
             audience = None
         submission_email = None
         for p in [*self.org_paras(), *[q for q in self.paras if q.region == "body"]]:
-            m = _EMAIL_RE.search(p.text)
+            m = EMAIL_RE.search(p.text)
             if m:
                 submission_email = m.group(0)
                 self.span("submission_email", p.start + m.start(), p.start + m.end())
@@ -1486,7 +1477,7 @@ class _Importer:
         warnings = [*self.early, *checks, *self.late]
         return ImportResult(self.text, definition, self.spans, warnings, self.suggestions)
 
-    def year_within_period(self, d: _Date) -> int | None:
+    def year_within_period(self, d: WrittenDate) -> int | None:
         """The year of a date written without one: the year that puts it inside the period, else the plan's."""
         if self.period_range:
             start, end = self.period_range
@@ -1504,7 +1495,7 @@ class _Importer:
             return int(m.group(1))
         years = Counter(
             int(y)
-            for y in re.findall(r"(?<![\d/.-])(?:\d{1,2}/\d{1,2}/)?((?:19|20)\d\d)(?!\d)", _mask(self.text, _URL_RE))
+            for y in re.findall(r"(?<![\d/.-])(?:\d{1,2}/\d{1,2}/)?((?:19|20)\d\d)(?!\d)", mask(self.text, URL_RE))
         )
         return years.most_common(1)[0][0] if years else None
 
