@@ -14,11 +14,11 @@ from thidua.campaigns.definition import FORMAT, validate
 from thidua.core.text import fold
 from thidua.core.timeutils import vn_datetime
 from thidua.planimport.parser.dates import TIME_RE, WEEKDAY_RE, WrittenDate, find_dates, weekday_near
-from thidua.planimport.parser.directory import CITY_KEYS, Directory, placeholder_code, unit_key
-from thidua.planimport.parser.layout import normalise
+from thidua.planimport.parser.directory import CITY_KEYS, placeholder_code, unit_key
 from thidua.planimport.parser.numbers import CLASSIFIERS, Quantity, find_quantities
 from thidua.planimport.parser.paragraphs import Para, split_marker
-from thidua.planimport.parser.result import DEFAULT_DEADLINE_TIME, ImportResult, Span
+from thidua.planimport.parser.result import DEFAULT_DEADLINE_TIME, ImportResult
+from thidua.planimport.parser.state import ParseState
 from thidua.planimport.parser.text import (
     EMAIL_RE,
     QUOTE_RE,
@@ -128,50 +128,23 @@ class _Deadline:
 
 class _Importer:
     def __init__(self, raw: str, issuer_code: str | None, slug: str | None) -> None:
-        self.text, self.paras = normalise(raw)
+        self.state = ParseState.read(raw)
         self.issuer_code_arg = issuer_code
         self.slug_arg = slug
-        self.spans: dict[str, Span] = {}
-        self.early: list[Finding] = []
-        self.late: list[Finding] = []
-        self.suggestions: dict[str, list[tuple[str, str, float]]] = {}
-        self.directory = Directory()
-        self.goals: list[dict] = []
-        self.activities: list[dict] = []
-        self.milestones: list[dict] = []
-        self.org_nodes: list[Para] = []
-        self.period_source: tuple[int, int] | None = None
-        self.audience: tuple[int, int] | None = None
-        self.registration: tuple[str, int, int] | None = None
-        self.approximate_groups: list[tuple[str, str]] = []
-        self.issuer_unit: str | None = None
-        self.plan_year: int | None = None
-        self.period_range: tuple[dt.date, dt.date] | None = None
-
-    # -- helpers ------------------------------------------------------------------------------
-    def span(self, path: str, start: int, end: int) -> None:
-        if end > start:
-            self.spans[path] = Span(start, end)
-
-    def slice(self, start: int, end: int) -> str:
-        return self.text[start:end]
-
-    def region(self, name: str) -> list[Para]:
-        return [p for p in self.paras if p.region == name]
 
     # -- header -------------------------------------------------------------------------------
     def read_header(self) -> dict:
         issuer = {"unit": None, "name": None, "document_number": None, "place": None, "date": None}
         org_lines: list[Para] = []
-        header = self.region("header")
+        header = self.state.region("header")
         for p in header:
             f = fold(p.text)
             m = re.match(r"(?i:số)\s*[:.]?\s*", p.text)
             if m and re.match(r"so\s*[:.]", f):
-                start, end = strip_span(self.text, p.start + m.end(), p.end, " ")
+                start, end = strip_span(self.state.text, p.start + m.end(), p.end, " ")
                 if end > start:
-                    issuer["document_number"] = re.sub(r"\s+", " ", self.slice(start, end))
-                    self.span("issuer.document_number", start, end)
+                    issuer["document_number"] = re.sub(r"\s+", " ", self.state.slice(start, end))
+                    self.state.span("issuer.document_number", start, end)
                 continue
             m = re.match(
                 r"(?P<place>[^,\d][^,]{1,60}?),\s*(?i:ngày)\s*(?P<d>\d{1,2})?\s*(?:/|(?i:tháng))\s*(?P<m>\d{1,2})\s*"
@@ -180,13 +153,13 @@ class _Importer:
             )
             if m:
                 issuer["place"] = m["place"].strip()
-                self.span("issuer.place", p.start + m.start("place"), p.start + m.end("place"))
+                self.state.span("issuer.place", p.start + m.start("place"), p.start + m.end("place"))
                 if m["d"]:
                     try:
                         issuer["date"] = dt.date(int(m["y"]), int(m["m"]), int(m["d"])).isoformat()
-                        self.span("issuer.date", p.start + m.start("d"), p.start + m.end("y"))
+                        self.state.span("issuer.date", p.start + m.start("d"), p.start + m.end("y"))
                     except ValueError:
-                        self.late.append(
+                        self.state.late.append(
                             Finding("date_invalid", "issuer", _("The issue date does not exist."), _("Header"))
                         )
                 continue
@@ -201,15 +174,15 @@ class _Importer:
             code = self.match_issuer(p.text)
             if code:
                 issuer["unit"], issuer["name"] = code, p.text
-                self.span("issuer.unit", p.start, p.end)
-                self.span("issuer.name", p.start, p.end)
+                self.state.span("issuer.unit", p.start, p.end)
+                self.state.span("issuer.name", p.start, p.end)
                 break
         if issuer["name"] is None and org_lines:
             p = org_lines[-1]
             issuer["name"] = p.text
-            self.span("issuer.name", p.start, p.end)
+            self.state.span("issuer.name", p.start, p.end)
         if not header:
-            self.early.append(
+            self.state.early.append(
                 Finding(
                     "no_header",
                     "issuer",
@@ -223,13 +196,13 @@ class _Importer:
         key = unit_key(text)
         key = re.sub(r"^(ban chap hanh|bch|ban thuong vu|btv|thuong truc)\s+", "", key)
         if key in CITY_KEYS or key == "doan thanh nien cong san ho chi minh thanh pho ho chi minh":
-            return self.directory.root["code"] if self.directory.root else None
-        return self.directory.match(key) if key else None
+            return self.state.directory.root["code"] if self.state.directory.root else None
+        return self.state.directory.match(key) if key else None
 
     def issuer_from_text(self) -> tuple[str | None, tuple[int, int] | None]:
         """'Ban Thường vụ Thành Đoàn phát động …' → the body's name and where it is."""
         verbs = r"(?:phát động|ban hành|xây dựng|triển khai|tổ chức|đề ra|hướng dẫn|thông báo)"
-        for p in self.paras:
+        for p in self.state.paras:
             if p.region not in ("body", "title"):
                 continue
             for m in re.finditer(
@@ -238,13 +211,13 @@ class _Importer:
                 words = m.group(1).split()
                 if words and all(w[0].isupper() or w[0].isdigit() for w in words):
                     start = p.start + m.start()
-                    return self.slice(start, p.start + m.end(1)), (start, p.start + m.end(1))
+                    return self.state.slice(start, p.start + m.end(1)), (start, p.start + m.end(1))
         return None, None
 
     # -- structure ----------------------------------------------------------------------------
     def build_tree(self) -> tuple[list[Para], list[Para], list[Para]]:
         """(context paragraphs, outline roots, closing paragraphs)."""
-        body = self.region("body")
+        body = self.state.region("body")
         for p in body:
             if p.md:
                 mtype, length = split_marker(p.text)
@@ -356,7 +329,7 @@ class _Importer:
             kind = inherited or "other"
             self.mark(node, kind)
             if kind == "organisation":
-                self.org_nodes.append(node)
+                self.state.org_nodes.append(node)
             self.walk(node.children, kind)
             return
         node.section = kind
@@ -367,12 +340,12 @@ class _Importer:
         if value_span is None and node.extras and not node.children:
             value_span = (node.extras[0].bstart, node.extras[0].end)
         if kind == "period":
-            if self.period_source is None and value_span:
-                self.period_source = value_span
+            if self.state.period_source is None and value_span:
+                self.state.period_source = value_span
             self.walk(node.children, kind)
         elif kind == "audience":
-            if self.audience is None and value_span:
-                self.audience = value_span
+            if self.state.audience_source is None and value_span:
+                self.state.audience_source = value_span
             self.walk(node.children, kind)
         elif kind == "goals":
             if value is not None and not node.children:
@@ -388,7 +361,7 @@ class _Importer:
                 self.activities_from_extras(node.extras)
                 self.walk(node.children, "activities")
         elif kind == "organisation":
-            self.org_nodes.append(node)
+            self.state.org_nodes.append(node)
             self.walk(node.children, "organisation")
         else:
             self.walk(node.children, kind)
@@ -416,22 +389,22 @@ class _Importer:
             self.goal_or_group(c)
 
     def add_goal(self, start: int, end: int, node: Para) -> None:
-        start, end = strip_span(self.text, start, end, " \t\n")
+        start, end = strip_span(self.state.text, start, end, " \t\n")
         if end <= start:
             return
-        text = self.slice(start, end)
-        n = len(self.goals) + 1
+        text = self.state.slice(start, end)
+        n = len(self.state.goals) + 1
         where = f"goals[{n}]"
-        self.span(f"{where}.text", start, end)
+        self.state.span(f"{where}.text", start, end)
         target = None
         numbers = find_quantities(text)
         if numbers:
             first = numbers[0]
             target, tspan = self.goal_target(text, first)
-            self.span(f"{where}.target", start + first.start, start + tspan)
+            self.state.span(f"{where}.target", start + first.start, start + tspan)
             for extra in numbers[1:]:
                 self.not_attached(where, text, extra, text)
-        self.goals.append({"code": f"MT{n}", "text": text, "target": target})
+        self.state.goals.append({"code": f"MT{n}", "text": text, "target": target})
 
     def goal_target(self, text: str, number: Quantity) -> tuple[dict, int]:
         phrase, phrase_end = self.noun_phrase(text, number.measure_end)
@@ -475,7 +448,7 @@ class _Importer:
     def not_attached(self, where: str, text: str, number: Quantity, subject: str) -> None:
         shown = text[number.start : number.measure_end].strip()
         context = text[max(0, number.start - 30) : min(len(text), number.measure_end + 40)].strip()
-        self.late.append(
+        self.state.late.append(
             Finding(
                 "number_not_attached",
                 where,
@@ -524,7 +497,7 @@ class _Importer:
         return sorted(out, key=lambda p: p.start)
 
     def add_activity(self, node: Para, own_start: int | None = None) -> None:
-        n = len(self.activities) + 1
+        n = len(self.state.activities) + 1
         where = f"activities[{n}]"
         parts = [node, *self.descendants(node)]
         assignment_paras = [p for p in parts if self.is_assignment_line(p)]
@@ -541,16 +514,16 @@ class _Importer:
                     assignment_paras.append(p)
                     continue
             start = own_start if (p is node and own_start is not None) else (p.bstart if p is node else p.start)
-            described.append(strip_span(self.text, start, p.end, " \t\n"))
+            described.append(strip_span(self.state.text, start, p.end, " \t\n"))
         if not described:
-            described = [strip_span(self.text, node.bstart, node.end, " \t\n")]
-        description = "\n".join(self.slice(s, e) for s, e in described if e > s) or node.body or "—"
+            described = [strip_span(self.state.text, node.bstart, node.end, " \t\n")]
+        description = "\n".join(self.state.slice(s, e) for s, e in described if e > s) or node.body or "—"
         d_start, d_end = described[0][0], described[-1][1]
-        self.span(f"{where}.description", d_start, d_end)
+        self.state.span(f"{where}.description", d_start, d_end)
 
         # Where to look for the facts: the description (without sub-points' URLs masked).
         first_start, first_end = described[0]
-        first = self.slice(first_start, first_end)
+        first = self.state.slice(first_start, first_end)
         programme = None
         for q in QUOTE_RE.finditer(first):
             before = fold(first[max(0, q.start() - 40) : q.start()])
@@ -562,14 +535,16 @@ class _Importer:
                 before,
             ):
                 programme = q.group(q.lastindex)
-                self.span(f"{where}.programme", first_start + q.start(q.lastindex), first_start + q.end(q.lastindex))
+                self.state.span(
+                    f"{where}.programme", first_start + q.start(q.lastindex), first_start + q.end(q.lastindex)
+                )
                 break
         url = None
         for start, end in described:
-            m = URL_RE.search(self.slice(start, end))
+            m = URL_RE.search(self.state.slice(start, end))
             if m:
                 url = m.group(0) if m.group(0).startswith("http") else "http://" + m.group(0)
-                self.span(f"{where}.url", start + m.start(), start + m.end())
+                self.state.span(f"{where}.url", start + m.start(), start + m.end())
                 break
 
         # Title: a label ("Lễ ra quân:") or the description's first clause.
@@ -579,7 +554,7 @@ class _Importer:
             title_span = (node.bstart, node.bstart + len(title))
         elif programme:
             title = programme if len(programme) <= 80 else programme[:80].rsplit(" ", 1)[0].rstrip(" ,;-–") + "…"
-            title_span = (self.spans[f"{where}.programme"].start, self.spans[f"{where}.programme"].end)
+            title_span = (self.state.spans[f"{where}.programme"].start, self.state.spans[f"{where}.programme"].end)
         else:
             title = self.short_title(first)
             found_at = first.find(title.rstrip("…")[1:])
@@ -592,7 +567,7 @@ class _Importer:
         date_src = next((v for k, v in fields.items() if k.startswith("thoi gian")), None) or (first_start, first_end)
         date = end_date = weekday = None
         tentative = False
-        src = self.slice(*date_src)
+        src = self.state.slice(*date_src)
         for d in find_dates(src):
             before = src[max(0, d.start - 40) : d.start]
             if re.search(
@@ -605,15 +580,15 @@ class _Importer:
             if rng is None:
                 continue
             date, end_date = rng[0].isoformat(), (rng[1].isoformat() if rng[1] != rng[0] else None)
-            self.span(f"{where}.date", date_src[0] + d.start, date_src[0] + rng[2])
+            self.state.span(f"{where}.date", date_src[0] + d.start, date_src[0] + rng[2])
             if end_date:
-                self.span(f"{where}.end_date", date_src[0] + d.start, date_src[0] + rng[2])
-            label_text = fold(self.text[max(0, date_src[0] - 30) : date_src[0]])
+                self.state.span(f"{where}.end_date", date_src[0] + d.start, date_src[0] + rng[2])
+            label_text = fold(self.state.text[max(0, date_src[0] - 30) : date_src[0]])
             tentative = bool(re.search(r"du kien", fold(before)) or "du kien" in label_text)
             wd = weekday_near(src, d)
             if wd:
                 weekday = src[wd[0] : wd[1]]
-                self.span(f"{where}.weekday", date_src[0] + wd[0], date_src[0] + wd[1])
+                self.state.span(f"{where}.weekday", date_src[0] + wd[0], date_src[0] + wd[1])
             venue_src = src[rng[2] : rng[2] + 120]
             m = re.match(r"\s*(?:\([^)]*\)\s*)?,?\s*(?:(?:sáng|chiều|tối)\s+)?tại\s+", venue_src)
             if m and "dia diem" not in fields:
@@ -621,9 +596,9 @@ class _Importer:
             break
         venue = None
         if "dia diem" in fields:
-            s, e = trim_value(self.text, *fields["dia diem"])
-            self.span(f"{where}.venue", s, e)
-        elif f"{where}.venue" not in self.spans:
+            s, e = trim_value(self.state.text, *fields["dia diem"])
+            self.state.span(f"{where}.venue", s, e)
+        elif f"{where}.venue" not in self.state.spans:
             m = re.search(
                 r"(?<!\w)tại\s+(?=(?:Hội trường|Nhà Văn hóa|Nhà văn hóa|Nhà Thiếu nhi|Công viên|Quảng trường|Trường|Sân|"
                 r"Khu|Trung tâm|Phố đi bộ|Bến|Nhà thi đấu|Cung|Hội quán|Bảo tàng|Đền|Khu di tích|Địa đạo|Rừng|Bãi|Chợ|Bệnh viện|UBND)\b)",
@@ -631,9 +606,9 @@ class _Importer:
             )
             if m:
                 self.venue_from(f"{where}.venue", first_start + m.end())
-        if f"{where}.venue" in self.spans:
-            sp = self.spans[f"{where}.venue"]
-            venue = self.slice(sp.start, sp.end)
+        if f"{where}.venue" in self.state.spans:
+            sp = self.state.spans[f"{where}.venue"]
+            venue = self.state.slice(sp.start, sp.end)
 
         # Target: the first counted quantity (not a percentage) in the description or a "Chỉ tiêu:" line.
         target = None
@@ -642,7 +617,7 @@ class _Importer:
         attached_at = None
         target_fields = [v for k, v in fields.items() if k in ("chi tieu", "so luong", "quy mo")]
         for start, end in target_fields + scanned:
-            for num in find_quantities(self.slice(start, end)):
+            for num in find_quantities(self.state.slice(start, end)):
                 if not num.percent:
                     attached, attached_at = num, start
                     break
@@ -650,15 +625,15 @@ class _Importer:
                 break
         if attached:
             seg_start = attached_at + attached.measure_end
-            seg = self.text[seg_start : seg_start + 240]
+            seg = self.state.text[seg_start : seg_start + 240]
             stop = re.search(r"[.;:()\n]|,\s|\s(?:và|nhằm|trong|tại|cho|từ|vào|với|để|gồm|trên)\s", seg)
             words = list(re.finditer(r"\S+", seg[: stop.start() if stop else len(seg)]))[:10]
             unit = " ".join(w.group(0) for w in words) or None
             unit_end = attached.measure_end + (words[-1].end() if words else 0)
             target = {"value": attached.value, "unit": unit}
-            self.span(f"{where}.target", attached_at + attached.start, attached_at + unit_end)
+            self.state.span(f"{where}.target", attached_at + attached.start, attached_at + unit_end)
         for start, end in scanned + [v for v in target_fields if v not in scanned]:
-            chunk = self.slice(start, end)
+            chunk = self.state.slice(start, end)
             for num in find_quantities(chunk):
                 if attached and start + num.start == attached_at + attached.start:
                     continue
@@ -669,10 +644,10 @@ class _Importer:
         if assignment_paras:
             first_a = min(assignment_paras, key=lambda p: p.start)
             last_a = max(assignment_paras, key=lambda p: p.start)
-            self.span(f"{where}.assignment_text", first_a.start, last_a.end)
+            self.state.span(f"{where}.assignment_text", first_a.start, last_a.end)
         assignments = self.assignments(where, sorted(assignment_paras, key=lambda p: p.start), title)
         if not assignments:
-            self.late.append(
+            self.state.late.append(
                 Finding(
                     "activity_unassigned",
                     where,
@@ -680,8 +655,8 @@ class _Importer:
                     title,
                 )
             )
-        self.span(f"{where}.title", title_span[0], min(title_span[1], d_end))
-        self.activities.append(
+        self.state.span(f"{where}.title", title_span[0], min(title_span[1], d_end))
+        self.state.activities.append(
             {
                 "code": f"CV{n}",
                 "title": title,
@@ -700,15 +675,15 @@ class _Importer:
         )
 
     def venue_from(self, path: str, start: int) -> None:
-        seg = self.text[start : start + 160]
+        seg = self.state.text[start : start + 160]
         end = len(seg)
         for m in re.finditer(r"[.;(\n]|,\s+(?=[a-zà-ỹđ])|\s+(?:với|nhằm|cho|dự kiến|từ|vào|để|và)\s", seg):
             if m.group(0).startswith(".") and re.match(r"\.\w", seg[m.start() :]):
                 continue
             end = m.start()
             break
-        s, e = trim_value(self.text, start, start + end)
-        self.span(path, s, e)
+        s, e = trim_value(self.state.text, start, start + end)
+        self.state.span(path, s, e)
 
     @staticmethod
     def short_title(first: str) -> str:
@@ -741,10 +716,10 @@ class _Importer:
         end_d = partner or d
         year = end_d.year or d.year
         if year is None:
-            year = self.plan_year
+            year = self.state.plan_year
             if year is None:
                 return None
-            self.late.append(
+            self.state.late.append(
                 Finding(
                     "year_assumed",
                     where.rsplit(".", 1)[0],
@@ -775,7 +750,7 @@ class _Importer:
                 elif "phoi hop" in label:
                     label_role = "co_lead"
             content_start = body_start + offset
-            content = self.text[content_start : p.end]
+            content = self.state.text[content_start : p.end]
             content = re.sub(r"[\s.;)]+$", lambda x: " " * len(x.group(0)), content)
             pos = 0
             pending_before = None
@@ -825,21 +800,21 @@ class _Importer:
         out: list[dict] = []
         seen: set[tuple] = set()
         for role, start, end in entries:
-            name = self.slice(start, end)
+            name = self.state.slice(start, end)
             group = self.group_of(name)
-            unit = None if group else self.directory.match(name)
+            unit = None if group else self.state.directory.match(name)
             key = ("g", group) if group else ("u", unit or unit_key(name))
             if key in seen:
                 continue
             seen.add(key)
             path = f"{where}.assignments[{len(out) + 1}]"
-            self.span(path, start, end)
+            self.state.span(path, start, end)
             if not group and not unit:
                 unit = placeholder_code(name)
-                closest = self.directory.closest(name)
-                self.suggestions[path] = closest
+                closest = self.state.directory.closest(name)
+                self.state.suggestions[path] = closest
                 offered = "; ".join(f"{c} — {n} ({score:.2f})" for c, n, score in closest) or _("none")
-                self.late.append(
+                self.state.late.append(
                     Finding(
                         "unit_not_in_directory",
                         path,
@@ -848,8 +823,8 @@ class _Importer:
                         subject,
                     )
                 )
-            if group and (name, group) in self.approximate_groups:
-                self.late.append(
+            if group and (name, group) in self.state.approximate_groups:
+                self.state.late.append(
                     Finding(
                         "group_approximate",
                         path,
@@ -881,8 +856,8 @@ class _Importer:
                 sep = chunk[pb:a]
                 if (
                     sep.strip() in ("và", "&")
-                    and not self.directory.match(chunk[pa:pb])
-                    and self.directory.match(chunk[pa:b])
+                    and not self.state.directory.match(chunk[pa:pb])
+                    and self.state.directory.match(chunk[pa:b])
                 ):
                     merged[-1] = (pa, b)
                     continue
@@ -890,14 +865,14 @@ class _Importer:
         out = []
         for a, b in merged:
             s, e = base + chunk_offset + a, base + chunk_offset + b
-            s, e = strip_span(self.text, s, e, " \t\n,;.:()")
-            if self.text[e : e + 1] == "." and re.search(r"(?<!\w)(TP|Tp|Q|P|H|TT|TX)$", self.text[s:e]):
+            s, e = strip_span(self.state.text, s, e, " \t\n,;.:()")
+            if self.state.text[e : e + 1] == "." and re.search(r"(?<!\w)(TP|Tp|Q|P|H|TT|TX)$", self.state.text[s:e]):
                 e += 1  # "TP." is an abbreviation, not the end of a sentence
-            piece = self.slice(s, e)
+            piece = self.state.slice(s, e)
             m = re.match(r"(?:(?:và|cùng|với|giao|cho|các đơn vị:)\s+)+", piece, re.I)
             if m:
                 s += m.end()
-            piece = self.slice(s, e)
+            piece = self.state.slice(s, e)
             if (
                 sum(c.isalnum() for c in piece) >= 2
                 and any(c.isalpha() for c in piece)
@@ -916,7 +891,7 @@ class _Importer:
         k = unit_key(name)
         plural = bool(re.match(r"(cac|toan the|tat ca|toan bo|nhung)\b", k))
         k2 = re.sub(r"^(cac|toan the|tat ca|toan bo|nhung)\s+", "", k)
-        issuer_kind = self.directory.kind(self.issuer_unit) if self.issuer_unit else None
+        issuer_kind = self.state.directory.kind(self.state.issuer_unit) if self.state.issuer_unit else None
         city = issuer_kind in (None, UnitKind.CITY)
         if re.match(r"(co so doan|to chuc co so doan|don vi|co so|chi doan)\s+truc thuoc", k2):
             if k2.startswith("chi doan"):
@@ -925,7 +900,7 @@ class _Importer:
                 return UnitGroup.DIRECT_UNITS.value
             return UnitGroup.GRASSROOTS.value
         if re.match(r"(quan huyen( doan)?|quan doan huyen doan|quan doan va huyen doan|quan va huyen doan)\b", k2):
-            self.approximate_groups.append((name, UnitGroup.DIRECT_UNITS.value))
+            self.state.approximate_groups.append((name, UnitGroup.DIRECT_UNITS.value))
             return UnitGroup.DIRECT_UNITS.value
         if re.match(r"ban( va)? van phong\b|ban vp\b", k2) or (
             plural and re.fullmatch(r"ban( chuyen mon)?( thanh doan)?", k2)
@@ -963,25 +938,25 @@ class _Importer:
             return groups, units
         start = p.bstart
         for s, e in self.split_names(start, subject, 0, strict=False):
-            name = self.slice(s, e)
+            name = self.state.slice(s, e)
             g = self.group_of(name)
             if g:
                 if g not in groups:
                     groups.append(g)
                 continue
-            code = self.directory.match(name)
-            if code and code not in units and code != self.issuer_unit:
+            code = self.state.directory.match(name)
+            if code and code not in units and code != self.state.issuer_unit:
                 units.append(code)
         return groups, units
 
     # -- period, audience ---------------------------------------------------------------------
     def read_period(self, context: list[Para]) -> dict:
         period = {"start": None, "end": None, "text": None}
-        source = self.period_source
+        source = self.state.period_source
         if source is None:
             for p in [
                 *context,
-                *[q for q in self.paras if q.region == "body" and q.section not in ("activities", "goals")],
+                *[q for q in self.state.paras if q.region == "body" and q.section not in ("activities", "goals")],
             ]:
                 m = re.search(
                     r"(?i:(?:kể\s+)?từ\s+(?:ngày\s+|nay\s+|tháng\s+)?)[^.;]{0,80}?(?i:đến)\s+[^.;]{0,40}?\d{4}", p.text
@@ -991,23 +966,23 @@ class _Importer:
                     break
         if source is None:
             return period
-        s, e = trim_value(self.text, *source)
-        text = self.slice(s, e)
+        s, e = trim_value(self.state.text, *source)
+        text = self.state.slice(s, e)
         period["text"] = text
-        self.span("period.text", s, e)
+        self.state.span("period.text", s, e)
         issue = re.search(
             r"(?i:từ\s+(?:ngày\s+|khi\s+)?(?:ban hành|ký)|từ nay|kể từ ngày ban hành|sau khi ban hành)", text
         )
         dates = find_dates(text)
         if issue:
             period["start"] = "issue_date"
-            self.span("period.start", s + issue.start(), s + issue.end())
+            self.state.span("period.start", s + issue.start(), s + issue.end())
         if not dates:
             return period
         end_d = dates[-1]
-        year = end_d.year or self.plan_year
+        year = end_d.year or self.state.plan_year
         if end_d.year is None and year is not None:
-            self.late.append(
+            self.state.late.append(
                 Finding("year_assumed", "period", _("No year is written: %(year)s is assumed.") % {"year": year}, "")
             )
         if year is None:
@@ -1015,19 +990,19 @@ class _Importer:
         last = end_d.resolve(year)
         if last:
             period["end"] = last[1].isoformat()
-            self.span("period.end", s + end_d.start, s + end_d.end)
+            self.state.span("period.end", s + end_d.start, s + end_d.end)
         if not issue:
             first_d = dates[0]
             first = first_d.resolve(first_d.year or year)
             if first:
                 period["start"] = first[0].isoformat()
-                self.span("period.start", s + first_d.start, s + first_d.end)
+                self.state.span("period.start", s + first_d.start, s + first_d.end)
         return period
 
     # -- organisation: steering, coordinator, duties, milestones --------------------------------
     def org_paras(self) -> list[Para]:
         out: list[Para] = []
-        for p in sorted({id(n): n for n in self.org_nodes}.values(), key=lambda q: q.start):
+        for p in sorted({id(n): n for n in self.state.org_nodes}.values(), key=lambda q: q.start):
             out.append(p)
             out.extend(p.extras)
         return sorted({id(p): p for p in out}.values(), key=lambda q: q.start)
@@ -1045,9 +1020,9 @@ class _Importer:
                 else:
                     m = re.search(r"Ban\s+[Cc]hỉ\s+đạo[^:]{0,60}(?:gồm|:)\s*(.+)", p.body)
                     s, e = (p.bstart + m.start(1), p.end) if m else (p.bstart, p.end)
-                s, e = trim_value(self.text, s, e)
-                out["steering_committee"] = self.slice(s, e)
-                self.span("steering_committee", s, e)
+                s, e = trim_value(self.state.text, s, e)
+                out["steering_committee"] = self.state.slice(s, e)
+                self.state.span("steering_committee", s, e)
                 steering_para = p
         for p in org:
             if p is steering_para or self.milestone_of(p):
@@ -1060,12 +1035,12 @@ class _Importer:
             )
             if not m:
                 continue
-            code = self.directory.match(m.group(1))
-            if code and self.directory.root and code != self.directory.root["code"]:
-                s, e = strip_span(self.text, p.bstart, p.end, " \t\n")
-                out["coordinator"] = {"unit": code, "duties": self.slice(s, e)}
-                self.span("coordinator.unit", p.bstart, p.bstart + m.end(1))
-                self.span("coordinator.duties", s, e)
+            code = self.state.directory.match(m.group(1))
+            if code and self.state.directory.root and code != self.state.directory.root["code"]:
+                s, e = strip_span(self.state.text, p.bstart, p.end, " \t\n")
+                out["coordinator"] = {"unit": code, "duties": self.state.slice(s, e)}
+                self.state.span("coordinator.unit", p.bstart, p.bstart + m.end(1))
+                self.state.span("coordinator.duties", s, e)
                 coordinator_para = p
                 break
         # What every unit must do: paragraphs addressed to groups of units, without the deadlines.
@@ -1085,7 +1060,7 @@ class _Importer:
                 duties.append(p)
         if duties:
             out["unit_duties"] = "\n".join(p.text for p in duties)
-            self.span("unit_duties", duties[0].start, duties[-1].end)
+            self.state.span("unit_duties", duties[0].start, duties[-1].end)
         return out
 
     def is_submission(self, p: Para) -> bool:
@@ -1122,7 +1097,7 @@ class _Importer:
     def read_milestones(self, submission_email: str | None, issuer_is_city: bool) -> None:
         counts: Counter = Counter()
         others = 0
-        for p in self.paras:
+        for p in self.state.paras:
             found = self.milestone_of(p)
             if not found:
                 continue
@@ -1142,11 +1117,11 @@ class _Importer:
                 kind = "other"
             date_start = found.kw_end + d.start
             year = d.year or self.year_within_period(d)
-            where_index = len(self.milestones) + 1
+            where_index = len(self.state.milestones) + 1
             if year is None:
                 continue
             if d.year is None:
-                self.late.append(
+                self.state.late.append(
                     Finding(
                         "year_assumed",
                         f"milestones[{where_index}]" if kind != "registration" else "registration_deadline",
@@ -1180,8 +1155,8 @@ class _Importer:
                     text_end = close + 1 if 0 <= close - wd[1] <= 2 else wd[1]
             deadline_text = body[found.start : text_end].strip()
             if kind == "registration":
-                if self.registration is None:
-                    self.registration = (deadline, base + found.start, base + text_end)
+                if self.state.registration is None:
+                    self.state.registration = (deadline, base + found.start, base + text_end)
                 continue
             # Title: the document named ("Báo cáo sơ kết"), else the label.
             label = found.label.strip(" -–:,;")
@@ -1236,12 +1211,12 @@ class _Importer:
                 node = node.parent
             submit_to = email or submission_email
             if title_start is not None:
-                self.span(f"{where}.title", title_start, title_end)
-            self.span(f"{where}.deadline", base + found.start, base + text_end)
-            self.span(f"{where}.deadline_text", base + found.start, base + text_end)
+                self.state.span(f"{where}.title", title_start, title_end)
+            self.state.span(f"{where}.deadline", base + found.start, base + text_end)
+            self.state.span(f"{where}.deadline_text", base + found.start, base + text_end)
             if wd:
-                self.span(f"{where}.weekday", base + wd[0], base + wd[1])
-            self.milestones.append(
+                self.state.span(f"{where}.weekday", base + wd[0], base + wd[1])
+            self.state.milestones.append(
                 {
                     "code": code,
                     "kind": kind,
@@ -1257,7 +1232,7 @@ class _Importer:
 
     # -- footer -------------------------------------------------------------------------------
     def read_footer(self) -> tuple[list[str], dict]:
-        footer = self.region("footer")
+        footer = self.state.region("footer")
         distribution: list[str] = []
         signature = {"on_behalf": None, "position": None, "name": None}
         in_list = False
@@ -1274,7 +1249,7 @@ class _Importer:
             if re.match(r"(tm|t/m|kt|k/t)\.?\s", f) and is_caps(p.text):
                 if signature["on_behalf"] is None and re.match(r"(tm|t/m)\b", f):
                     signature["on_behalf"] = p.text
-                    self.span("signature.on_behalf", p.start, p.end)
+                    self.state.span("signature.on_behalf", p.start, p.end)
                 sig_index = i if sig_index is None else sig_index
                 continue
             mtype, length = split_marker(p.text)
@@ -1307,18 +1282,18 @@ class _Importer:
                 and all(w[0].isupper() for w in p.text.split())
             ):
                 signature["name"] = p.text
-                self.span("signature.name", p.start, p.end)
+                self.state.span("signature.name", p.start, p.end)
                 break
         if position is not None:
             signature["position"] = position.text
-            self.span("signature.position", position.start, position.end)
+            self.state.span("signature.position", position.start, position.end)
         return distribution, signature
 
     def add_distribution(self, distribution: list[str], start: int, end: int) -> None:
-        start, end = strip_span(self.text, start, end, " \t\n")
+        start, end = strip_span(self.state.text, start, end, " \t\n")
         if end > start:
-            distribution.append(self.slice(start, end))
-            self.span(f"distribution[{len(distribution)}]", start, end)
+            distribution.append(self.state.slice(start, end))
+            self.state.span(f"distribution[{len(distribution)}]", start, end)
 
     # -- the whole ----------------------------------------------------------------------------
     def run(self) -> ImportResult:
@@ -1329,48 +1304,49 @@ class _Importer:
         if not header_matched:
             if issuer["name"] is None and text_name:
                 issuer["name"] = text_name
-                self.span("issuer.name", *text_name_span)
+                self.state.span("issuer.name", *text_name_span)
             code = self.issuer_code_arg
             if not code:
-                for p in self.region("footer"):
+                for p in self.state.region("footer"):
                     if re.match(r"(tm|t/m)\b", fold(p.text)):
                         code = self.match_issuer(re.sub(r"^\S+\s*", "", p.text))
                         break
             if not code and text_name:
                 code = self.match_issuer(text_name)
-            if not code and self.directory.root:
-                code = self.directory.root["code"]
+            if not code and self.state.directory.root:
+                code = self.state.directory.root["code"]
             issuer["unit"] = code or "TD"
         if issuer["name"] is None and text_name:
             issuer["name"] = text_name
-            self.span("issuer.name", *text_name_span)
+            self.state.span("issuer.name", *text_name_span)
         if issuer["name"] is None and signature["on_behalf"]:
-            sp = self.spans["signature.on_behalf"]
+            sp = self.state.spans["signature.on_behalf"]
             m = re.match(r"(?:TM|T/M)\.?\s*", signature["on_behalf"])
             issuer["name"] = signature["on_behalf"][m.end() if m else 0 :] or None
-            self.span("issuer.name", sp.start + (m.end() if m else 0), sp.end)
-        self.issuer_unit = issuer["unit"]
-        self.directory.add_subtree(issuer["unit"])
-        issuer_is_city = self.directory.kind(issuer["unit"]) in (None, UnitKind.CITY)
+            self.state.span("issuer.name", sp.start + (m.end() if m else 0), sp.end)
+        self.state.issuer_unit = issuer["unit"]
+        self.state.directory.add_subtree(issuer["unit"])
+        issuer_is_city = self.state.directory.kind(issuer["unit"]) in (None, UnitKind.CITY)
 
-        title_para = next((p for p in self.paras if p.region == "title"), None)
+        title_para = next((p for p in self.state.paras if p.region == "title"), None)
         title = theme = None
         if title_para is not None:
             t_start = title_para.start
             m = (
                 re.match(r"(?i:kế hoạch)\s*[:\-–]?\s*", title_para.text)
-                if any(p.region == "header" for p in self.paras) or not any(p.region == "kh" for p in self.paras)
+                if any(p.region == "header" for p in self.state.paras)
+                or not any(p.region == "kh" for p in self.state.paras)
                 else None
             )
             if m and m.end() < len(title_para.text) and re.match(r"ke hoach\b", fold(title_para.text)):
                 t_start += m.end()
-            title = capitalise(self.slice(t_start, title_para.end).strip())
-            self.span("title", t_start, title_para.end)
+            title = capitalise(self.state.slice(t_start, title_para.end).strip())
+            self.state.span("title", t_start, title_para.end)
             q = QUOTE_RE.search(title_para.text)
             if q:
                 theme = q.group(q.lastindex)
-                self.span("theme", title_para.start + q.start(q.lastindex), title_para.start + q.end(q.lastindex))
-        self.plan_year = self.find_plan_year(issuer, title or "")
+                self.state.span("theme", title_para.start + q.start(q.lastindex), title_para.start + q.end(q.lastindex))
+        self.state.plan_year = self.find_plan_year(issuer, title or "")
 
         context, roots, closing = self.build_tree()
         self.walk(roots, None)
@@ -1381,67 +1357,67 @@ class _Importer:
                         r"(chu de|thong diep|khau hieu|phat dong|phuong cham)[^.]{0,40}$", fold(p.text[: q.start()])
                     ):
                         theme = q.group(q.lastindex)
-                        self.span("theme", p.start + q.start(q.lastindex), p.start + q.end(q.lastindex))
+                        self.state.span("theme", p.start + q.start(q.lastindex), p.start + q.end(q.lastindex))
                         break
                 if theme:
                     break
         context_text = None
         if context:
             s, e = context[0].start, context[-1].end
-            context_text = self.slice(s, e)
-            self.span("context", s, e)
+            context_text = self.state.slice(s, e)
+            self.state.span("context", s, e)
         period = self.read_period(context)
         period_start = issuer["date"] if period["start"] == "issue_date" else period["start"]
         if period_start and period["end"]:
-            self.period_range = (dt.date.fromisoformat(period_start), dt.date.fromisoformat(period["end"]))
-        if self.audience:
-            s, e = trim_value(self.text, *self.audience)
-            audience = self.slice(s, e) or None
-            self.span("audience", s, e)
+            self.state.period_range = (dt.date.fromisoformat(period_start), dt.date.fromisoformat(period["end"]))
+        if self.state.audience_source:
+            s, e = trim_value(self.state.text, *self.state.audience_source)
+            audience = self.state.slice(s, e) or None
+            self.state.span("audience", s, e)
         else:
             audience = None
         submission_email = None
-        for p in [*self.org_paras(), *[q for q in self.paras if q.region == "body"]]:
+        for p in [*self.org_paras(), *[q for q in self.state.paras if q.region == "body"]]:
             m = EMAIL_RE.search(p.text)
             if m:
                 submission_email = m.group(0)
-                self.span("submission_email", p.start + m.start(), p.start + m.end())
+                self.state.span("submission_email", p.start + m.start(), p.start + m.end())
                 break
         org = self.read_organisation()
         if org["coordinator"] is None and submission_email:
-            for p in self.paras:
+            for p in self.state.paras:
                 if submission_email in p.text:
                     m = re.search(
                         r"(?:qua|về|cho|đến)\s+((?:Ban|Văn phòng|Trung tâm)[^(,;:.]+?)\s*(?:\(|,|$|\s-\s)", p.text
                     )
-                    code = self.directory.match(m.group(1)) if m else None
+                    code = self.state.directory.match(m.group(1)) if m else None
                     if code and code != issuer["unit"]:
                         org["coordinator"] = {"unit": code, "duties": None}
-                        self.span("coordinator.unit", p.start + m.start(1), p.start + m.end(1))
+                        self.state.span("coordinator.unit", p.start + m.start(1), p.start + m.end(1))
                     break
         self.read_milestones(submission_email, issuer_is_city)
         closing_text = None
         if closing:
             s, e = closing[0].start, closing[-1].end
-            closing_text = self.slice(s, e)
-            self.span("closing_text", s, e)
+            closing_text = self.state.slice(s, e)
+            self.state.span("closing_text", s, e)
         registration = None
-        if self.registration:
-            registration = self.registration[0]
-            self.span("registration_deadline", self.registration[1], self.registration[2])
+        if self.state.registration:
+            registration = self.state.registration[0]
+            self.state.span("registration_deadline", self.state.registration[1], self.state.registration[2])
 
         if period["start"] is None:
-            self.early.append(
+            self.state.early.append(
                 Finding(
                     "period_start_unknown", "period", _("The plan does not say when the campaign starts."), _("Period")
                 )
             )
         if period["end"] is None:
-            self.early.append(
+            self.state.early.append(
                 Finding("period_end_unknown", "period", _("The plan does not say when the campaign ends."), _("Period"))
             )
         m = re.search(r"\b((?:19|20)\d\d)\b", f"{theme or ''} {title or ''}")
-        year = int(m.group(1)) if m else self.plan_year
+        year = int(m.group(1)) if m else self.state.plan_year
         slug = self.slug_arg or self.make_slug(theme or title or "", year)
         definition = {
             "format": FORMAT,
@@ -1458,34 +1434,34 @@ class _Importer:
             "unit_duties": org["unit_duties"],
             "submission_email": submission_email,
             "registration_deadline": registration,
-            "goals": self.goals,
-            "activities": self.activities,
+            "goals": self.state.goals,
+            "activities": self.state.activities,
             "indicators": [],
-            "milestones": self.milestones,
+            "milestones": self.state.milestones,
             "closing_text": closing_text,
             "distribution": distribution,
             "signature": signature,
         }
         validate(definition)
-        reported = {f.where for f in self.late if f.code == "unit_not_in_directory"}
+        reported = {f.where for f in self.state.late if f.code == "unit_not_in_directory"}
         checks = [
             f
             for f in check_definition(definition)
             if not (f.code == "unit_not_in_directory" and f.where in reported)
             and not (f.code == "period_start_unknown" and period["start"] is None)
         ]
-        warnings = [*self.early, *checks, *self.late]
-        return ImportResult(self.text, definition, self.spans, warnings, self.suggestions)
+        warnings = [*self.state.early, *checks, *self.state.late]
+        return ImportResult(self.state.text, definition, self.state.spans, warnings, self.state.suggestions)
 
     def year_within_period(self, d: WrittenDate) -> int | None:
         """The year of a date written without one: the year that puts it inside the period, else the plan's."""
-        if self.period_range:
-            start, end = self.period_range
+        if self.state.period_range:
+            start, end = self.state.period_range
             for year in sorted({end.year, start.year}):
                 span = d.resolve(year)
                 if span and start <= span[0] <= end:
                     return year
-        return self.plan_year
+        return self.state.plan_year
 
     def find_plan_year(self, issuer: dict, title: str) -> int | None:
         if issuer.get("date"):
@@ -1495,7 +1471,9 @@ class _Importer:
             return int(m.group(1))
         years = Counter(
             int(y)
-            for y in re.findall(r"(?<![\d/.-])(?:\d{1,2}/\d{1,2}/)?((?:19|20)\d\d)(?!\d)", mask(self.text, URL_RE))
+            for y in re.findall(
+                r"(?<![\d/.-])(?:\d{1,2}/\d{1,2}/)?((?:19|20)\d\d)(?!\d)", mask(self.state.text, URL_RE)
+            )
         )
         return years.most_common(1)[0][0] if years else None
 
