@@ -16,6 +16,15 @@ from thidua.core.timeutils import vn_datetime
 from thidua.planimport.parser.dates import TIME_RE, WEEKDAY_RE, WrittenDate, find_dates, weekday_near
 from thidua.planimport.parser.directory import CITY_KEYS, placeholder_code, unit_key
 from thidua.planimport.parser.numbers import CLASSIFIERS, Quantity, find_quantities
+from thidua.planimport.parser.outline import (
+    build_outline,
+    descendants,
+    heading_like,
+    is_assignment_line,
+    label_value,
+    mark_section,
+    section_of,
+)
 from thidua.planimport.parser.paragraphs import Para, split_marker
 from thidua.planimport.parser.result import DEFAULT_DEADLINE_TIME, ImportResult
 from thidua.planimport.parser.state import ParseState
@@ -33,28 +42,6 @@ from thidua.units.models import UnitGroup, UnitKind
 
 # --- 4. the importer ------------------------------------------------------------------------------
 
-_SECTIONS = [
-    ("goals", re.compile(r"\b(muc tieu|chi tieu)\b")),
-    ("time_audience", re.compile(r"\bthoi gian\b.*\bdoi tuong\b|\bdoi tuong\b.*\bthoi gian\b")),
-    (
-        "organisation",
-        re.compile(
-            r"\b(phan cong|to chuc thuc hien|trach nhiem|nhiem vu cua|ban chi dao|khen thuong|che do bao cao|"
-            r"thoi gian gui|thoi han gui|tien do|bao cao)\b"
-        ),
-    ),
-    ("period", re.compile(r"^(cac moc )?(thoi gian|thoi han)\b")),
-    ("audience", re.compile(r"\bdoi tuong\b")),
-    ("purpose", re.compile(r"\b(muc dich|yeu cau|y nghia)\b")),
-    (
-        "activities",
-        re.compile(
-            r"\b(cong viec|hoat dong|noi dung|chuong trinh|cong trinh|phan viec|nhiem vu|giai phap|cac buoc|"
-            r"ke hoach cu the|trien khai)\b"
-        ),
-    ),
-    ("funding", re.compile(r"\bkinh phi\b")),
-]
 _FIELD_LABELS = re.compile(
     r"(thoi gian( du kien| to chuc)?|dia diem|noi dung|chi tieu|so luong|quy mo|hinh thuc|thanh phan|"
     r"doi tuong|phan cong|don vi (thuc hien|chu tri|phoi hop|to chuc|phu trach|thuong truc)|chu tri|phoi hop|"
@@ -100,19 +87,6 @@ _LEADING_VERBS = re.compile(
 _TITLE_CUTS = re.compile(
     r",?\s+(?:trong đó|nhằm|cho|trong|tại|dự kiến|vào|từ ngày|với|trên|để|qua đó|đồng thời)\s|,?\s+ngày\s+\d|\s\(|:\s|;\s|\.\s|\.$"
 )
-
-
-def _label_value(p: Para) -> tuple[str, int | None]:
-    """'Thời gian: từ …' → ("Thời gian", offset of the value); a body without a short label → (body, None)."""
-    body = p.body
-    idx = body.find(":")
-    if 0 < idx <= 80 and not re.search(r"https?$|mail$", body[:idx].strip(), re.I):
-        label = body[:idx].strip()
-        rest = body[idx + 1 :]
-        if rest.strip():
-            return label, p.bstart + idx + 1
-        return label, None
-    return body, None
 
 
 @dataclass
@@ -215,111 +189,15 @@ class _Importer:
         return None, None
 
     # -- structure ----------------------------------------------------------------------------
-    def build_tree(self) -> tuple[list[Para], list[Para], list[Para]]:
-        """(context paragraphs, outline roots, closing paragraphs)."""
-        body = self.state.region("body")
-        for p in body:
-            if p.md:
-                mtype, length = split_marker(p.text)
-                p.mtype, p.bstart = (mtype, p.start + length) if mtype else (f"h{p.md}", p.start)
-            else:
-                mtype, length = split_marker(p.text)
-                if mtype:
-                    p.mtype, p.bstart = mtype, p.start + length
-                elif is_caps(p.text) and len(p.text.split()) <= 20:
-                    p.mtype = "caps"
-        context: list[Para] = []
-        i = 0
-        while i < len(body) and (not body[i].mtype or fold(body[i].body).startswith("can cu")):
-            context.append(body[i])
-            i += 1
-        rest = body[i:]
-        closing: list[Para] = []
-        j = len(rest)
-        while j > 0 and not rest[j - 1].mtype and not self.is_assignment_line(rest[j - 1]) and len(closing) < 2:
-            j -= 1
-            closing.insert(0, rest[j])
-        structural_before = [p for p in rest[:j] if p.mtype]
-        if closing and (not structural_before or self.heading_like(structural_before[-1])):
-            closing = []
-            j = len(rest)
-        rest = rest[:j]
-        roots: list[Para] = []
-        types: list[str] = []
-        nodes: list[Para] = []
-        last: Para | None = None
-        for p in rest:
-            if not p.mtype or (self.is_assignment_line(p) and last is not None):
-                if last is not None:
-                    last.extras.append(p)
-                else:
-                    context.append(p)
-                continue
-            t = p.mtype
-            if self._is_heading_type(t):
-                rank = self._rank(t)
-                cut = next(
-                    (k for k, s in enumerate(types) if not self._is_heading_type(s) or self._rank(s) >= rank),
-                    len(types),
-                )
-                del types[cut:], nodes[cut:]
-            elif t in types:
-                cut = types.index(t)
-                del types[cut:], nodes[cut:]
-            p.parent = nodes[-1] if nodes else None
-            (p.parent.children if p.parent else roots).append(p)
-            types.append(t)
-            nodes.append(p)
-            last = p
-        return context, roots, closing
-
-    @staticmethod
-    def _is_heading_type(t: str) -> bool:
-        return t in ("roman", "caps") or (t.startswith("h") and t[1:].isdigit())
-
-    @staticmethod
-    def _rank(t: str) -> float:
-        return float(t[1:]) if t.startswith("h") and t[1:].isdigit() else 1.5
-
-    @classmethod
-    def is_assignment_line(cls, p: Para) -> bool:
-        f = fold(p.body[:60])
-        if cls._is_heading_type(p.mtype) or is_caps(p.body) or re.match(r"phan cong( thuc hien| nhiem vu)?\s*:?$", f):
-            return False
-        return bool(
-            f.startswith("(phan cong")
-            or re.match(r"phan cong\b", f)
-            or re.match(r"\(?don vi (thuc hien|chu tri|phoi hop|phu trach|to chuc)\s*:", f)
-            or re.match(r"\(?(chu tri|phoi hop)\s*:", f)
-        )
-
-    def heading_like(self, p: Para) -> bool:
-        body = p.body.strip()
-        if self._is_heading_type(p.mtype):
-            return True
-        words = len(body.split())
-        if body.endswith(":") and words <= 14:
-            return True
-        return words <= 10 and not body.endswith(".") and bool(p.children) and ":" not in body
-
-    def classify(self, p: Para, allow_label: bool) -> str | None:
-        label, value = _label_value(p)
-        if not (self.heading_like(p) or (allow_label and value is not None and len(label.split()) <= 6)):
-            return None
-        lab = fold(label).strip(" :.")
-        for kind, rx in _SECTIONS:
-            if rx.search(lab):
-                return kind
-        return None
 
     def walk(self, nodes: list[Para], inherited: str | None) -> None:
         for node in nodes:
             self.visit(node, inherited)
 
     def visit(self, node: Para, inherited: str | None) -> None:
-        kind = self.classify(node, allow_label=inherited in (None, "time_audience"))
+        kind = section_of(node, allow_label=inherited in (None, "time_audience"))
         if inherited in ("goals", "activities") and kind in (None, inherited):
-            self.mark(node, inherited)
+            mark_section(node, inherited)
             if inherited == "goals":
                 self.goal_or_group(node)
             else:
@@ -327,7 +205,7 @@ class _Importer:
             return
         if kind is None:
             kind = inherited or "other"
-            self.mark(node, kind)
+            mark_section(node, kind)
             if kind == "organisation":
                 self.state.org_nodes.append(node)
             self.walk(node.children, kind)
@@ -335,7 +213,7 @@ class _Importer:
         node.section = kind
         for e in node.extras:
             e.section = kind
-        label, value = _label_value(node)
+        label, value = label_value(node)
         value_span = (value, node.end) if value is not None else None
         if value_span is None and node.extras and not node.children:
             value_span = (node.extras[0].bstart, node.extras[0].end)
@@ -351,7 +229,7 @@ class _Importer:
             if value is not None and not node.children:
                 self.add_goal(value, node.end, node)
             for e in node.extras:
-                if not self.is_assignment_line(e):
+                if not is_assignment_line(e):
                     self.add_goal(e.bstart, e.end, e)
             self.walk(node.children, "goals")
         elif kind == "activities":
@@ -366,24 +244,17 @@ class _Importer:
         else:
             self.walk(node.children, kind)
 
-    def mark(self, node: Para, section: str) -> None:
-        node.section = section
-        for e in node.extras:
-            e.section = section
-        for c in node.children:
-            self.mark(c, section)
-
     # -- goals --------------------------------------------------------------------------------
     def goal_or_group(self, node: Para) -> None:
-        if node.children and self.heading_like(node):
+        if node.children and heading_like(node):
             for e in node.extras:
-                if not self.is_assignment_line(e):
+                if not is_assignment_line(e):
                     self.add_goal(e.bstart, e.end, e)
             self.walk(node.children, "goals")
             return
         self.add_goal(node.bstart, node.end, node)
         for e in node.extras:
-            if not self.is_assignment_line(e):
+            if not is_assignment_line(e):
                 self.add_goal(e.bstart, e.end, e)
         for c in node.children:
             self.goal_or_group(c)
@@ -462,13 +333,13 @@ class _Importer:
 
     # -- activities ---------------------------------------------------------------------------
     def is_field(self, p: Para) -> bool:
-        label, value = _label_value(p)
+        label, value = label_value(p)
         return value is not None and bool(_FIELD_LABELS.match(fold(label).strip()))
 
     def activity_or_group(self, node: Para) -> None:
         field_structured = any(self.is_field(c) for c in node.children)
-        own_assignment = any(self.is_assignment_line(e) for e in node.extras)
-        if node.children and not field_structured and not own_assignment and self.heading_like(node):
+        own_assignment = any(is_assignment_line(e) for e in node.extras)
+        if node.children and not field_structured and not own_assignment and heading_like(node):
             self.activities_from_extras(node.extras)
             self.walk(node.children, "activities")
             return
@@ -477,7 +348,7 @@ class _Importer:
     def activities_from_extras(self, extras: list[Para]) -> None:
         pending: Para | None = None
         for e in extras:
-            if self.is_assignment_line(e):
+            if is_assignment_line(e):
                 if pending is not None:
                     pending.extras.append(e)
                 continue
@@ -487,27 +358,18 @@ class _Importer:
             if e.mtype == "extra":
                 self.add_activity(e)
 
-    def descendants(self, node: Para) -> list[Para]:
-        out = []
-        for e in node.extras:
-            out.append(e)
-        for c in node.children:
-            out.append(c)
-            out.extend(self.descendants(c))
-        return sorted(out, key=lambda p: p.start)
-
     def add_activity(self, node: Para, own_start: int | None = None) -> None:
         n = len(self.state.activities) + 1
         where = f"activities[{n}]"
-        parts = [node, *self.descendants(node)]
-        assignment_paras = [p for p in parts if self.is_assignment_line(p)]
+        parts = [node, *descendants(node)]
+        assignment_paras = [p for p in parts if is_assignment_line(p)]
         fields: dict[str, tuple[int, int]] = {}
         described: list[tuple[int, int]] = []
         for p in parts:
             if p in assignment_paras:
                 continue
             if p is not node and self.is_field(p):
-                label, value = _label_value(p)
+                label, value = label_value(p)
                 key = fold(label).strip()
                 fields.setdefault(key, (value, p.end))
                 if re.match(r"(don vi|chu tri|phoi hop)", key):
@@ -548,7 +410,7 @@ class _Importer:
                 break
 
         # Title: a label ("Lễ ra quân:") or the description's first clause.
-        label, value = _label_value(node)
+        label, value = label_value(node)
         if own_start is None and (node.body.strip().endswith(":") or (value is not None and len(label.split()) <= 12)):
             title = label.strip(" :")
             title_span = (node.bstart, node.bstart + len(title))
@@ -1348,7 +1210,8 @@ class _Importer:
                 self.state.span("theme", title_para.start + q.start(q.lastindex), title_para.start + q.end(q.lastindex))
         self.state.plan_year = self.find_plan_year(issuer, title or "")
 
-        context, roots, closing = self.build_tree()
+        outline = build_outline(self.state)
+        context, roots, closing = outline.context, outline.roots, outline.closing
         self.walk(roots, None)
         if theme is None:
             for p in context:
