@@ -14,7 +14,9 @@ from thidua.campaigns.definition import FORMAT, validate
 from thidua.core.text import fold
 from thidua.core.timeutils import vn_datetime
 from thidua.planimport.parser.dates import TIME_RE, WEEKDAY_RE, WrittenDate, find_dates, weekday_near
-from thidua.planimport.parser.directory import CITY_KEYS, placeholder_code, unit_key
+from thidua.planimport.parser.directory import placeholder_code, unit_key
+from thidua.planimport.parser.footer import read_footer
+from thidua.planimport.parser.header import read_header, settle_issuer
 from thidua.planimport.parser.numbers import CLASSIFIERS, Quantity, find_quantities
 from thidua.planimport.parser.outline import (
     build_outline,
@@ -25,7 +27,7 @@ from thidua.planimport.parser.outline import (
     mark_section,
     section_of,
 )
-from thidua.planimport.parser.paragraphs import Para, split_marker
+from thidua.planimport.parser.paragraphs import Para
 from thidua.planimport.parser.result import DEFAULT_DEADLINE_TIME, ImportResult
 from thidua.planimport.parser.state import ParseState
 from thidua.planimport.parser.text import (
@@ -33,7 +35,6 @@ from thidua.planimport.parser.text import (
     QUOTE_RE,
     URL_RE,
     capitalise,
-    is_caps,
     mask,
     strip_span,
     trim_value,
@@ -107,86 +108,6 @@ class _Importer:
         self.slug_arg = slug
 
     # -- header -------------------------------------------------------------------------------
-    def read_header(self) -> dict:
-        issuer = {"unit": None, "name": None, "document_number": None, "place": None, "date": None}
-        org_lines: list[Para] = []
-        header = self.state.region("header")
-        for p in header:
-            f = fold(p.text)
-            m = re.match(r"(?i:số)\s*[:.]?\s*", p.text)
-            if m and re.match(r"so\s*[:.]", f):
-                start, end = strip_span(self.state.text, p.start + m.end(), p.end, " ")
-                if end > start:
-                    issuer["document_number"] = re.sub(r"\s+", " ", self.state.slice(start, end))
-                    self.state.span("issuer.document_number", start, end)
-                continue
-            m = re.match(
-                r"(?P<place>[^,\d][^,]{1,60}?),\s*(?i:ngày)\s*(?P<d>\d{1,2})?\s*(?:/|(?i:tháng))\s*(?P<m>\d{1,2})\s*"
-                r"(?:/|(?i:năm))\s*(?P<y>\d{4})",
-                p.text,
-            )
-            if m:
-                issuer["place"] = m["place"].strip()
-                self.state.span("issuer.place", p.start + m.start("place"), p.start + m.end("place"))
-                if m["d"]:
-                    try:
-                        issuer["date"] = dt.date(int(m["y"]), int(m["m"]), int(m["d"])).isoformat()
-                        self.state.span("issuer.date", p.start + m.start("d"), p.start + m.end("y"))
-                    except ValueError:
-                        self.state.late.append(
-                            Finding("date_invalid", "issuer", _("The issue date does not exist."), _("Header"))
-                        )
-                continue
-            if re.fullmatch(r"[*\-_=~. ]+", p.text) or not is_caps(p.text):
-                continue
-            if re.fullmatch(
-                r"(doan tncs ho chi minh|cong hoa xa hoi chu nghia viet nam|doc lap\W+tu do\W+hanh phuc)", f
-            ):
-                continue
-            org_lines.append(p)
-        for p in reversed(org_lines):
-            code = self.match_issuer(p.text)
-            if code:
-                issuer["unit"], issuer["name"] = code, p.text
-                self.state.span("issuer.unit", p.start, p.end)
-                self.state.span("issuer.name", p.start, p.end)
-                break
-        if issuer["name"] is None and org_lines:
-            p = org_lines[-1]
-            issuer["name"] = p.text
-            self.state.span("issuer.name", p.start, p.end)
-        if not header:
-            self.state.early.append(
-                Finding(
-                    "no_header",
-                    "issuer",
-                    _("The plan has no header (issuing body, number, place and date): check the issuer."),
-                    _("Header"),
-                )
-            )
-        return issuer
-
-    def match_issuer(self, text: str) -> str | None:
-        key = unit_key(text)
-        key = re.sub(r"^(ban chap hanh|bch|ban thuong vu|btv|thuong truc)\s+", "", key)
-        if key in CITY_KEYS or key == "doan thanh nien cong san ho chi minh thanh pho ho chi minh":
-            return self.state.directory.root["code"] if self.state.directory.root else None
-        return self.state.directory.match(key) if key else None
-
-    def issuer_from_text(self) -> tuple[str | None, tuple[int, int] | None]:
-        """'Ban Thường vụ Thành Đoàn phát động …' → the body's name and where it is."""
-        verbs = r"(?:phát động|ban hành|xây dựng|triển khai|tổ chức|đề ra|hướng dẫn|thông báo)"
-        for p in self.state.paras:
-            if p.region not in ("body", "title"):
-                continue
-            for m in re.finditer(
-                r"Ban (?:Thường vụ|Chấp hành|Thường trực)((?:\s+(?:[^\W\d_][\w.]*|\d+))+?)\s+" + verbs, p.text
-            ):
-                words = m.group(1).split()
-                if words and all(w[0].isupper() or w[0].isdigit() for w in words):
-                    start = p.start + m.start()
-                    return self.state.slice(start, p.start + m.end(1)), (start, p.start + m.end(1))
-        return None, None
 
     # -- structure ----------------------------------------------------------------------------
 
@@ -1093,101 +1014,12 @@ class _Importer:
             )
 
     # -- footer -------------------------------------------------------------------------------
-    def read_footer(self) -> tuple[list[str], dict]:
-        footer = self.state.region("footer")
-        distribution: list[str] = []
-        signature = {"on_behalf": None, "position": None, "name": None}
-        in_list = False
-        sig_index = None
-        for i, p in enumerate(footer):
-            f = fold(p.text)
-            if f.startswith("noi nhan"):
-                in_list = True
-                rest = re.sub(r"^(?i:nơi nhận)\s*:?\s*", "", p.text)
-                if rest:
-                    s = p.end - len(rest)
-                    self.add_distribution(distribution, s, p.end)
-                continue
-            if re.match(r"(tm|t/m|kt|k/t)\.?\s", f) and is_caps(p.text):
-                if signature["on_behalf"] is None and re.match(r"(tm|t/m)\b", f):
-                    signature["on_behalf"] = p.text
-                    self.state.span("signature.on_behalf", p.start, p.end)
-                sig_index = i if sig_index is None else sig_index
-                continue
-            mtype, length = split_marker(p.text)
-            if in_list and mtype and mtype not in ("roman", "num"):
-                self.add_distribution(distribution, p.start + length, p.end)
-                continue
-            if in_list and not is_caps(p.text) and p.text.rstrip()[-1:] in ";." and sig_index is None:
-                self.add_distribution(distribution, p.start, p.end)
-        # Signature: after the TM./KT. line: capitals = position, then the signer's name.
-        start = sig_index if sig_index is not None else 0
-        position = None
-        for p in footer[start:]:
-            f = fold(p.text)
-            if re.match(r"(tm|t/m)\b", f) or fold(p.text).startswith("noi nhan"):
-                continue
-            if split_marker(p.text)[0] or re.fullmatch(
-                r"\(?\[?(da ky|ky ten.*|chu ky.*|ky, ghi ro ho ten.*)\]?\)?\.?", f
-            ):
-                continue
-            if is_caps(p.text):
-                if (
-                    re.search(r"\b(bi thu|truong ban|chu tich|pho|uy vien|giam doc|chanh van phong)\b", f)
-                    or sig_index is not None
-                ):
-                    position = p
-                continue
-            if (
-                position is not None
-                and re.fullmatch(r"(?:[^\W\d_][\w]*\s+){1,5}[^\W\d_][\w]*", p.text)
-                and all(w[0].isupper() for w in p.text.split())
-            ):
-                signature["name"] = p.text
-                self.state.span("signature.name", p.start, p.end)
-                break
-        if position is not None:
-            signature["position"] = position.text
-            self.state.span("signature.position", position.start, position.end)
-        return distribution, signature
-
-    def add_distribution(self, distribution: list[str], start: int, end: int) -> None:
-        start, end = strip_span(self.state.text, start, end, " \t\n")
-        if end > start:
-            distribution.append(self.state.slice(start, end))
-            self.state.span(f"distribution[{len(distribution)}]", start, end)
 
     # -- the whole ----------------------------------------------------------------------------
     def run(self) -> ImportResult:
-        issuer = self.read_header()
-        distribution, signature = self.read_footer()
-        header_matched = issuer["unit"] is not None
-        text_name, text_name_span = self.issuer_from_text()
-        if not header_matched:
-            if issuer["name"] is None and text_name:
-                issuer["name"] = text_name
-                self.state.span("issuer.name", *text_name_span)
-            code = self.issuer_code_arg
-            if not code:
-                for p in self.state.region("footer"):
-                    if re.match(r"(tm|t/m)\b", fold(p.text)):
-                        code = self.match_issuer(re.sub(r"^\S+\s*", "", p.text))
-                        break
-            if not code and text_name:
-                code = self.match_issuer(text_name)
-            if not code and self.state.directory.root:
-                code = self.state.directory.root["code"]
-            issuer["unit"] = code or "TD"
-        if issuer["name"] is None and text_name:
-            issuer["name"] = text_name
-            self.state.span("issuer.name", *text_name_span)
-        if issuer["name"] is None and signature["on_behalf"]:
-            sp = self.state.spans["signature.on_behalf"]
-            m = re.match(r"(?:TM|T/M)\.?\s*", signature["on_behalf"])
-            issuer["name"] = signature["on_behalf"][m.end() if m else 0 :] or None
-            self.state.span("issuer.name", sp.start + (m.end() if m else 0), sp.end)
-        self.state.issuer_unit = issuer["unit"]
-        self.state.directory.add_subtree(issuer["unit"])
+        issuer = read_header(self.state)
+        distribution, signature = read_footer(self.state)
+        settle_issuer(self.state, issuer, signature["on_behalf"], self.issuer_code_arg)
         issuer_is_city = self.state.directory.kind(issuer["unit"]) in (None, UnitKind.CITY)
 
         title_para = next((p for p in self.state.paras if p.region == "title"), None)
