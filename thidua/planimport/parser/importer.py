@@ -28,6 +28,13 @@ from thidua.planimport.parser.outline import (
     section_of,
 )
 from thidua.planimport.parser.paragraphs import Para
+from thidua.planimport.parser.period import (
+    read_audience,
+    read_period,
+    settle_period_range,
+    warn_unknown_period,
+    year_within_period,
+)
 from thidua.planimport.parser.result import DEFAULT_DEADLINE_TIME, ImportResult
 from thidua.planimport.parser.state import ParseState
 from thidua.planimport.parser.text import (
@@ -35,10 +42,10 @@ from thidua.planimport.parser.text import (
     QUOTE_RE,
     URL_RE,
     capitalise,
-    mask,
     strip_span,
     trim_value,
 )
+from thidua.planimport.parser.title import campaign_slug, find_plan_year, read_title, theme_in_context
 from thidua.units.models import UnitGroup, UnitKind
 
 # --- 4. the importer ------------------------------------------------------------------------------
@@ -733,54 +740,6 @@ class _Importer:
         return groups, units
 
     # -- period, audience ---------------------------------------------------------------------
-    def read_period(self, context: list[Para]) -> dict:
-        period = {"start": None, "end": None, "text": None}
-        source = self.state.period_source
-        if source is None:
-            for p in [
-                *context,
-                *[q for q in self.state.paras if q.region == "body" and q.section not in ("activities", "goals")],
-            ]:
-                m = re.search(
-                    r"(?i:(?:kể\s+)?từ\s+(?:ngày\s+|nay\s+|tháng\s+)?)[^.;]{0,80}?(?i:đến)\s+[^.;]{0,40}?\d{4}", p.text
-                )
-                if m:
-                    source = (p.start + m.start(), p.start + m.end())
-                    break
-        if source is None:
-            return period
-        s, e = trim_value(self.state.text, *source)
-        text = self.state.slice(s, e)
-        period["text"] = text
-        self.state.span("period.text", s, e)
-        issue = re.search(
-            r"(?i:từ\s+(?:ngày\s+|khi\s+)?(?:ban hành|ký)|từ nay|kể từ ngày ban hành|sau khi ban hành)", text
-        )
-        dates = find_dates(text)
-        if issue:
-            period["start"] = "issue_date"
-            self.state.span("period.start", s + issue.start(), s + issue.end())
-        if not dates:
-            return period
-        end_d = dates[-1]
-        year = end_d.year or self.state.plan_year
-        if end_d.year is None and year is not None:
-            self.state.late.append(
-                Finding("year_assumed", "period", _("No year is written: %(year)s is assumed.") % {"year": year}, "")
-            )
-        if year is None:
-            return period
-        last = end_d.resolve(year)
-        if last:
-            period["end"] = last[1].isoformat()
-            self.state.span("period.end", s + end_d.start, s + end_d.end)
-        if not issue:
-            first_d = dates[0]
-            first = first_d.resolve(first_d.year or year)
-            if first:
-                period["start"] = first[0].isoformat()
-                self.state.span("period.start", s + first_d.start, s + first_d.end)
-        return period
 
     # -- organisation: steering, coordinator, duties, milestones --------------------------------
     def org_paras(self) -> list[Para]:
@@ -899,7 +858,7 @@ class _Importer:
             else:
                 kind = "other"
             date_start = found.kw_end + d.start
-            year = d.year or self.year_within_period(d)
+            year = d.year or year_within_period(self.state, d)
             where_index = len(self.state.milestones) + 1
             if year is None:
                 continue
@@ -1022,55 +981,22 @@ class _Importer:
         settle_issuer(self.state, issuer, signature["on_behalf"], self.issuer_code_arg)
         issuer_is_city = self.state.directory.kind(issuer["unit"]) in (None, UnitKind.CITY)
 
-        title_para = next((p for p in self.state.paras if p.region == "title"), None)
-        title = theme = None
-        if title_para is not None:
-            t_start = title_para.start
-            m = (
-                re.match(r"(?i:kế hoạch)\s*[:\-–]?\s*", title_para.text)
-                if any(p.region == "header" for p in self.state.paras)
-                or not any(p.region == "kh" for p in self.state.paras)
-                else None
-            )
-            if m and m.end() < len(title_para.text) and re.match(r"ke hoach\b", fold(title_para.text)):
-                t_start += m.end()
-            title = capitalise(self.state.slice(t_start, title_para.end).strip())
-            self.state.span("title", t_start, title_para.end)
-            q = QUOTE_RE.search(title_para.text)
-            if q:
-                theme = q.group(q.lastindex)
-                self.state.span("theme", title_para.start + q.start(q.lastindex), title_para.start + q.end(q.lastindex))
-        self.state.plan_year = self.find_plan_year(issuer, title or "")
+        title, theme = read_title(self.state)
+        self.state.plan_year = find_plan_year(self.state, issuer, title or "")
 
         outline = build_outline(self.state)
         context, roots, closing = outline.context, outline.roots, outline.closing
         self.walk(roots, None)
         if theme is None:
-            for p in context:
-                for q in QUOTE_RE.finditer(p.text):
-                    if re.search(
-                        r"(chu de|thong diep|khau hieu|phat dong|phuong cham)[^.]{0,40}$", fold(p.text[: q.start()])
-                    ):
-                        theme = q.group(q.lastindex)
-                        self.state.span("theme", p.start + q.start(q.lastindex), p.start + q.end(q.lastindex))
-                        break
-                if theme:
-                    break
+            theme = theme_in_context(self.state, context)
         context_text = None
         if context:
             s, e = context[0].start, context[-1].end
             context_text = self.state.slice(s, e)
             self.state.span("context", s, e)
-        period = self.read_period(context)
-        period_start = issuer["date"] if period["start"] == "issue_date" else period["start"]
-        if period_start and period["end"]:
-            self.state.period_range = (dt.date.fromisoformat(period_start), dt.date.fromisoformat(period["end"]))
-        if self.state.audience_source:
-            s, e = trim_value(self.state.text, *self.state.audience_source)
-            audience = self.state.slice(s, e) or None
-            self.state.span("audience", s, e)
-        else:
-            audience = None
+        period = read_period(self.state, context)
+        settle_period_range(self.state, period, issuer["date"])
+        audience = read_audience(self.state)
         submission_email = None
         for p in [*self.org_paras(), *[q for q in self.state.paras if q.region == "body"]]:
             m = EMAIL_RE.search(p.text)
@@ -1101,19 +1027,8 @@ class _Importer:
             registration = self.state.registration[0]
             self.state.span("registration_deadline", self.state.registration[1], self.state.registration[2])
 
-        if period["start"] is None:
-            self.state.early.append(
-                Finding(
-                    "period_start_unknown", "period", _("The plan does not say when the campaign starts."), _("Period")
-                )
-            )
-        if period["end"] is None:
-            self.state.early.append(
-                Finding("period_end_unknown", "period", _("The plan does not say when the campaign ends."), _("Period"))
-            )
-        m = re.search(r"\b((?:19|20)\d\d)\b", f"{theme or ''} {title or ''}")
-        year = int(m.group(1)) if m else self.state.plan_year
-        slug = self.slug_arg or self.make_slug(theme or title or "", year)
+        warn_unknown_period(self.state, period)
+        slug = self.slug_arg or campaign_slug(self.state, title, theme)
         definition = {
             "format": FORMAT,
             "slug": slug,
@@ -1147,40 +1062,6 @@ class _Importer:
         ]
         warnings = [*self.state.early, *checks, *self.state.late]
         return ImportResult(self.state.text, definition, self.state.spans, warnings, self.state.suggestions)
-
-    def year_within_period(self, d: WrittenDate) -> int | None:
-        """The year of a date written without one: the year that puts it inside the period, else the plan's."""
-        if self.state.period_range:
-            start, end = self.state.period_range
-            for year in sorted({end.year, start.year}):
-                span = d.resolve(year)
-                if span and start <= span[0] <= end:
-                    return year
-        return self.state.plan_year
-
-    def find_plan_year(self, issuer: dict, title: str) -> int | None:
-        if issuer.get("date"):
-            return int(issuer["date"][:4])
-        m = re.search(r"(?i:năm)\s+((?:19|20)\d\d)\b", title) or re.search(r"\b((?:19|20)\d\d)\b", title)
-        if m:
-            return int(m.group(1))
-        years = Counter(
-            int(y)
-            for y in re.findall(
-                r"(?<![\d/.-])(?:\d{1,2}/\d{1,2}/)?((?:19|20)\d\d)(?!\d)", mask(self.state.text, URL_RE)
-            )
-        )
-        return years.most_common(1)[0][0] if years else None
-
-    @staticmethod
-    def make_slug(text: str, year: int | None) -> str:
-        base = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "ke-hoach"
-        suffix = f"-{year}" if year and str(year) not in base[:60] else ""
-        limit = 60 - len(suffix)
-        if len(base) > limit:
-            base = base[:limit]
-            base = base.rsplit("-", 1)[0] if "-" in base else base
-        return (base.strip("-") or "ke-hoach") + suffix
 
 
 def import_text(text: str, *, issuer_code: str | None = None, slug: str | None = None) -> ImportResult:
