@@ -17,7 +17,7 @@ from thidua.planimport.parser.directory import placeholder_code, unit_key
 from thidua.planimport.parser.paragraphs import Para
 from thidua.planimport.parser.state import ParseState
 from thidua.planimport.parser.text import strip_span
-from thidua.units.models import UnitGroup, UnitKind
+from thidua.units.models import UnitGroup
 
 # The label in front of the units: "(Phân công Ban …", "Phân công thực hiện: …", "Đơn vị chủ trì: …",
 # "Chủ trì: …", "Phối hợp …".
@@ -62,6 +62,7 @@ SUBJECT_VERB_RE = re.compile(
 # Groups of units, on keys (folded, abbreviations spelled out):
 # "các", "toàn thể", "tất cả", "toàn bộ", "những" in front of a name make it plural.
 PLURAL_KEY_RE = re.compile(r"(cac|toan the|tat ca|toan bo|nhung)\b")
+# The same words with their space, dropped before the group is recognised: "cac co so doan …" → "co so doan …".
 PLURAL_PREFIX_KEY_RE = re.compile(r"^(cac|toan the|tat ca|toan bo|nhung)\s+")
 # "cơ sở Đoàn trực thuộc (Thành Đoàn)", "đơn vị trực thuộc", "chi đoàn trực thuộc".
 DIRECT_KEY_RE = re.compile(r"(co so doan|to chuc co so doan|don vi|co so|chi doan)\s+truc thuoc")
@@ -79,11 +80,6 @@ WARDS_COMMUNES_KEY_RE = re.compile(r"doan (phuong|xa|thi tran) (xa|thi tran)\b")
 WARD_KEY_RE = re.compile(r"doan (phuong|xa|thi tran)\b")
 
 
-def _issuer_is_city(state: ParseState) -> bool:
-    issuer_kind = state.directory.kind(state.issuer_unit) if state.issuer_unit else None
-    return issuer_kind in (None, UnitKind.CITY)
-
-
 def group_of(state: ParseState, name: str) -> str | None:
     """The UnitGroup value a plural or generic name stands for ("các cơ sở Đoàn trực thuộc Thành Đoàn" →
     direct_units), else None. A loose reading is remembered in state.approximate_groups."""
@@ -93,7 +89,7 @@ def group_of(state: ParseState, name: str) -> str | None:
     if DIRECT_KEY_RE.match(k2):
         if k2.startswith("chi doan"):
             return UnitGroup.BRANCHES.value
-        if "truc thuoc thanh doan" in k2 or _issuer_is_city(state):
+        if "truc thuoc thanh doan" in k2 or state.issuer_is_city:
             return UnitGroup.DIRECT_UNITS.value
         return UnitGroup.GRASSROOTS.value
     if DISTRICTS_KEY_RE.match(k2):

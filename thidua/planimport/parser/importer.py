@@ -20,7 +20,6 @@ from thidua.planimport.parser.result import ImportResult
 from thidua.planimport.parser.sections import walk
 from thidua.planimport.parser.state import ParseState
 from thidua.planimport.parser.title import campaign_slug, find_plan_year, read_title, theme_in_context
-from thidua.units.models import UnitKind
 
 
 def _text_of(state: ParseState, paras: list[Para], path: str) -> str | None:
@@ -45,7 +44,6 @@ def _read(state: ParseState, issuer_code: str | None) -> dict:
     issuer = read_header(state)
     distribution, signature = read_footer(state)
     settle_issuer(state, issuer, signature["on_behalf"], issuer_code)
-    issuer_is_city = state.directory.kind(issuer["unit"]) in (None, UnitKind.CITY)
     title, theme = read_title(state)
     state.plan_year = find_plan_year(state, issuer, title or "")
     outline = build_outline(state)
@@ -59,7 +57,7 @@ def _read(state: ParseState, issuer_code: str | None) -> dict:
     submission_email = read_submission_email(state)
     org = read_organisation(state)
     coordinator_from_email(state, org, submission_email, issuer["unit"])
-    read_milestones(state, submission_email, issuer_is_city)
+    read_milestones(state, submission_email)
     closing_text = _text_of(state, outline.closing, "closing_text")
     registration = _registration(state)
     warn_unknown_period(state, period)

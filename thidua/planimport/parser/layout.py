@@ -75,6 +75,7 @@ class _Lines:
         self.nonempty = [i for i, (cells, _md) in enumerate(self.rows) if cells]
 
     def joined(self, i: int) -> str:
+        """Line `i` with its cells joined by a space."""
         return " ".join(self.rows[i][0])
 
 
@@ -234,6 +235,7 @@ class _Writer:
         self.pos = 0
 
     def emit(self, text: str, region: str, sep: str, md: int = 0) -> None:
+        """Write `text` as a paragraph of `region`, after `sep` unless it is the first."""
         if self.out:
             self.out.append(sep)
             self.pos += len(sep)

@@ -172,7 +172,7 @@ def _code(kind: str, counts: Counter) -> str:
     return prefix if counts[kind] == 1 else f"{prefix}{counts[kind]}"
 
 
-def _senders(state: ParseState, p: Para, issuer_is_city: bool) -> tuple[list[str], list[str]]:
+def _senders(state: ParseState, p: Para) -> tuple[list[str], list[str]]:
     """(groups, units) expected to send it: named in the paragraph or its ancestors, else the issuer's level
     below (direct units for the city, grassroots units for a district)."""
     groups: list[str] = []
@@ -182,7 +182,7 @@ def _senders(state: ParseState, p: Para, issuer_is_city: bool) -> tuple[list[str
         groups, units = groups_in_subject(state, node)
         node = node.parent
     if not groups and not units:
-        groups = [UnitGroup.DIRECT_UNITS.value if issuer_is_city else UnitGroup.GRASSROOTS.value]
+        groups = [UnitGroup.DIRECT_UNITS.value if state.issuer_is_city else UnitGroup.GRASSROOTS.value]
     return groups, units
 
 
@@ -219,7 +219,6 @@ def _add_milestone(
     found: Deadline,
     counts: Counter,
     submission_email: str | None,
-    issuer_is_city: bool,
 ) -> None:
     """Read one paragraph's deadline into a milestone (or the registration deadline)."""
     body, base = p.body, p.bstart
@@ -235,7 +234,7 @@ def _add_milestone(
     title, title_start, title_end = _title(found, kind, base)
     code = _code(kind, counts)
     where = f"milestones[{len(state.milestones) + 1}]"
-    groups, units = _senders(state, p, issuer_is_city)
+    groups, units = _senders(state, p)
     submit_to = _email_near(p) or submission_email
     if title_start is not None:
         state.span(f"{where}.title", title_start, title_end)
@@ -258,11 +257,11 @@ def _add_milestone(
     )
 
 
-def read_milestones(state: ParseState, submission_email: str | None, issuer_is_city: bool) -> None:
+def read_milestones(state: ParseState, submission_email: str | None) -> None:
     """Add a milestone for every deadline outside goals and activities, in text order; the registration
     deadline goes to state.registration. `submission_email` is the address when the paragraph names none."""
     counts: Counter = Counter()
     for p in state.paras:
         found = milestone_of(p)
         if found:
-            _add_milestone(state, p, found, counts, submission_email, issuer_is_city)
+            _add_milestone(state, p, found, counts, submission_email)

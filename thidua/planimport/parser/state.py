@@ -10,6 +10,7 @@ from thidua.planimport.parser.directory import Directory
 from thidua.planimport.parser.layout import normalise
 from thidua.planimport.parser.paragraphs import Para
 from thidua.planimport.parser.result import Span
+from thidua.units.models import UnitKind
 
 
 @dataclass(eq=False)
@@ -52,6 +53,13 @@ class ParseState:
     def slice(self, start: int, end: int) -> str:
         """The text between two offsets."""
         return self.text[start:end]
+
+    @property
+    def issuer_is_city(self) -> bool:
+        """True when the issuer is the city union (or not known): the units right below it are the direct units,
+        not grassroots units."""
+        kind = self.directory.kind(self.issuer_unit) if self.issuer_unit else None
+        return kind in (None, UnitKind.CITY)
 
     def region(self, name: str) -> list[Para]:
         """The paragraphs of a region ("header", "title", "body", "footer" …), in order."""
