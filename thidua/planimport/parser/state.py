@@ -24,15 +24,16 @@ class ParseState:
     early: list[Finding] = field(default_factory=list)  # warnings shown before check_definition()'s
     late: list[Finding] = field(default_factory=list)  # warnings shown after them
     suggestions: dict[str, list[tuple[str, str, float]]] = field(default_factory=dict)
-    # The draft's lists, filled while the outline is walked.
+    # The draft's lists: goals and activities are added while the outline is walked, milestones after it.
     goals: list[dict] = field(default_factory=list)
     activities: list[dict] = field(default_factory=list)
     milestones: list[dict] = field(default_factory=list)
-    # Found on the way, read once the walk is over.
+    # Found on the walk, read once it is over.
     org_nodes: list[Para] = field(default_factory=list)  # headings and items of "Tổ chức thực hiện"
     period_source: tuple[int, int] | None = None  # the value of a "Thời gian:" section
     audience_source: tuple[int, int] | None = None  # the value of an "Đối tượng:" section
-    registration: tuple[str, int, int] | None = None  # (deadline, start, end) of "đăng ký thi đua"
+    # Noted by one reader for another.
+    registration: tuple[str, int, int] | None = None  # (deadline, start, end) of "đăng ký thi đua", by milestones
     approximate_groups: list[tuple[str, str]] = field(default_factory=list)  # (name, group) read loosely
     # Known once the header, the title and the period are read.
     issuer_unit: str | None = None
