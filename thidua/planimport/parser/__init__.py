@@ -4,7 +4,9 @@
 passes `definition.validate()`, where each field came from (character spans into the normalised text),
 the warnings a coordinator must see before publishing, and the closest directory units for every
 name that is not in the directory. Parsing is deterministic: regular expressions, `difflib` and the
-unit directory in the database; no network, no model weights.
+unit directory in the database; no network, no model weights. The code has one module per section of
+a plan (header, title, goals, activities, assignments, milestones, distribution list, signature …), run in
+order by `importer.import_text`; docs/plan-import.md lists them.
 
 What it reads
 -------------
