@@ -32,6 +32,7 @@ from thidua.submissions.models import (
 )
 from thidua.units.models import Role, RoleAssignment, Unit
 
+from .conftest import verified_login
 from .test_submissions_files import docx_bytes, files_under, png_bytes, xlsx_bytes
 from .test_submissions_services import LOCMEM, make_campaign, submit, vn
 
@@ -197,8 +198,7 @@ def test_read_only_urls_refuse_post(site, nhabe_sent, client_for):
 @pytest.fixture
 def admin_client_(client, db):
     admin = get_user_model().objects.create_superuser("quantri", "qt@example.vn", "pw-for-tests-1")
-    client.force_login(admin)
-    return client
+    return verified_login(client, admin)
 
 
 def test_the_admin_refuses_to_change_or_delete_a_version(site, nhabe_sent, admin_client_):

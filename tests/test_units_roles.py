@@ -28,6 +28,18 @@ def test_coordinator_gives_a_role_to_a_new_account_and_takes_it_away(client_for,
     )
     # The new officer now sees Quận 1 and nothing else.
     client.force_login(user)
+    # The temporary password must be replaced first; then the new account sees its units.
+    first = client.get(reverse("units:detail", args=["QD1-01"]))
+    assert first.status_code == 302 and first["Location"].startswith(reverse("accounts:password_change"))
+    changed = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": "Mat-khau-tam-2023",
+            "new_password1": "Cua-rieng-toi-2024",
+            "new_password2": "Cua-rieng-toi-2024",
+        },
+    )
+    assert changed.status_code == 302
     assert client.get(reverse("units:detail", args=["QD1-01"])).status_code == 200
     assert client.get(reverse("units:detail", args=["HD-NHABE"])).status_code == 404
     client.force_login(personas["coordinator"])

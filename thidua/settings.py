@@ -96,7 +96,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "treebeard",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "thidua.core",
+    "thidua.accounts",
     "thidua.units",
     "thidua.campaigns",
     "thidua.submissions",
@@ -115,10 +119,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "thidua.accounts.middleware.AccountGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "thidua.core.middleware.RefuseNulMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "thidua.urls"
@@ -235,6 +242,21 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Sign-in: django-axes locks a (user name, address) pair after THIDUA_SIGNIN_FAILURES wrong
+# passwords, for 15 minutes doubling with each lockout of the day (thidua.accounts.throttle).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("THIDUA_SIGNIN_FAILURES", 5)
+AXES_COOLOFF_TIME = "thidua.accounts.throttle.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_VERBOSE = False
+# Two-step sign-in (TOTP, django-otp): always for superusers; for coordinators when this is 1.
+TWO_FACTOR_FOR_COORDINATORS = env_bool("THIDUA_2FA_COORDINATORS", False)
+OTP_TOTP_ISSUER = "Thi đua"
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # THIDUA_HTTPS=1: the site is served over HTTPS only: redirect, HSTS (a year, with subdomains and

@@ -10,6 +10,7 @@ urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("tai-khoan/", include("thidua.accounts.urls")),
     path("don-vi/", include("thidua.units.urls")),
     path("dot-thi-dua/", include("thidua.campaigns.urls")),
     path("dot-thi-dua/", include("thidua.submissions.urls")),

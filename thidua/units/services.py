@@ -7,7 +7,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -220,18 +219,3 @@ def role_revoke(*, actor, assignment: RoleAssignment, reason: str = "") -> None:
             reason=reason,
         )
         assignment.delete()
-
-
-def account_create(*, actor, username: str, full_name: str, email: str, password: str):
-    """A new sign-in account (made by a coordinator who then gives it a role)."""
-    with transaction.atomic():
-        user = get_user_model().objects.create_user(
-            username=username, email=email, password=password, first_name=full_name
-        )
-        log_action(
-            actor=actor,
-            action="account.create",
-            obj=user,
-            changes={"username": [None, username], "email": [None, email]},
-        )
-    return user

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from thidua.accounts.services import account_create
 from thidua.core.forms import PickForm, post_action
 from thidua.core.models import AuditEntry
 from thidua.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, write_csv, write_xlsx
@@ -13,7 +14,7 @@ from thidua.units import access
 from thidua.units.forms import RoleGrantForm, UnitForm, UnitImportForm, UnitSearchForm
 from thidua.units.importing import export_headers, export_rows, import_units
 from thidua.units.models import Role, Unit, UnitKind
-from thidua.units.services import account_create, role_grant, role_revoke, unit_update
+from thidua.units.services import role_grant, role_revoke, unit_update
 
 SEARCH_LIMIT = 50
 
