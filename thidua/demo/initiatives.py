@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass, field
 
 from thidua.campaigns.models import Campaign
 from thidua.core.text import fold
@@ -250,61 +251,121 @@ def _contact(authors: str, rng: random.Random) -> tuple[str, str]:
     return email, f"09{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(100, 999)}"
 
 
+@dataclass
+class _Run:
+    """Who acts in the demo, the departments, the seeded random source, and the initiatives made so far."""
+
+    coordinator: object
+    reviewers: list
+    agencies: dict[str, Agency]
+    rng: random.Random
+    made: dict[str, Initiative] = field(default_factory=dict)
+
+
+def _submit(run: _Run, campaign: Campaign, n: int, idea: tuple, officers_by_unit: dict) -> Initiative | None:
+    """The n-th idea, sent by its authors (or by their unit's demo officer), e-mail confirmed unless
+    it is to stay pending; None when the demo directory has no unit for it."""
+    title, field_, problem, solution, benefit, tried, authors, code, state = idea
+    unit = _unit(code)
+    if unit is None:
+        return None
+    rng = run.rng
+    at = vn_datetime(dt.date(2023, 4, 20) + dt.timedelta(days=n), 8 + n % 9, (7 * n) % 60)
+    officer = next((u for c, u in officers_by_unit.items() if code == c or code.startswith(c + "-")), None)
+    email, phone = _contact(authors, rng)
+    content = services.InitiativeDraft(
+        title=title,
+        field=field_,
+        problem=problem,
+        solution=solution,
+        benefit=benefit,
+        tried_at=tried,
+        authors=authors,
+        contact_email=email,
+        contact_phone=phone if rng.random() < 0.7 else "",
+        show_authors=rng.random() < 0.75,
+    )
+    attachment = (f"thuyet-minh-sang-kien-{n + 1:02d}.pdf", pdf_bytes(f"Thuyet minh sang kien: {title}"))
+    initiative = services.initiative_submit(
+        actor=officer,
+        campaign=campaign,
+        unit=unit,
+        content=content,
+        on_behalf=officer is not None,
+        uploads=[attachment] if n % 3 == 0 else [],
+        now=at,
+        notify=False,
+    )
+    if state != "pending" and initiative.status == Initiative.Status.PENDING:
+        initiative = services.initiative_confirm_email(
+            initiative=initiative, now=at + dt.timedelta(minutes=rng.randint(3, 300)), notify=False
+        )
+    run.made[title] = initiative
+    _advance(run, initiative, state, at)
+    return initiative
+
+
 def build(campaign: Campaign, *, coordinator, reviewers: list, officers_by_unit: dict, seed: int = 2023) -> dict:
     """The demo's initiatives; the campaign's initiative indicators are recounted once at the end."""
     rng = random.Random(seed)
     for agency in Agency.objects.filter(email=""):
         agency.email = f"{fold(agency.short_name).replace(' ', '')}@demo.thidua.vn"
         agency.save(update_fields=["email"])
-    agencies = {a.name: a for a in Agency.objects.all()}
+    run = _Run(coordinator, reviewers, {a.name: a for a in Agency.objects.all()}, rng)
     counts: dict[str, int] = {}
-    made: dict[str, Initiative] = {}
     with feed.paused():
-        for n, (title, field, problem, solution, benefit, tried, authors, code, state) in enumerate(IDEAS):
-            unit = _unit(code)
-            if unit is None:
-                continue
-            at = vn_datetime(dt.date(2023, 4, 20) + dt.timedelta(days=n), 8 + n % 9, (7 * n) % 60)
-            officer = next((u for c, u in officers_by_unit.items() if code == c or code.startswith(c + "-")), None)
-            email, phone = _contact(authors, rng)
-            initiative = services.initiative_submit(
-                actor=officer, campaign=campaign, title=title, field=field, problem=problem, solution=solution,
-                benefit=benefit, tried_at=tried, authors=authors, unit=unit, contact_email=email,
-                contact_phone=phone if rng.random() < 0.7 else "", show_authors=rng.random() < 0.75,
-                on_behalf=officer is not None, now=at, notify=False,
-                uploads=[(f"thuyet-minh-sang-kien-{n + 1:02d}.pdf", pdf_bytes(f"Thuyet minh sang kien: {title}"))]
-                if n % 3 == 0 else [],
-            )  # fmt: skip
-            if state != "pending" and initiative.status == Initiative.Status.PENDING:
-                initiative = services.initiative_confirm_email(
-                    initiative=initiative, now=at + dt.timedelta(minutes=rng.randint(3, 300)), notify=False
-                )
-            made[title] = initiative
-            _advance(initiative, state, at, coordinator, reviewers, agencies, rng, made)
-            counts[state] = counts.get(state, 0) + 1
+        for n, idea in enumerate(IDEAS):
+            if _submit(run, campaign, n, idea, officers_by_unit) is not None:
+                state = idea[-1]
+                counts[state] = counts.get(state, 0) + 1
     written = feed.initiatives_feed(actor=coordinator, campaign=campaign, as_of=campaign.period_end)
-    return {"initiatives": len(made), "values": written, "states": counts}
+    return {"initiatives": len(run.made), "values": written, "states": counts}
 
 
-def _advance(initiative, state, at, coordinator, reviewers, agencies, rng, made) -> None:
+def _advance(run: _Run, initiative: Initiative, state: str, at: dt.datetime) -> None:
+    """Carry a submitted initiative through the services to its target state, one stage after another."""
     if state in ("pending", "submitted"):
-        if state == "submitted" and rng.random() < 0.5:
+        if state == "submitted" and run.rng.random() < 0.5:
             q, _a = QUESTIONS[1]
-            services.question_ask(actor=coordinator, initiative=initiative, text=q, notify=False,
-                                  now=at + dt.timedelta(days=3))  # fmt: skip
+            now = at + dt.timedelta(days=3)
+            services.question_ask(actor=run.coordinator, initiative=initiative, text=q, notify=False, now=now)
         return
     if state == "merged":
         # The duplicate of the initiative just before it in IDEAS (same problem, other words).
-        original = list(made.values())[-2]
-        services.initiative_merge(actor=coordinator, duplicate=initiative, into=original,
-                                  reason="Trùng ý tưởng với sáng kiến đã gửi trước.", notify=False)  # fmt: skip
+        original = list(run.made.values())[-2]
+        reason = "Trùng ý tưởng với sáng kiến đã gửi trước."
+        services.initiative_merge(
+            actor=run.coordinator, duplicate=initiative, into=original, reason=reason, notify=False
+        )
         return
+    _evaluate(run, initiative, state)
+    if state == "under_review":
+        return
+    _decide(run, initiative, state)
+    if state == "under_review_decided":
+        return  # decided, waiting for the next batch to be published
+    now = vn_datetime(dt.date(2023, 6, 8), 10)
+    evaluation.decisions_publish(actor=run.coordinator, initiatives=[initiative], now=now, notify=False)
+    if state in ("not_feasible", "feasible"):
+        return
+    created = _forward(run, initiative)
+    if state == "forwarded_overdue":
+        return  # no answer yet: flagged overdue on the list
+    _answer(run, created, state)
+
+
+def _evaluate(run: _Run, initiative: Initiative, state: str) -> None:
+    """Reviewers without a conflict score it (one has not yet while it is under review); sometimes
+    the council asks the author a question, mostly answered."""
+    rng = run.rng
     review_at = vn_datetime(
         dt.date(2023, 5, 26) + dt.timedelta(days=rng.randint(0, 4)), rng.randint(8, 15), rng.randint(0, 59)
     )
-    fit = [r for r in reviewers if not _conflict(r, initiative)]
+    fit = [r for r in run.reviewers if not _conflict(r, initiative)]
     chosen = rng.sample(fit, k=min(3, len(fit)))
-    evaluation.reviewers_assign(actor=coordinator, initiative=initiative, reviewers=chosen, now=review_at, notify=False)
+    evaluation.reviewers_assign(
+        actor=run.coordinator, initiative=initiative, reviewers=chosen, now=review_at, notify=False
+    )
     good = state not in ("not_feasible",)
     for k, reviewer in enumerate(chosen):
         if state == "under_review" and k == len(chosen) - 1:
@@ -312,57 +373,82 @@ def _advance(initiative, state, at, coordinator, reviewers, agencies, rng, made)
         base = rng.randint(7, 9) if good else rng.randint(3, 5)
         scores = {name: max(1, min(10, base + rng.randint(-2, 1))) for name, _label in CRITERIA}
         evaluation.score_save(
-            actor=reviewer, initiative=initiative, scores=scores, comment=rng.choice(REVIEW_COMMENTS),
+            actor=reviewer,
+            initiative=initiative,
+            scores=scores,
+            comment=rng.choice(REVIEW_COMMENTS),
             now=review_at + dt.timedelta(days=1 + k),
-        )  # fmt: skip
+        )
     if rng.random() < 0.3:
         q, a = QUESTIONS[0]
-        question = services.question_ask(actor=coordinator, initiative=initiative, text=q, notify=False,
-                                         now=review_at + dt.timedelta(days=1))  # fmt: skip
+        asked_at = review_at + dt.timedelta(days=1)
+        question = services.question_ask(
+            actor=run.coordinator, initiative=initiative, text=q, notify=False, now=asked_at
+        )
         if a:
-            services.question_answer(actor=None, question=question, answer=a, notify=False,
-                                     now=review_at + dt.timedelta(days=2))  # fmt: skip
-    if state == "under_review":
-        return
+            answered_at = review_at + dt.timedelta(days=2)
+            services.question_answer(actor=None, question=question, answer=a, notify=False, now=answered_at)
+
+
+def _decide(run: _Run, initiative: Initiative, state: str) -> None:
+    """The council's decision: not feasible (with one of the usual reasons) or feasible."""
     decided_at = vn_datetime(dt.date(2023, 6, 6), 15)
     if state == "not_feasible":
-        evaluation.initiative_decide(actor=coordinator, initiative=initiative, decision="not_feasible",
-                                     reason=rng.choice(NOT_FEASIBLE_REASONS), now=decided_at)  # fmt: skip
+        decision, reason = "not_feasible", run.rng.choice(NOT_FEASIBLE_REASONS)
     else:
-        evaluation.initiative_decide(actor=coordinator, initiative=initiative, decision="feasible",
-                                     reason="Hội đồng đánh giá cao tính thiết thực và khả năng nhân rộng.",
-                                     now=decided_at)  # fmt: skip
-    if state == "under_review_decided":
-        return  # decided, waiting for the next batch to be published
-    evaluation.decisions_publish(actor=coordinator, initiatives=[initiative],
-                                 now=vn_datetime(dt.date(2023, 6, 8), 10), notify=False)  # fmt: skip
-    if state in ("not_feasible", "feasible"):
-        return
+        decision, reason = "feasible", "Hội đồng đánh giá cao tính thiết thực và khả năng nhân rộng."
+    evaluation.initiative_decide(
+        actor=run.coordinator, initiative=initiative, decision=decision, reason=reason, now=decided_at
+    )
+
+
+def _forward(run: _Run, initiative: Initiative) -> list:
+    """Forward a feasible initiative to the departments of its field."""
     names = AGENCY_FOR_FIELD.get(initiative.field, ["Văn phòng Ủy ban nhân dân Thành phố"])
-    forwarded_at = vn_datetime(dt.date(2023, 6, 12), 9)
-    created = forwarding.initiative_forward(
-        actor=coordinator, initiative=initiative, agencies=[agencies[n] for n in names if n in agencies],
-        respond_by=dt.date(2023, 7, 14), note="Kính đề nghị Quý Sở xem xét, phản hồi khả năng áp dụng.",
-        now=forwarded_at, notify=False,
-    )  # fmt: skip
-    if state == "forwarded_overdue":
-        return  # no answer yet: flagged overdue on the list
+    return forwarding.initiative_forward(
+        actor=run.coordinator,
+        initiative=initiative,
+        agencies=[run.agencies[n] for n in names if n in run.agencies],
+        respond_by=dt.date(2023, 7, 14),
+        note="Kính đề nghị Quý Sở xem xét, phản hồi khả năng áp dụng.",
+        now=vn_datetime(dt.date(2023, 6, 12), 9),
+        notify=False,
+    )
+
+
+def _response(state: str, k: int, forwarded: int) -> tuple[str, str]:
+    """The k-th department's answer (of `forwarded`) for an initiative meant to end in `state`."""
+    if state == "forwarded_answered" and k == 0 and forwarded == 1:
+        return "pilot", "Sở thống nhất thí điểm tại một số phường trong quý III/2023."
+    if state == "declined":
+        return "decline", DECLINE_REASON
+    if state == "piloted":
+        return "pilot", "Thí điểm 6 tháng, đánh giá trước khi nhân rộng."
+    return ("adopt" if k == 0 else "pilot"), "Sở thống nhất áp dụng và hướng dẫn nhân rộng."
+
+
+def _answer(run: _Run, created: list, state: str) -> None:
+    """The departments answer; adopted and piloted initiatives get a result."""
     answer_at = vn_datetime(dt.date(2023, 7, 10), 16)
     for k, item in enumerate(created):
-        if state == "forwarded_answered" and k == 0 and len(created) == 1:
-            response, reason = "pilot", "Sở thống nhất thí điểm tại một số phường trong quý III/2023."
-        elif state == "declined":
-            response, reason = "decline", DECLINE_REASON
-        elif state == "piloted":
-            response, reason = "pilot", "Thí điểm 6 tháng, đánh giá trước khi nhân rộng."
-        else:
-            response, reason = ("adopt" if k == 0 else "pilot"), "Sở thống nhất áp dụng và hướng dẫn nhân rộng."
-        item = forwarding.forwarding_respond(actor=coordinator, forwarding=item, response=response,
-                                      response_date=dt.date(2023, 7, 8), reason=reason, now=answer_at,
-                                      notify=False)  # fmt: skip
+        response, reason = _response(state, k, len(created))
+        item = forwarding.forwarding_respond(
+            actor=run.coordinator,
+            forwarding=item,
+            response=response,
+            response_date=dt.date(2023, 7, 8),
+            reason=reason,
+            now=answer_at,
+            notify=False,
+        )
         if response in ("adopt", "pilot") and state in ("adopted", "piloted"):
-            forwarding.result_add(actor=coordinator, forwarding=item, date=dt.date(2023, 10, 15),
-                                  text=rng.choice(RESULTS), now=vn_datetime(dt.date(2023, 10, 16), 9))  # fmt: skip
+            forwarding.result_add(
+                actor=run.coordinator,
+                forwarding=item,
+                date=dt.date(2023, 10, 15),
+                text=run.rng.choice(RESULTS),
+                now=vn_datetime(dt.date(2023, 10, 16), 9),
+            )
 
 
 def _conflict(user, initiative) -> bool:

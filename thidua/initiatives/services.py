@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import asdict, dataclass, replace
 
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -164,21 +165,39 @@ def _check_text(values: dict) -> dict:
 # --- submission ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, kw_only=True)
+class InitiativeDraft:
+    """What the author fills in on the form: the initiative's text, its field, and how to reach them.
+    The names are the Initiative's fields."""
+
+    title: str
+    field: str
+    problem: str
+    solution: str
+    benefit: str
+    authors: str
+    contact_email: str
+    contact_phone: str = ""
+    tried_at: str = ""
+    show_authors: bool = False
+
+
+def _checked_draft(content: InitiativeDraft) -> InitiativeDraft:
+    """The draft with its text and contact details trimmed; Refused when one is missing or too long."""
+    contact_email = (content.contact_email or "").strip()
+    if not contact_email:
+        raise Refused(_("Give a contact e-mail address."))
+    text = _check_text({name: getattr(content, name) for name in LIMITS})
+    phone = (content.contact_phone or "").strip()
+    return replace(content, contact_email=contact_email, contact_phone=phone, **text)
+
+
 def initiative_submit(
     *,
     actor,
     campaign: Campaign,
-    title: str,
-    field: str,
-    problem: str,
-    solution: str,
-    benefit: str,
-    authors: str,
     unit: Unit,
-    contact_email: str,
-    contact_phone: str = "",
-    tried_at: str = "",
-    show_authors: bool = False,
+    content: InitiativeDraft,
     on_behalf: bool = False,
     uploads: list[tuple[str, bytes]] = (),
     now: dt.datetime | None = None,
@@ -194,25 +213,16 @@ def initiative_submit(
     signed_in = bool(getattr(actor, "is_authenticated", False))
     if not accepts_initiatives(campaign):
         raise Refused(_("This campaign is not collecting initiatives."))
-    if field not in Field.values:
+    if content.field not in Field.values:
         raise Refused(_("Choose the field of the initiative."))
     if campaign.issuer_unit is None or not campaign.issuer_unit.contains(unit):
         raise Refused(_("Choose a unit of the Youth Union."))
     if on_behalf and not (signed_in and access.can_edit_unit(actor, unit)):
         raise Refused(_("Only an officer of %(unit)s may submit on behalf of its people.") % {"unit": unit.name})
-    contact_email = (contact_email or "").strip()
-    if not contact_email:
-        raise Refused(_("Give a contact e-mail address."))
-    text = _check_text(
-        {"title": title, "problem": problem, "solution": solution, "benefit": benefit, "tried_at": tried_at,
-         "authors": authors}
-    )  # fmt: skip
+    content = _checked_draft(content)
     checked = files.check_uploads(uploads)
     with files.stored_first(checked):
-        initiative = _initiative_rows(
-            actor if signed_in else None, campaign, unit, text, field, contact_email, (contact_phone or "").strip(),
-            show_authors, on_behalf, checked, now,
-        )  # fmt: skip
+        initiative = _initiative_rows(actor if signed_in else None, campaign, unit, content, on_behalf, checked, now)
     if notify:
         if initiative.status == Initiative.Status.PENDING:
             _send_confirmation(initiative)
@@ -221,16 +231,20 @@ def initiative_submit(
     return initiative
 
 
-def _initiative_rows(actor, campaign, unit, text, field, email, phone, show_authors, on_behalf, checked, now):
+def _initiative_rows(actor, campaign, unit, content: InitiativeDraft, on_behalf, checked, now) -> Initiative:
     for attempt in range(RETRIES):
         try:
             with transaction.atomic():
                 at = now or timeutils.now()
                 initiative = Initiative(
-                    campaign=campaign, unit=unit, field=field, contact_email=email, contact_phone=phone,
-                    show_authors=show_authors, on_behalf=on_behalf, created_at=at, created_by=actor,
-                    author_user=actor if actor is not None and not on_behalf else None, **text,
-                )  # fmt: skip
+                    campaign=campaign,
+                    unit=unit,
+                    on_behalf=on_behalf,
+                    created_at=at,
+                    created_by=actor,
+                    author_user=actor if actor is not None and not on_behalf else None,
+                    **asdict(content),
+                )
                 initiative.search_text = search_text(initiative)
                 initiative.save()
                 for order, item in enumerate(checked):

@@ -99,6 +99,22 @@ def _unit_choices():
     return campaigns, queries.unit_choices(widest)
 
 
+def _draft(data: dict) -> services.InitiativeDraft:
+    """The form's cleaned data, as the service takes it."""
+    return services.InitiativeDraft(
+        title=data["title"],
+        field=data["field"],
+        problem=data["problem"],
+        solution=data["solution"],
+        benefit=data["benefit"],
+        tried_at=data["tried_at"],
+        authors=data["authors"],
+        contact_email=data["contact_email"],
+        contact_phone=data["contact_phone"],
+        show_authors=data["show_authors"],
+    )
+
+
 @require_get_or_post
 def submit(request):
     """Anyone may submit: signed in, the initiative is received at once; otherwise the author
@@ -114,13 +130,11 @@ def submit(request):
                 initiative = services.initiative_submit(
                     actor=user,
                     campaign=form.chosen_campaign(),
-                    title=data["title"], field=data["field"], problem=data["problem"], solution=data["solution"],
-                    benefit=data["benefit"], tried_at=data["tried_at"], authors=data["authors"],
-                    unit=Unit.objects.get(pk=data["unit"]), contact_email=data["contact_email"],
-                    contact_phone=data["contact_phone"], show_authors=data["show_authors"],
+                    unit=Unit.objects.get(pk=data["unit"]),
+                    content=_draft(data),
                     on_behalf=bool(data.get("on_behalf")),
                     uploads=[(f.name, f.read()) for f in data["files"]],
-                )  # fmt: skip
+                )
             except Refused as exc:
                 form.add_error(exc.field, str(exc))
             else:
