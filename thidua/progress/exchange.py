@@ -212,9 +212,15 @@ def upload(*, actor, campaign: Campaign, scope: Unit, data: bytes, filename: str
         for row_no, indicator, unit, numerator, denominator, as_of, version in planned:
             try:
                 services.indicator_value_set(
-                    actor=actor, indicator=indicator, unit=unit, numerator=numerator, denominator=denominator, as_of=as_of,
-                    expected_version=version, source=ValueChange.Source.UPLOAD, note=filename,
-                )  # fmt: skip
+                    actor=actor,
+                    indicator=indicator,
+                    unit=unit,
+                    numerator=numerator,
+                    denominator=denominator,
+                    as_of=as_of,
+                    expected_version=version,
+                    origin=services.Origin(ValueChange.Source.UPLOAD, filename),
+                )
             except Refused as exc:
                 # Refused at write time (figures locked by an approval, changed a moment ago): name
                 # the row and take back the rows already written.
