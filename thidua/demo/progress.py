@@ -19,12 +19,25 @@ DATES = [dt.date(2023, 5, 15), dt.date(2023, 5, 30), dt.date(2023, 6, 22)]
 SHARES = {"launched_movement": 0.93, "digital_transformation": 0.78}
 # Typical final figure of a direct unit for each count indicator (scaled by the unit's size).
 COUNT_SIZE = {
-    "conference_attendees": 3, "eid_l1_guided": 900, "eid_l2_guided": 600, "online_service_sessions": 8,
-    "online_service_people": 700, "job_fairs": 2, "youths_job_referrals": 170, "volunteer_saturday_sessions": 6,
-    "volunteer_saturday_people": 350, "volunteer_saturday_dossiers": 120, "initiatives_submitted": 4,
-    "initiatives_feasible": 1, "initiatives_forwarded": 1, "overdue_dossiers": 3, "ring_road_households_mobilised": 60,
-    "ring_road_households_committed": 48, "vn_goods_activities": 3, "vn_goods_participants": 400,
-}  # fmt: skip
+    "conference_attendees": 3,
+    "eid_l1_guided": 900,
+    "eid_l2_guided": 600,
+    "online_service_sessions": 8,
+    "online_service_people": 700,
+    "job_fairs": 2,
+    "youths_job_referrals": 170,
+    "volunteer_saturday_sessions": 6,
+    "volunteer_saturday_people": 350,
+    "volunteer_saturday_dossiers": 120,
+    "initiatives_submitted": 4,
+    "initiatives_feasible": 1,
+    "initiatives_forwarded": 1,
+    "overdue_dossiers": 3,
+    "ring_road_households_mobilised": 60,
+    "ring_road_households_committed": 48,
+    "vn_goods_activities": 3,
+    "vn_goods_participants": 400,
+}
 
 
 # (activity, unit, date, place, counts) of the few events recorded through the service.

@@ -54,10 +54,16 @@ def template_rows(campaign: Campaign, unit: Unit, editable):
             v = values.get((u.pk, i.pk))
             out_of = (v.denominator if v else default_denominator(i, u)) if i.kind == Indicator.Kind.RATIO else None
             yield [
-                u.code, u.name, i.code, i.name, KIND_WORDS[i.kind],
-                int(v.numerator) if v else None, int(out_of) if out_of is not None else None,
-                v.as_of if v else None, v.version if v else 0,
-            ]  # fmt: skip
+                u.code,
+                u.name,
+                i.code,
+                i.name,
+                KIND_WORDS[i.kind],
+                int(v.numerator) if v else None,
+                int(out_of) if out_of is not None else None,
+                v.as_of if v else None,
+                v.version if v else 0,
+            ]
 
 
 def headers() -> list[str]:

@@ -268,9 +268,16 @@ def event_indicators(activity: Activity, unit: Unit) -> list[Indicator]:
 
 
 def event_record(
-    *, actor, activity: Activity, unit: Unit, date: dt.date, place: str = "", participants: int | None = None,
-    description: str = "", counts: dict[str, int] | None = None,
-) -> ActivityEvent:  # fmt: skip
+    *,
+    actor,
+    activity: Activity,
+    unit: Unit,
+    date: dt.date,
+    place: str = "",
+    participants: int | None = None,
+    description: str = "",
+    counts: dict[str, int] | None = None,
+) -> ActivityEvent:
     """Log an event and add its counts to the unit's indicators, in one transaction."""
     counts = {code: int(n) for code, n in (counts or {}).items() if n}
     allowed = {i.code: i for i in event_indicators(activity, unit)}
@@ -284,9 +291,16 @@ def event_record(
     campaign = activity.campaign
     with transaction.atomic():
         event = ActivityEvent.objects.create(
-            campaign=campaign, activity=activity, unit=unit, date=date, place=place, participants=participants,
-            description=description, counts=counts, created_by=actor if getattr(actor, "pk", None) else None,
-        )  # fmt: skip
+            campaign=campaign,
+            activity=activity,
+            unit=unit,
+            date=date,
+            place=place,
+            participants=participants,
+            description=description,
+            counts=counts,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
         for code, n in counts.items():
             origin = Origin(ValueChange.Source.EVENT, f"{activity.title} — {date:%d/%m/%Y}")
             indicator_value_add(actor=actor, indicator=allowed[code], unit=unit, amount=n, as_of=date, origin=origin)
@@ -338,9 +352,12 @@ def signoff_submit(*, actor, milestone: Milestone, unit: Unit, as_of: dt.date | 
         ).exists():
             raise Refused(_("These figures are already signed off and awaiting a decision or approved."))
         signoff = SignOff.objects.create(
-            campaign=campaign, milestone=milestone, unit=unit, as_of=as_of or timeutils.local(timeutils.now()).date(),
+            campaign=campaign,
+            milestone=milestone,
+            unit=unit,
+            as_of=as_of or timeutils.local(timeutils.now()).date(),
             submitted_by=actor if getattr(actor, "pk", None) else None,
-        )  # fmt: skip
+        )
         values = IndicatorValue.objects.filter(indicator__campaign=campaign, unit__in=Unit.objects.subtree(unit))
         rows = [
             SignOffValue(
