@@ -101,8 +101,8 @@ def accepts_initiatives(campaign: Campaign) -> bool:
 
 
 def search_text(initiative: Initiative) -> str:
-    return fold(" ".join([initiative.code or "", initiative.title, initiative.problem, initiative.solution,
-                          initiative.benefit, initiative.tried_at]))  # fmt: skip
+    i = initiative
+    return fold(" ".join([i.code or "", i.title, i.problem, i.solution, i.benefit, i.tried_at]))
 
 
 def _next_code(at: dt.datetime) -> str:
@@ -354,8 +354,9 @@ def question_ask(*, actor, initiative: Initiative, text: str, notify: bool = Tru
     if initiative.status in (Initiative.Status.PENDING, Initiative.Status.MERGED):
         raise Refused(_("This initiative takes no more questions."))
     with transaction.atomic():
-        question = Question.objects.create(initiative=initiative, text=text[:5000], asked_by=actor,
-                                           asked_at=now or timeutils.now())  # fmt: skip
+        question = Question.objects.create(
+            initiative=initiative, text=text[:5000], asked_by=actor, asked_at=now or timeutils.now()
+        )
         log_action(actor=actor, action="initiative.question", obj=initiative, changes={"question": [None, text]})
     if notify:
         with translation.override("vi"):
@@ -422,21 +423,29 @@ def initiative_merge(
             actor=actor,
             action="initiative.merge",
             obj=duplicate,
-            changes={"status": [before["status"], duplicate.status], "merged_into": [None, into.code],
-                     "decision": [before["decision"] or None, None]},
+            changes={
+                "status": [before["status"], duplicate.status],
+                "merged_into": [None, into.code],
+                "decision": [before["decision"] or None, None],
+            },
             reason=reason,
-        )  # fmt: skip
+        )
         # Those merged into the duplicate follow it, so nothing points to a merged initiative.
         for child in Initiative.objects.select_for_update().filter(merged_into=duplicate):
             child.merged_into = into
             child.save(update_fields=["merged_into"])
-            log_action(actor=actor, action="initiative.merge", obj=child,
-                       changes={"merged_into": [duplicate.code, into.code]}, reason=reason)  # fmt: skip
+            log_action(
+                actor=actor,
+                action="initiative.merge",
+                obj=child,
+                changes={"merged_into": [duplicate.code, into.code]},
+                reason=reason,
+            )
         feed_counts(actor, duplicate, units=[into.unit])
     if notify:
         with translation.override("vi"):
-            subject = _("Your initiative %(code)s was merged into %(into)s") % {"code": duplicate.code,
-                                                                               "into": into.code}  # fmt: skip
+            codes = {"code": duplicate.code, "into": into.code}
+            subject = _("Your initiative %(code)s was merged into %(into)s") % codes
             body = render_to_string("initiatives/email/merged.txt", {"i": duplicate, "into": into, "reason": reason})
             tell_author(duplicate, subject=subject, body=body)
     return duplicate
