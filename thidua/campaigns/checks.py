@@ -62,6 +62,7 @@ class _Period:
 
 
 def _period(d: dict) -> _Period:
+    """The period's dates; one that starts on the issue date starts on the issuer's date (maybe unknown)."""
     period = d["period"]
     start = parse_date(d["issuer"].get("date")) if period["start"] == "issue_date" else parse_date(period["start"])
     return _Period(start, parse_date(period["end"]))

@@ -129,6 +129,7 @@ class _BadRow(Exception):
 
 
 def _not_a_number(value) -> str:
+    """The message for a cell that is neither a whole number nor a date (figures, version, as-of date)."""
     return _("“%(value)s” is not a whole number ≥ 0 (or a date as dd/mm/yyyy).") % {"value": value}
 
 
@@ -174,6 +175,7 @@ class _Planned:
 
     @property
     def unchanged(self) -> bool:
+        """The same figures as now: nothing to write (re-uploading a template changes nothing)."""
         existing = self.existing
         return bool(
             existing

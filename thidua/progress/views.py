@@ -115,6 +115,7 @@ def _export(campaign, unit, approved, figures):
 
 
 def _export_breakdown(campaign, indicator, unit, lines):
+    """The units below, as on the indicator's page, as an .xlsx file."""
     rows = [
         [
             b.unit.code,
