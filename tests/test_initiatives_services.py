@@ -63,9 +63,13 @@ def submit(campaign, unit, *, actor=None, confirm=True, email="tac.gia@example.v
            uploads=(), now=None, notify=False, **fields) -> Initiative:  # fmt: skip
     """An initiative as an anonymous author would send it (confirmed unless confirm=False)."""
     values = TEXT | fields
+    on_behalf = values.pop("on_behalf", False)
+    content = services.InitiativeDraft(
+        contact_email=email, contact_phone=phone, show_authors=values.pop("show_authors", True), **values
+    )
     initiative = services.initiative_submit(
-        actor=actor, campaign=campaign, unit=unit, contact_email=email, contact_phone=phone, uploads=list(uploads),
-        now=now, notify=notify, show_authors=values.pop("show_authors", True), **values,
+        actor=actor, campaign=campaign, unit=unit, content=content, on_behalf=on_behalf, uploads=list(uploads),
+        now=now, notify=notify,
     )  # fmt: skip
     if confirm and initiative.status == Initiative.Status.PENDING:
         initiative = services.initiative_confirm_email(initiative=initiative, now=now, notify=notify)

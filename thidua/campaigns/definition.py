@@ -169,67 +169,96 @@ def parse_instant(value: str) -> dt.datetime:
     return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
-def validate(definition: dict) -> None:
-    """Raise DefinitionError listing every problem: schema first, then references and dates."""
+def _schema_problems(definition: dict) -> list[str]:
+    """Every schema error, in the order of the place it is about."""
     validator = Draft202012Validator(schema(), format_checker=FormatChecker())
-    problems = [_explain(e) for e in sorted(validator.iter_errors(definition), key=lambda e: list(e.absolute_path))]
-    if problems:
-        raise DefinitionError(problems)
+    errors = sorted(validator.iter_errors(definition), key=lambda e: list(e.absolute_path))
+    return [_explain(e) for e in errors]
 
-    def unique(section: str) -> set[str]:
-        seen: set[str] = set()
-        for i, item in enumerate(definition[section]):
-            if item["code"] in seen:
-                problems.append(
-                    _("%(where)s: code “%(code)s” is used twice.")
-                    % {"where": f"{section}[{i + 1}]", "code": item["code"]}
-                )
-            seen.add(item["code"])
-        return seen
 
-    goals, activities = unique("goals"), unique("activities")
-    unique("indicators")
-    unique("milestones")
+def _duplicate_codes(definition: dict, section: str) -> list[str]:
+    """Codes are unique within a section: they are how the other sections refer to an item."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    for i, item in enumerate(definition[section]):
+        if item["code"] in seen:
+            where = f"{section}[{i + 1}]"
+            problems.append(_("%(where)s: code “%(code)s” is used twice.") % {"where": where, "code": item["code"]})
+        seen.add(item["code"])
+    return problems
+
+
+def _indicator_references(definition: dict) -> list[str]:
+    """An indicator's goal and activity must be defined in the file."""
+    goals = {item["code"] for item in definition["goals"]}
+    activities = {item["code"] for item in definition["activities"]}
+    problems: list[str] = []
     for i, item in enumerate(definition["indicators"]):
         where = f"indicators[{i + 1}]"
         if item.get("goal") and item["goal"] not in goals:
             problems.append(_("%(where)s: goal “%(code)s” is not defined.") % {"where": where, "code": item["goal"]})
         if item.get("activity") and item["activity"] not in activities:
-            problems.append(
-                _("%(where)s: activity “%(code)s” is not defined.") % {"where": where, "code": item["activity"]}
-            )
-    for i, item in enumerate(definition["activities"]):
-        for j, assignment in enumerate(item["assignments"]):
-            if bool(assignment.get("unit")) == bool(assignment.get("group")):
-                problems.append(
-                    _("%(where)s: name either a unit or a group of units.")
-                    % {"where": f"activities[{i + 1}].assignments[{j + 1}]"}
-                )
-        try:
-            start, end = parse_date(item.get("date")), parse_date(item.get("end_date"))
-            if start and end and end < start:
-                problems.append(_("%(where)s: the end date is before the date.") % {"where": f"activities[{i + 1}]"})
-        except ValueError:
-            problems.append(_("%(where)s: the date does not exist.") % {"where": f"activities[{i + 1}]"})
-    for i, item in enumerate(definition["milestones"]):
-        try:
-            parse_instant(item["deadline"])
-        except ValueError:
-            problems.append(_("%(where)s: the deadline does not exist.") % {"where": f"milestones[{i + 1}]"})
+            message = _("%(where)s: activity “%(code)s” is not defined.")
+            problems.append(message % {"where": where, "code": item["activity"]})
+    return problems
+
+
+def _activity_problems(where: str, activity: dict) -> list[str]:
+    """Each assignment names a unit or a group (not both, not neither); the dates exist and are in order."""
+    problems: list[str] = []
+    for j, assignment in enumerate(activity["assignments"]):
+        if bool(assignment.get("unit")) == bool(assignment.get("group")):
+            message = _("%(where)s: name either a unit or a group of units.")
+            problems.append(message % {"where": f"{where}.assignments[{j + 1}]"})
+    try:
+        start, end = parse_date(activity.get("date")), parse_date(activity.get("end_date"))
+        if start and end and end < start:
+            problems.append(_("%(where)s: the end date is before the date.") % {"where": where})
+    except ValueError:
+        problems.append(_("%(where)s: the date does not exist.") % {"where": where})
+    return problems
+
+
+def _deadline_problems(definition: dict) -> list[str]:
+    """Deadlines the schema accepts by form may still not exist (30 February)."""
+    deadlines = [(f"milestones[{i + 1}]", item["deadline"]) for i, item in enumerate(definition["milestones"])]
     if definition.get("registration_deadline"):
+        deadlines.append(("registration_deadline", definition["registration_deadline"]))
+    problems: list[str] = []
+    for where, value in deadlines:
         try:
-            parse_instant(definition["registration_deadline"])
+            parse_instant(value)
         except ValueError:
-            problems.append(_("%(where)s: the deadline does not exist.") % {"where": "registration_deadline"})
+            problems.append(_("%(where)s: the deadline does not exist.") % {"where": where})
+    return problems
+
+
+def _period_problems(definition: dict) -> list[str]:
+    """The period's dates and the issue date exist, and the period does not end before it starts."""
     period = definition["period"]
     try:
         start = None if period["start"] == "issue_date" else parse_date(period["start"])
         end = parse_date(period["end"])
         parse_date(definition["issuer"].get("date"))
-        if start and end and end < start:
-            problems.append(_("period: the end is before the start."))
     except ValueError:
-        problems.append(_("period or issue date: a date does not exist."))
+        return [_("period or issue date: a date does not exist.")]
+    if start and end and end < start:
+        return [_("period: the end is before the start.")]
+    return []
+
+
+def validate(definition: dict) -> None:
+    """Raise DefinitionError listing every problem: schema first, then references and dates."""
+    problems = _schema_problems(definition)
+    if problems:
+        raise DefinitionError(problems)
+    for section in ("goals", "activities", "indicators", "milestones"):
+        problems += _duplicate_codes(definition, section)
+    problems += _indicator_references(definition)
+    for i, activity in enumerate(definition["activities"]):
+        problems += _activity_problems(f"activities[{i + 1}]", activity)
+    problems += _deadline_problems(definition)
+    problems += _period_problems(definition)
     if problems:
         raise DefinitionError(problems)
 

@@ -21,9 +21,19 @@ VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # Vietnamese weekday names as written in plans, Monday = 0.
 WEEKDAYS_VI = ["thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật"]
 _WEEKDAY_WORDS = {
-    "hai": 0, "2": 0, "ba": 1, "3": 1, "tu": 2, "4": 2, "nam": 3, "5": 3,
-    "sau": 4, "6": 4, "bay": 5, "7": 5,
-}  # fmt: skip
+    "hai": 0,
+    "2": 0,
+    "ba": 1,
+    "3": 1,
+    "tu": 2,
+    "4": 2,
+    "nam": 3,
+    "5": 3,
+    "sau": 4,
+    "6": 4,
+    "bay": 5,
+    "7": 5,
+}
 
 
 def now() -> dt.datetime:

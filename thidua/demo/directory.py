@@ -52,9 +52,9 @@ def _branch_name(flavour: str, grassroots_name: str, n: int, rng: random.Random)
     return pattern.format(n=n, code=rng.choice("ABCDEFGHK"))
 
 
-def build_specs(branches: int, seed: int = 2023) -> list[UnitSpec]:
-    """Every unit of the demo tree, parents first, with member and cadre counts that add up."""
-    rng = random.Random(seed)
+def _upper_specs(rng: random.Random) -> tuple[list[UnitSpec], list[tuple[str, str, str]]]:
+    """The city union, the units directly under it and their grassroots units (parents first), and
+    (code, name, flavour) of the units that receive branches."""
     city_code, city_name, city_short = data.CITY
     specs: list[UnitSpec] = [
         UnitSpec(
@@ -66,42 +66,18 @@ def build_specs(branches: int, seed: int = 2023) -> list[UnitSpec]:
             emails=_email("thanhdoan"),
         )
     ]
-    for code, name, short in data.DEPARTMENTS:
-        specs.append(
-            UnitSpec(
-                code=code,
-                parent_code=city_code,
-                name=name,
-                short_name=short,
-                kind=UnitKind.DEPARTMENT,
-                emails=_email(code),
+    leaf_parents: list[tuple[str, str, str]] = []
+    for rows, kind in (
+        (data.DEPARTMENTS, UnitKind.DEPARTMENT),
+        (data.INSTITUTIONS, UnitKind.INSTITUTION),
+        (data.ENTERPRISES, UnitKind.ENTERPRISE),
+    ):
+        for code, name, short in rows:
+            specs.append(
+                UnitSpec(code=code, parent_code=city_code, name=name, short_name=short, kind=kind, emails=_email(code))
             )
-        )
-    leaf_parents: list[tuple[str, str, str]] = []  # (code, name, flavour) of units that receive branches
-    for code, name, short in data.INSTITUTIONS:
-        specs.append(
-            UnitSpec(
-                code=code,
-                parent_code=city_code,
-                name=name,
-                short_name=short,
-                kind=UnitKind.INSTITUTION,
-                emails=_email(code),
-            )
-        )
-        leaf_parents.append((code, name, "company"))
-    for code, name, short in data.ENTERPRISES:
-        specs.append(
-            UnitSpec(
-                code=code,
-                parent_code=city_code,
-                name=name,
-                short_name=short,
-                kind=UnitKind.ENTERPRISE,
-                emails=_email(code),
-            )
-        )
-        leaf_parents.append((code, name, "company"))
+            if kind != UnitKind.DEPARTMENT:  # departments have no branches of their own
+                leaf_parents.append((code, name, "company"))
     for code, name, short, kind in data.DIRECT_UNITS:
         specs.append(
             UnitSpec(
@@ -120,27 +96,32 @@ def build_specs(branches: int, seed: int = 2023) -> list[UnitSpec]:
                 UnitSpec(code=g_code, parent_code=code, name=g_name, kind=UnitKind.GRASSROOTS, emails=_email(g_code))
             )
             leaf_parents.append((g_code, g_name, flavour))
+    return specs, leaf_parents
 
-    # Spread the branches over the grassroots units (and institutions/enterprises), unevenly.
-    weights = [rng.uniform(0.3, 1.7) for _ in leaf_parents]
+
+def _quotas(branches: int, parents: int, rng: random.Random) -> list[int]:
+    """How many of the `branches` each of the `parents` gets: uneven, adding up to `branches`."""
+    weights = [rng.uniform(0.3, 1.7) for _ in range(parents)]
     total_weight = sum(weights)
     quotas = [int(branches * w / total_weight) for w in weights]
-    for i in rng.sample(range(len(leaf_parents)), k=len(leaf_parents)):
+    for i in rng.sample(range(parents), k=parents):
         if sum(quotas) >= branches:
             break
         quotas[i] += 1
-    members: dict[str, int] = defaultdict(int)
-    cadres: dict[str, int] = defaultdict(int)
-    parent_of = {s.code: s.parent_code for s in specs}
+    return quotas
+
+
+def _branch_specs(leaf_parents: list[tuple[str, str, str]], quotas: list[int], rng: random.Random) -> list[UnitSpec]:
+    """The branches, numbered under each parent, with their own member and cadre counts."""
+    specs: list[UnitSpec] = []
     for (p_code, p_name, flavour), quota in zip(leaf_parents, quotas):
         for n in range(1, quota + 1):
-            b_code = f"{p_code}-{n:03d}"
             m = rng.randint(8, 45)
             c = rng.randint(2, 5)
             closed = dt.date(2023, 5, 15) if rng.random() < 0.004 else None
             specs.append(
                 UnitSpec(
-                    code=b_code,
+                    code=f"{p_code}-{n:03d}",
                     parent_code=p_code,
                     name=_branch_name(flavour, p_name, n, rng),
                     kind=UnitKind.BRANCH,
@@ -150,17 +131,33 @@ def build_specs(branches: int, seed: int = 2023) -> list[UnitSpec]:
                     opened_on=dt.date(2010, 1, 1) if closed else None,
                 )
             )
-            # Members and cadres add up through every ancestor.
-            ancestor = p_code
-            while ancestor is not None:
-                members[ancestor] += m
-                cadres[ancestor] += c
-                ancestor = parent_of.get(ancestor)
-    for spec in specs:
-        if spec.kind != UnitKind.BRANCH:
-            spec.member_count = members.get(spec.code, 0)
-            spec.cadre_count = cadres.get(spec.code, 0)
     return specs
+
+
+def _add_up(upper: list[UnitSpec], branches: list[UnitSpec]) -> None:
+    """Members and cadres of every unit above the branches: the sums of the branches below it."""
+    members: dict[str, int] = defaultdict(int)
+    cadres: dict[str, int] = defaultdict(int)
+    parent_of = {s.code: s.parent_code for s in upper}
+    for branch in branches:
+        ancestor = branch.parent_code
+        while ancestor is not None:
+            members[ancestor] += branch.member_count
+            cadres[ancestor] += branch.cadre_count
+            ancestor = parent_of.get(ancestor)
+    for spec in upper:
+        spec.member_count = members.get(spec.code, 0)
+        spec.cadre_count = cadres.get(spec.code, 0)
+
+
+def build_specs(branches: int, seed: int = 2023) -> list[UnitSpec]:
+    """Every unit of the demo tree, parents first, with member and cadre counts that add up."""
+    rng = random.Random(seed)
+    upper, leaf_parents = _upper_specs(rng)
+    quotas = _quotas(branches, len(leaf_parents), rng)
+    branch_specs = _branch_specs(leaf_parents, quotas, rng)
+    _add_up(upper, branch_specs)
+    return upper + branch_specs
 
 
 def build_directory(*, actor, branches: int) -> int:

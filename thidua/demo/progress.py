@@ -19,12 +19,46 @@ DATES = [dt.date(2023, 5, 15), dt.date(2023, 5, 30), dt.date(2023, 6, 22)]
 SHARES = {"launched_movement": 0.93, "digital_transformation": 0.78}
 # Typical final figure of a direct unit for each count indicator (scaled by the unit's size).
 COUNT_SIZE = {
-    "conference_attendees": 3, "eid_l1_guided": 900, "eid_l2_guided": 600, "online_service_sessions": 8,
-    "online_service_people": 700, "job_fairs": 2, "youths_job_referrals": 170, "volunteer_saturday_sessions": 6,
-    "volunteer_saturday_people": 350, "volunteer_saturday_dossiers": 120, "initiatives_submitted": 4,
-    "initiatives_feasible": 1, "initiatives_forwarded": 1, "overdue_dossiers": 3, "ring_road_households_mobilised": 60,
-    "ring_road_households_committed": 48, "vn_goods_activities": 3, "vn_goods_participants": 400,
-}  # fmt: skip
+    "conference_attendees": 3,
+    "eid_l1_guided": 900,
+    "eid_l2_guided": 600,
+    "online_service_sessions": 8,
+    "online_service_people": 700,
+    "job_fairs": 2,
+    "youths_job_referrals": 170,
+    "volunteer_saturday_sessions": 6,
+    "volunteer_saturday_people": 350,
+    "volunteer_saturday_dossiers": 120,
+    "initiatives_submitted": 4,
+    "initiatives_feasible": 1,
+    "initiatives_forwarded": 1,
+    "overdue_dossiers": 3,
+    "ring_road_households_mobilised": 60,
+    "ring_road_households_committed": 48,
+    "vn_goods_activities": 3,
+    "vn_goods_participants": 400,
+}
+
+
+# (activity, unit, date, place, counts) of the few events recorded through the service.
+EVENTS = [
+    (
+        "CV5",
+        "HD-NHABE",
+        dt.date(2023, 5, 13),
+        "UBND xã Hiệp Phước",
+        {"volunteer_saturday_sessions": 1, "volunteer_saturday_people": 85, "volunteer_saturday_dossiers": 32},
+    ),
+    (
+        "CV5",
+        "HD-NHABE",
+        dt.date(2023, 5, 20),
+        "UBND thị trấn Nhà Bè",
+        {"volunteer_saturday_sessions": 1, "volunteer_saturday_people": 64, "volunteer_saturday_dossiers": 27},
+    ),
+    ("CV4", "QD1", dt.date(2023, 5, 27), "Nhà Văn hóa Thanh niên", {"job_fairs": 1, "youths_job_referrals": 230}),
+    ("CV1", "QD1", dt.date(2023, 5, 4), "Hội trường Thành Đoàn Thành phố Hồ Chí Minh", {"conference_attendees": 3}),
+]
 
 
 def _values_for(indicator: Indicator, unit: Unit, rng: random.Random):
@@ -52,6 +86,110 @@ def _entered_at(day: dt.date, rng: random.Random) -> dt.datetime:
     return vn_datetime(day, rng.randint(8, 17), rng.randint(0, 59))
 
 
+def _history(indicator: Indicator, unit: Unit, actor, rng: random.Random) -> tuple[list, IndicatorValue | None]:
+    """One unit's changes of one indicator over the dates, and the value they leave (None if never reported)."""
+    steps = _values_for(indicator, unit, rng)
+    changes = []
+    old = (None, None)
+    for as_of, num, den in steps:
+        change = ValueChange(
+            indicator=indicator,
+            unit=unit,
+            as_of=as_of,
+            old_numerator=old[0],
+            old_denominator=old[1],
+            new_numerator=num,
+            new_denominator=den,
+            changed_by=actor,
+            source=ValueChange.Source.FORM,
+            changed_at=_entered_at(as_of, rng),
+        )
+        changes.append(change)
+        old = (num, den)
+    if not steps:
+        return changes, None
+    as_of, num, den = steps[-1]
+    value = IndicatorValue(
+        indicator=indicator,
+        unit=unit,
+        numerator=num,
+        denominator=den,
+        as_of=as_of,
+        version=len(steps),
+        updated_by=actor,
+        updated_at=changes[-1].changed_at,
+    )
+    return changes, value
+
+
+def _reports(units: list[Unit], indicators: list[Indicator], campaign: Campaign):
+    """(unit, indicator) pairs that get figures: in scope, and only counts for closed units."""
+    for unit in units:
+        for indicator in indicators:
+            if not in_scope(indicator, campaign, unit):
+                continue
+            if unit.closed_on and indicator.kind != Indicator.Kind.COUNT:
+                continue
+            yield unit, indicator
+
+
+def _record_events(campaign: Campaign, *, coordinator, officers_by_unit: dict) -> int:
+    """A few events through the service (they add to the counts like any officer's entry)."""
+    activities = {a.code: a for a in campaign.activities.all()}
+    events = 0
+    for code, unit_code, date, place, counts in EVENTS:
+        unit = Unit.objects.filter(code=unit_code).first()
+        if unit is None:
+            continue
+        services.event_record(
+            actor=officers_by_unit.get(unit_code) or coordinator,
+            activity=activities[code],
+            unit=unit,
+            date=date,
+            place=place,
+            participants=max(counts.values()),
+            description="",
+            counts=counts,
+        )
+        events += 1
+    return events
+
+
+def _sign_off(campaign: Campaign, units: list[Unit], *, coordinator, officers_by_unit: dict, rng) -> int:
+    """Sign-offs with the mid-term report: most approved, some awaiting, one sent back."""
+    midterm = campaign.milestones.filter(kind="midterm").first()
+    if midterm is None:
+        return 0
+    # The demo officers' own units stay open for editing.
+    direct = [
+        u
+        for u in units
+        if u.depth == campaign.issuer_unit.depth + 1
+        and u.kind != UnitKind.DEPARTMENT
+        and u.code not in officers_by_unit
+    ]
+    signoffs = 0
+    for unit in rng.sample(direct, k=min(40, len(direct))):
+        result = services.signoff_submit(
+            actor=officers_by_unit.get(unit.code) or coordinator,
+            milestone=midterm,
+            unit=unit,
+            as_of=dt.date(2023, 5, 31),
+        )
+        roll = rng.random()
+        if roll < 0.7:
+            services.signoff_decide(actor=coordinator, signoff=result.signoff, decision="approve")
+        elif roll < 0.8:
+            services.signoff_decide(
+                actor=coordinator,
+                signoff=result.signoff,
+                decision="return",
+                reason="Số liệu định danh điện tử chưa khớp với báo cáo sơ kết, đề nghị rà soát.",
+            )
+        signoffs += 1
+    return signoffs
+
+
 def build(campaign: Campaign, *, coordinator, officers_by_unit: dict, seed: int = 2023) -> dict[str, int]:
     rng = random.Random(seed)
     indicators = list(campaign.indicators.all())
@@ -61,86 +199,15 @@ def build(campaign: Campaign, *, coordinator, officers_by_unit: dict, seed: int 
         if any(in_scope(i, campaign, u) for i in indicators)
     ]
     values, changes = [], []
-    for unit in units:
+    for unit, indicator in _reports(units, indicators, campaign):
         actor = officers_by_unit.get(unit.code) or coordinator
-        for indicator in indicators:
-            if not in_scope(indicator, campaign, unit):
-                continue
-            if unit.closed_on and indicator.kind != Indicator.Kind.COUNT:
-                continue
-            steps = _values_for(indicator, unit, rng)
-            old = (None, None)
-            for as_of, num, den in steps:
-                changes.append(ValueChange(
-                    indicator=indicator, unit=unit, as_of=as_of, old_numerator=old[0], old_denominator=old[1],
-                    new_numerator=num, new_denominator=den, changed_by=actor, source=ValueChange.Source.FORM,
-                    changed_at=_entered_at(as_of, rng),
-                ))  # fmt: skip
-                old = (num, den)
-            if steps:
-                as_of, num, den = steps[-1]
-                values.append(
-                    IndicatorValue(
-                        indicator=indicator,
-                        unit=unit,
-                        numerator=num,
-                        denominator=den,
-                        as_of=as_of,
-                        version=len(steps),
-                        updated_by=actor,
-                        updated_at=changes[-1].changed_at,
-                    )
-                )
+        unit_changes, value = _history(indicator, unit, actor, rng)
+        changes += unit_changes
+        if value is not None:
+            values.append(value)
     IndicatorValue.objects.bulk_create(values, batch_size=2000)
     ValueChange.objects.bulk_create(changes, batch_size=2000)
     services.aggregates_rebuild(campaign)
-
-    # A few events through the service (they add to the counts like any officer's entry).
-    activities = {a.code: a for a in campaign.activities.all()}
-    events = 0
-    for code, unit_code, date, place, counts in [
-        ("CV5", "HD-NHABE", dt.date(2023, 5, 13), "UBND xã Hiệp Phước", {"volunteer_saturday_sessions": 1, "volunteer_saturday_people": 85, "volunteer_saturday_dossiers": 32}),
-        ("CV5", "HD-NHABE", dt.date(2023, 5, 20), "UBND thị trấn Nhà Bè", {"volunteer_saturday_sessions": 1, "volunteer_saturday_people": 64, "volunteer_saturday_dossiers": 27}),
-        ("CV4", "QD1", dt.date(2023, 5, 27), "Nhà Văn hóa Thanh niên", {"job_fairs": 1, "youths_job_referrals": 230}),
-        ("CV1", "QD1", dt.date(2023, 5, 4), "Hội trường Thành Đoàn Thành phố Hồ Chí Minh", {"conference_attendees": 3}),
-    ]:  # fmt: skip
-        unit = Unit.objects.filter(code=unit_code).first()
-        if unit is None:
-            continue
-        services.event_record(
-            actor=officers_by_unit.get(unit_code) or coordinator, activity=activities[code], unit=unit, date=date,
-            place=place, participants=max(counts.values()), description="", counts=counts,
-        )  # fmt: skip
-        events += 1
-
-    # Sign-offs with the mid-term report: most approved, some awaiting, one sent back.
-    midterm = campaign.milestones.filter(kind="midterm").first()
-    signoffs = 0
-    if midterm is not None:
-        # The demo officers' own units stay open for editing.
-        direct = [
-            u
-            for u in units
-            if u.depth == campaign.issuer_unit.depth + 1
-            and u.kind != UnitKind.DEPARTMENT
-            and u.code not in officers_by_unit
-        ]
-        for unit in rng.sample(direct, k=min(40, len(direct))):
-            result = services.signoff_submit(
-                actor=officers_by_unit.get(unit.code) or coordinator,
-                milestone=midterm,
-                unit=unit,
-                as_of=dt.date(2023, 5, 31),
-            )
-            roll = rng.random()
-            if roll < 0.7:
-                services.signoff_decide(actor=coordinator, signoff=result.signoff, decision="approve")
-            elif roll < 0.8:
-                services.signoff_decide(
-                    actor=coordinator,
-                    signoff=result.signoff,
-                    decision="return",
-                    reason="Số liệu định danh điện tử chưa khớp với báo cáo sơ kết, đề nghị rà soát.",
-                )
-            signoffs += 1
+    events = _record_events(campaign, coordinator=coordinator, officers_by_unit=officers_by_unit)
+    signoffs = _sign_off(campaign, units, coordinator=coordinator, officers_by_unit=officers_by_unit, rng=rng)
     return {"values": len(values), "changes": len(changes), "events": events, "signoffs": signoffs}

@@ -73,9 +73,11 @@ def reviewers_assign(
                 actor=actor,
                 action="initiative.assign",
                 obj=initiative,
-                changes={"reviewers": [None, [u.reviewer.get_username() for u in created]],
-                         "status": [old, initiative.status]},
-            )  # fmt: skip
+                changes={
+                    "reviewers": [None, [u.reviewer.get_username() for u in created]],
+                    "status": [old, initiative.status],
+                },
+            )
     if notify and created:
         url = reverse("initiatives:score", args=[initiative.code])
         with translation.override("vi"):

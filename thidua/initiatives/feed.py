@@ -24,7 +24,7 @@ from thidua.core import timeutils
 from thidua.core.errors import Refused
 from thidua.initiatives.models import Initiative
 from thidua.progress.models import IndicatorValue, ValueChange
-from thidua.progress.services import indicator_value_set
+from thidua.progress.services import Origin, indicator_value_set
 from thidua.units.models import Unit
 
 log = logging.getLogger(__name__)
@@ -118,10 +118,13 @@ def initiatives_feed(
                     continue
                 try:
                     indicator_value_set(
-                        actor=actor, indicator=indicator, unit=target, numerator=count,
+                        actor=actor,
+                        indicator=indicator,
+                        unit=target,
+                        numerator=count,
                         as_of=max(as_of, current.as_of) if current else as_of,
-                        source=ValueChange.Source.FORM, note=NOTE,
-                    )  # fmt: skip
+                        origin=Origin(ValueChange.Source.FORM, NOTE),
+                    )
                     written += 1
                 except Refused as exc:
                     log.warning("initiative count of %s for %s not written: %s", indicator.code, target.code, exc)

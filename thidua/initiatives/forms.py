@@ -17,15 +17,19 @@ DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 _PHONE = re.compile(r"^\+?[0-9][0-9 .\-]{7,18}$")
 
 
-def _required(message):
-    return {"required": message}
+def _required(message, **others):
+    """Error messages: the one for an empty field, and any others by error code."""
+    return {"required": message, **others}
 
 
 def _date_field(label, **kwargs):
     return forms.DateField(
-        label=label, input_formats=DATE_FORMATS, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Enter a date as dd/mm/yyyy."), "required": _("Enter the date.")}, **kwargs,
-    )  # fmt: skip
+        label=label,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter a date as dd/mm/yyyy."), "required": _("Enter the date.")},
+        **kwargs,
+    )
 
 
 def today() -> dt.date:
@@ -34,46 +38,67 @@ def today() -> dt.date:
 
 class InitiativeForm(forms.Form):
     title = forms.CharField(
-        label=_("Title of the initiative"), max_length=300,
-        error_messages=_required(_("Give the initiative a title.")) | {"max_length": _("The title is at most 300 characters.")},
-    )  # fmt: skip
+        label=_("Title of the initiative"),
+        max_length=300,
+        error_messages=_required(
+            _("Give the initiative a title."), max_length=_("The title is at most 300 characters.")
+        ),
+    )
     field = forms.ChoiceField(
-        label=_("Field"), choices=[("", "—")] + Field.choices,
+        label=_("Field"),
+        choices=[("", "—")] + Field.choices,
         error_messages=_required(_("Choose the field of the initiative.")),
-    )  # fmt: skip
+    )
     problem = forms.CharField(
-        label=_("The problem"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("The problem"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What does not work today, for whom, how often?"),
         error_messages=_required(_("Describe the problem the initiative solves.")),
-    )  # fmt: skip
+    )
     solution = forms.CharField(
-        label=_("Proposed solution"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Proposed solution"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
         error_messages=_required(_("Describe the proposed solution.")),
-    )  # fmt: skip
+    )
     benefit = forms.CharField(
-        label=_("Expected benefit"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Expected benefit"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Time or money saved, people served … with figures if you have them."),
         error_messages=_required(_("Describe the expected benefit.")),
-    )  # fmt: skip
+    )
     tried_at = forms.CharField(
-        label=_("Where it has been tried"), required=False, max_length=3000, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Where it has been tried"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Optional: the ward, office or unit where it is already applied, since when."),
-    )  # fmt: skip
+    )
     authors = forms.CharField(
-        label=_("Author(s)"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Author(s)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One per line: full name – position."),
         error_messages=_required(_("Name the author(s).")),
-    )  # fmt: skip
+    )
     unit = forms.TypedChoiceField(
-        label=_("The authors' unit"), coerce=int, error_messages=_required(_("Choose the authors' unit.")) | {
-            "invalid_choice": _("Choose the authors' unit from the list.")},
-    )  # fmt: skip
+        label=_("The authors' unit"),
+        coerce=int,
+        error_messages=_required(
+            _("Choose the authors' unit."), invalid_choice=_("Choose the authors' unit from the list.")
+        ),
+    )
     contact_email = forms.EmailField(
-        label=_("Contact e-mail"), max_length=254,
+        label=_("Contact e-mail"),
+        max_length=254,
         help_text=_("Never published. The tracking link is sent here."),
-        error_messages={"required": _("Give a contact e-mail address."),
-                        "invalid": _("Enter a valid e-mail address, e.g. ten@tphcm.gov.vn.")},
-    )  # fmt: skip
+        error_messages={
+            "required": _("Give a contact e-mail address."),
+            "invalid": _("Enter a valid e-mail address, e.g. ten@tphcm.gov.vn."),
+        },
+    )
     contact_phone = forms.CharField(
         label=_("Contact phone"), required=False, max_length=20, help_text=_("Optional; never published.")
     )
@@ -82,14 +107,15 @@ class InitiativeForm(forms.Form):
         required=False,
     )
     files = MultipleFileField(
-        label=_("Attachments"), required=False,
+        label=_("Attachments"),
+        required=False,
         help_text=_("Optional. PDF, DOC/DOCX, XLS/XLSX, ODT/ODS, JPEG or PNG; up to %(mb)s MB a file, %(n)s files.")
         % {"mb": settings.SUBMISSION_MAX_FILE_BYTES // 1048576, "n": settings.SUBMISSION_MAX_FILES},
-    )  # fmt: skip
+    )
     consent = forms.BooleanField(
         label=_("I agree that the contact data above is used only to process this initiative."),
         error_messages=_required(_("Please agree to the use of your contact data for this initiative.")),
-    )  # fmt: skip
+    )
     # Left empty by people; filled by robots that fill every field.
     website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
 
@@ -130,16 +156,20 @@ class InitiativeForm(forms.Form):
 class AnswerForm(forms.Form):
     question = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
     answer = forms.CharField(
-        label=_("Your answer"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Your answer"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages=_required(_("Write the answer.")),
-    )  # fmt: skip
+    )
 
 
 class QuestionForm(forms.Form):
     text = forms.CharField(
-        label=_("Question to the author"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Question to the author"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
         error_messages=_required(_("Write the question.")),
-    )  # fmt: skip
+    )
 
 
 def reviewer_candidates(campaign):
@@ -155,10 +185,13 @@ def reviewer_candidates(campaign):
 
 class AssignForm(forms.Form):
     reviewers = forms.ModelMultipleChoiceField(
-        label=_("Reviewers"), queryset=get_user_model().objects.none(), widget=forms.CheckboxSelectMultiple,
-        error_messages=_required(_("Choose at least one reviewer.")) | {
-            "invalid_choice": _("Choose reviewers from the list.")},
-    )  # fmt: skip
+        label=_("Reviewers"),
+        queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=_required(
+            _("Choose at least one reviewer."), invalid_choice=_("Choose reviewers from the list.")
+        ),
+    )
 
     def __init__(self, *args, initiative: Initiative, **kwargs):
         super().__init__(*args, **kwargs)
@@ -180,9 +213,11 @@ class AssignForm(forms.Form):
 class WithdrawReviewerForm(forms.Form):
     remove = forms.ModelChoiceField(
         queryset=ReviewAssignment.objects.none(),
-        error_messages={"invalid_choice": _("This reviewer is not assigned to the initiative."),
-                        "required": _("Choose the reviewer to withdraw.")},
-    )  # fmt: skip
+        error_messages={
+            "invalid_choice": _("This reviewer is not assigned to the initiative."),
+            "required": _("Choose the reviewer to withdraw."),
+        },
+    )
 
     def __init__(self, *args, initiative: Initiative, **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,20 +226,27 @@ class WithdrawReviewerForm(forms.Form):
 
 class ScoreForm(forms.Form):
     comment = forms.CharField(
-        label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Comment"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
         error_messages=_required(_("Add a comment to your scores.")),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, label in CRITERIA:
             self.fields[name] = forms.IntegerField(
-                label=label, min_value=1, max_value=10,
+                label=label,
+                min_value=1,
+                max_value=10,
                 widget=forms.NumberInput(attrs={"min": 1, "max": 10, "inputmode": "numeric"}),
-                error_messages={"required": _("Score every criterion from 1 to 10."),
-                                "min_value": _("Scores go from 1 to 10."), "max_value": _("Scores go from 1 to 10."),
-                                "invalid": _("Scores go from 1 to 10.")},
-            )  # fmt: skip
+                error_messages={
+                    "required": _("Score every criterion from 1 to 10."),
+                    "min_value": _("Scores go from 1 to 10."),
+                    "max_value": _("Scores go from 1 to 10."),
+                    "invalid": _("Scores go from 1 to 10."),
+                },
+            )
         self.order_fields([name for name, _label in CRITERIA] + ["comment"])
 
     def scores(self) -> dict[str, int]:
@@ -213,13 +255,18 @@ class ScoreForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Council decision"), choices=Initiative.Decision.choices, widget=forms.RadioSelect,
+        label=_("Council decision"),
+        choices=Initiative.Decision.choices,
+        widget=forms.RadioSelect,
         error_messages=_required(_("Choose feasible or not feasible.")),
-    )  # fmt: skip
+    )
     reason = forms.CharField(
-        label=_("Reason"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Reason"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required for “not feasible”; sent to the authors when the decision is published."),
-    )  # fmt: skip
+    )
 
     def clean(self):
         data = super().clean()
@@ -230,17 +277,20 @@ class DecisionForm(forms.Form):
 
 class MergeForm(forms.Form):
     into = forms.CharField(
-        label=_("Merge into (tracking code)"), max_length=20,
+        label=_("Merge into (tracking code)"),
+        max_length=20,
         error_messages=_required(_("Give the tracking code of the initiative to merge into.")),
-    )  # fmt: skip
+    )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
 
 
 class ForwardForm(forms.Form):
     agencies = forms.ModelMultipleChoiceField(
-        label=_("Departments"), queryset=Agency.objects.filter(active=True), widget=forms.CheckboxSelectMultiple,
+        label=_("Departments"),
+        queryset=Agency.objects.filter(active=True),
+        widget=forms.CheckboxSelectMultiple,
         error_messages=_required(_("Choose at least one department.")),
-    )  # fmt: skip
+    )
     respond_by = _date_field(_("Answer due by"))
     note = forms.CharField(
         label=_("Cover note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
@@ -259,14 +309,19 @@ class ForwardForm(forms.Form):
 
 class RespondForm(forms.Form):
     response = forms.ChoiceField(
-        label=_("The department's answer"), choices=Forwarding.Response.choices, widget=forms.RadioSelect,
+        label=_("The department's answer"),
+        choices=Forwarding.Response.choices,
+        widget=forms.RadioSelect,
         error_messages=_required(_("Choose the department's answer: adopt, pilot or decline.")),
-    )  # fmt: skip
+    )
     response_date = _date_field(_("Answered on"))
     reason = forms.CharField(
-        label=_("Reason / remarks"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Reason / remarks"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the department declines."),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("response_date", today())
@@ -282,9 +337,11 @@ class RespondForm(forms.Form):
 class ResultForm(forms.Form):
     date = _date_field(_("Date"))
     text = forms.CharField(
-        label=_("Result of applying the initiative"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Result of applying the initiative"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
         error_messages=_required(_("Describe the result.")),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("date", today())

@@ -98,7 +98,7 @@ def initiative_forward(
                 forwarded_by=actor,
                 respond_by=respond_by,
                 note=(note or "").strip()[:5000],
-            )  # fmt: skip
+            )
             for a in agencies
         ]
         old, new = _restatus(initiative)
@@ -106,10 +106,13 @@ def initiative_forward(
             actor=actor,
             action="initiative.forward",
             obj=initiative,
-            changes={"agencies": [None, [a.name for a in agencies]], "respond_by": [None, respond_by],
-                     "status": [old, new]},
+            changes={
+                "agencies": [None, [a.name for a in agencies]],
+                "respond_by": [None, respond_by],
+                "status": [old, new],
+            },
             reason=note,
-        )  # fmt: skip
+        )
         feed_counts(actor, initiative, at)
     if notify:
         for forwarding in created:
@@ -132,9 +135,13 @@ def _send_to_agency(forwarding: Forwarding) -> None:
         }
         body = render_to_string(
             "initiatives/email/forwarding.txt",
-            {"f": forwarding, "i": initiative, "deadline": forwarding.respond_by,
-             "url": site_url(reverse("initiatives:public_detail", args=[initiative.code]))},
-        )  # fmt: skip
+            {
+                "f": forwarding,
+                "i": initiative,
+                "deadline": forwarding.respond_by,
+                "url": site_url(reverse("initiatives:public_detail", args=[initiative.code])),
+            },
+        )
     email_send(to=[forwarding.agency.email], subject=subject, body=body)
 
 
@@ -171,8 +178,11 @@ def forwarding_respond(
         )
         if response_date < timeutils.local(forwarding.forwarded_at).date():
             raise Refused(_("The answer cannot be dated before the initiative was forwarded."))
-        before = {"response": forwarding.response, "reason": forwarding.response_reason,
-                  "date": forwarding.response_date}  # fmt: skip
+        before = {
+            "response": forwarding.response,
+            "reason": forwarding.response_reason,
+            "date": forwarding.response_date,
+        }
         forwarding.response, forwarding.response_reason, forwarding.response_date = (
             response,
             reason[:5000],
@@ -185,10 +195,13 @@ def forwarding_respond(
             actor=actor,
             action="initiative.answer_recorded",
             obj=initiative,
-            changes={**diff(before, {"response": response, "reason": forwarding.response_reason, "date": response_date}),
-                     "agency": [None, forwarding.agency.name], "status": [old, new]},
+            changes={
+                **diff(before, {"response": response, "reason": forwarding.response_reason, "date": response_date}),
+                "agency": [None, forwarding.agency.name],
+                "status": [old, new],
+            },
             reason=reason,
-        )  # fmt: skip
+        )
         feed_counts(actor, initiative, at)
     if notify:
         with translation.override("vi"):

@@ -127,10 +127,13 @@ def score_summary(initiative: Initiative) -> ScoreSummary:
         values = [getattr(r, name) for r in done]
         summary.criteria.append(
             CriterionSummary(
-                name=name, label=str(label), mean=round(statistics.fmean(values), 2) if values else None,
-                low=min(values) if values else None, high=max(values) if values else None,
+                name=name,
+                label=str(label),
+                mean=round(statistics.fmean(values), 2) if values else None,
+                low=min(values) if values else None,
+                high=max(values) if values else None,
             )
-        )  # fmt: skip
+        )
     if done:
         means = [r.mean for r in done]
         summary.mean = round(statistics.fmean(means), 2)
@@ -174,12 +177,13 @@ def with_flags(qs):
     """Annotate each initiative with its forwardings overdue, awaiting an answer, and reviews scored."""
     today = timeutils.local(timeutils.now()).date()
     return qs.annotate(
-        overdue=Count("forwardings", filter=Q(forwardings__response="", forwardings__respond_by__lt=today),
-                      distinct=True),
+        overdue=Count(
+            "forwardings", filter=Q(forwardings__response="", forwardings__respond_by__lt=today), distinct=True
+        ),
         awaiting=Count("forwardings", filter=Q(forwardings__response=""), distinct=True),
         reviewers=Count("reviews", distinct=True),
         scored=Count("reviews", filter=Q(reviews__scored_at__isnull=False), distinct=True),
-    )  # fmt: skip
+    )
 
 
 def staff_list(qs, *, q="", status="", field="", unit: Unit | None = None, overdue=False, to_publish=False):

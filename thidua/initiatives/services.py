@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import asdict, dataclass, replace
 
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -100,8 +101,8 @@ def accepts_initiatives(campaign: Campaign) -> bool:
 
 
 def search_text(initiative: Initiative) -> str:
-    return fold(" ".join([initiative.code or "", initiative.title, initiative.problem, initiative.solution,
-                          initiative.benefit, initiative.tried_at]))  # fmt: skip
+    i = initiative
+    return fold(" ".join([i.code or "", i.title, i.problem, i.solution, i.benefit, i.tried_at]))
 
 
 def _next_code(at: dt.datetime) -> str:
@@ -166,21 +167,39 @@ def _check_text(values: dict) -> dict:
 # --- submission ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, kw_only=True)
+class InitiativeDraft:
+    """What the author fills in on the form: the initiative's text, its field, and how to reach them.
+    The names are the Initiative's fields."""
+
+    title: str
+    field: str
+    problem: str
+    solution: str
+    benefit: str
+    authors: str
+    contact_email: str
+    contact_phone: str = ""
+    tried_at: str = ""
+    show_authors: bool = False
+
+
+def _checked_draft(content: InitiativeDraft) -> InitiativeDraft:
+    """The draft with its text and contact details trimmed; Refused when one is missing or too long."""
+    contact_email = (content.contact_email or "").strip()
+    if not contact_email:
+        raise Refused(_("Give a contact e-mail address."))
+    text = _check_text({name: getattr(content, name) for name in LIMITS})
+    phone = (content.contact_phone or "").strip()
+    return replace(content, contact_email=contact_email, contact_phone=phone, **text)
+
+
 def initiative_submit(
     *,
     actor,
     campaign: Campaign,
-    title: str,
-    field: str,
-    problem: str,
-    solution: str,
-    benefit: str,
-    authors: str,
     unit: Unit,
-    contact_email: str,
-    contact_phone: str = "",
-    tried_at: str = "",
-    show_authors: bool = False,
+    content: InitiativeDraft,
     on_behalf: bool = False,
     uploads: list[tuple[str, bytes]] = (),
     now: dt.datetime | None = None,
@@ -196,25 +215,16 @@ def initiative_submit(
     signed_in = bool(getattr(actor, "is_authenticated", False))
     if not accepts_initiatives(campaign):
         raise Refused(_("This campaign is not collecting initiatives."))
-    if field not in Field.values:
+    if content.field not in Field.values:
         raise Refused(_("Choose the field of the initiative."))
     if campaign.issuer_unit is None or not campaign.issuer_unit.contains(unit):
         raise Refused(_("Choose a unit of the Youth Union."))
     if on_behalf and not (signed_in and access.can_edit_unit(actor, unit)):
         raise Refused(_("Only an officer of %(unit)s may submit on behalf of its people.") % {"unit": unit.name})
-    contact_email = (contact_email or "").strip()
-    if not contact_email:
-        raise Refused(_("Give a contact e-mail address."))
-    text = _check_text(
-        {"title": title, "problem": problem, "solution": solution, "benefit": benefit, "tried_at": tried_at,
-         "authors": authors}
-    )  # fmt: skip
+    content = _checked_draft(content)
     checked = files.check_uploads(uploads)
     with files.stored_first(checked):
-        initiative = _initiative_rows(
-            actor if signed_in else None, campaign, unit, text, field, contact_email, (contact_phone or "").strip(),
-            show_authors, on_behalf, checked, now,
-        )  # fmt: skip
+        initiative = _initiative_rows(actor if signed_in else None, campaign, unit, content, on_behalf, checked, now)
     if notify:
         if initiative.status == Initiative.Status.PENDING:
             _send_confirmation(initiative)
@@ -223,16 +233,20 @@ def initiative_submit(
     return initiative
 
 
-def _initiative_rows(actor, campaign, unit, text, field, email, phone, show_authors, on_behalf, checked, now):
+def _initiative_rows(actor, campaign, unit, content: InitiativeDraft, on_behalf, checked, now) -> Initiative:
     for attempt in range(RETRIES):
         try:
             with transaction.atomic():
                 at = now or timeutils.now()
                 initiative = Initiative(
-                    campaign=campaign, unit=unit, field=field, contact_email=email, contact_phone=phone,
-                    show_authors=show_authors, on_behalf=on_behalf, created_at=at, created_by=actor,
-                    author_user=actor if actor is not None and not on_behalf else None, **text,
-                )  # fmt: skip
+                    campaign=campaign,
+                    unit=unit,
+                    on_behalf=on_behalf,
+                    created_at=at,
+                    created_by=actor,
+                    author_user=actor if actor is not None and not on_behalf else None,
+                    **asdict(content),
+                )
                 initiative.search_text = search_text(initiative)
                 initiative.save()
                 for order, item in enumerate(checked):
@@ -342,8 +356,9 @@ def question_ask(*, actor, initiative: Initiative, text: str, notify: bool = Tru
     if initiative.status in (Initiative.Status.PENDING, Initiative.Status.MERGED):
         raise Refused(_("This initiative takes no more questions."))
     with transaction.atomic():
-        question = Question.objects.create(initiative=initiative, text=text[:5000], asked_by=actor,
-                                           asked_at=now or timeutils.now())  # fmt: skip
+        question = Question.objects.create(
+            initiative=initiative, text=text[:5000], asked_by=actor, asked_at=now or timeutils.now()
+        )
         log_action(actor=actor, action="initiative.question", obj=initiative, changes={"question": [None, text]})
     if notify:
         with translation.override("vi"):
@@ -410,21 +425,29 @@ def initiative_merge(
             actor=actor,
             action="initiative.merge",
             obj=duplicate,
-            changes={"status": [before["status"], duplicate.status], "merged_into": [None, into.code],
-                     "decision": [before["decision"] or None, None]},
+            changes={
+                "status": [before["status"], duplicate.status],
+                "merged_into": [None, into.code],
+                "decision": [before["decision"] or None, None],
+            },
             reason=reason,
-        )  # fmt: skip
+        )
         # Those merged into the duplicate follow it, so nothing points to a merged initiative.
         for child in Initiative.objects.select_for_update().filter(merged_into=duplicate):
             child.merged_into = into
             child.save(update_fields=["merged_into"])
-            log_action(actor=actor, action="initiative.merge", obj=child,
-                       changes={"merged_into": [duplicate.code, into.code]}, reason=reason)  # fmt: skip
+            log_action(
+                actor=actor,
+                action="initiative.merge",
+                obj=child,
+                changes={"merged_into": [duplicate.code, into.code]},
+                reason=reason,
+            )
         feed_counts(actor, duplicate, units=[into.unit])
     if notify:
         with translation.override("vi"):
-            subject = _("Your initiative %(code)s was merged into %(into)s") % {"code": duplicate.code,
-                                                                               "into": into.code}  # fmt: skip
+            codes = {"code": duplicate.code, "into": into.code}
+            subject = _("Your initiative %(code)s was merged into %(into)s") % codes
             body = render_to_string("initiatives/email/merged.txt", {"i": duplicate, "into": into, "reason": reason})
             tell_author(duplicate, subject=subject, body=body)
     return duplicate

@@ -97,6 +97,22 @@ def _unit_choices():
     return campaigns, queries.unit_choices(widest)
 
 
+def _draft(data: dict) -> services.InitiativeDraft:
+    """The form's cleaned data, as the service takes it."""
+    return services.InitiativeDraft(
+        title=data["title"],
+        field=data["field"],
+        problem=data["problem"],
+        solution=data["solution"],
+        benefit=data["benefit"],
+        tried_at=data["tried_at"],
+        authors=data["authors"],
+        contact_email=data["contact_email"],
+        contact_phone=data["contact_phone"],
+        show_authors=data["show_authors"],
+    )
+
+
 @require_get_or_post
 def submit(request):
     """Anyone may submit: signed in, the initiative is received at once; otherwise the author
@@ -112,13 +128,11 @@ def submit(request):
                 initiative = services.initiative_submit(
                     actor=user,
                     campaign=form.chosen_campaign(),
-                    title=data["title"], field=data["field"], problem=data["problem"], solution=data["solution"],
-                    benefit=data["benefit"], tried_at=data["tried_at"], authors=data["authors"],
-                    unit=Unit.objects.get(pk=data["unit"]), contact_email=data["contact_email"],
-                    contact_phone=data["contact_phone"], show_authors=data["show_authors"],
+                    unit=Unit.objects.get(pk=data["unit"]),
+                    content=_draft(data),
                     on_behalf=bool(data.get("on_behalf")),
                     uploads=[(f.name, f.read()) for f in data["files"]],
-                )  # fmt: skip
+                )
             except Refused as exc:
                 form.add_error(exc.field, str(exc))
             else:
@@ -282,32 +296,64 @@ def manage(request):
     )
 
 
+EXPORT_HEADERS = [
+    "Mã",
+    "Tên sáng kiến",
+    "Lĩnh vực",
+    "Tình trạng",
+    "Đơn vị",
+    "Mã đơn vị",
+    "Tác giả",
+    "Gửi lúc",
+    "Số người chấm",
+    "Điểm trung bình",
+    "Quyết định hội đồng",
+    "Lý do",
+    "Đã công bố",
+    "Chuyển đến",
+    "Trả lời của sở, ngành",
+    "Quá hạn trả lời",
+    "E-mail liên hệ",
+    "Điện thoại",
+]
+
+
+def _export_row(i: Initiative, contact: bool) -> list:
+    """One initiative in the spreadsheet, in the order of EXPORT_HEADERS; contact data only for `contact`."""
+    scored = [r.mean for r in i.reviews.all() if r.mean is not None]
+    forwardings = list(i.forwardings.all())
+    answers = [
+        f"{f.agency.short_name or f.agency.name}: {f.get_response_display() or 'chưa trả lời'}" for f in forwardings
+    ]
+    return [
+        i.code,
+        i.title,
+        i.get_field_display(),
+        i.get_status_display(),
+        i.unit.name,
+        i.unit.code,
+        "; ".join(i.author_lines),
+        timeutils.local(i.submitted_at).replace(tzinfo=None) if i.submitted_at else None,
+        len(scored),
+        round(sum(scored) / len(scored), 2) if scored else None,
+        i.get_decision_display() if i.decision else "",
+        i.decision_reason,
+        "có" if i.decision_published_at else "",
+        "; ".join(f.agency.name for f in forwardings),
+        "; ".join(answers),
+        i.overdue or None,
+        i.contact_email if contact else "",
+        i.contact_phone if contact else "",
+    ]
+
+
 @require_safe
 @login_required
 def export(request):
     items, _filters, _unit = _filtered(request)
     items = items.prefetch_related("forwardings__agency", "reviews")
-    headers = ["Mã", "Tên sáng kiến", "Lĩnh vực", "Tình trạng", "Đơn vị", "Mã đơn vị", "Tác giả", "Gửi lúc",
-               "Số người chấm", "Điểm trung bình", "Quyết định hội đồng", "Lý do", "Đã công bố",
-               "Chuyển đến", "Trả lời của sở, ngành", "Quá hạn trả lời", "E-mail liên hệ", "Điện thoại"]  # fmt: skip
-    rows = []
-    for i in items:
-        scored = [r.mean for r in i.reviews.all() if r.mean is not None]
-        contact = initiative_access.can_see_initiative_contact(request.user, i)
-        rows.append([
-            i.code, i.title, i.get_field_display(), i.get_status_display(), i.unit.name, i.unit.code,
-            "; ".join(i.author_lines),
-            timeutils.local(i.submitted_at).replace(tzinfo=None) if i.submitted_at else None,
-            len(scored), round(sum(scored) / len(scored), 2) if scored else None,
-            i.get_decision_display() if i.decision else "", i.decision_reason,
-            "có" if i.decision_published_at else "",
-            "; ".join(f.agency.name for f in i.forwardings.all()),
-            "; ".join(f"{f.agency.short_name or f.agency.name}: {f.get_response_display() or 'chưa trả lời'}"
-                      for f in i.forwardings.all()),
-            i.overdue or None,
-            i.contact_email if contact else "", i.contact_phone if contact else "",
-        ])  # fmt: skip
-    response = HttpResponse(write_xlsx(headers, rows, title="Sáng kiến"), content_type=XLSX_CONTENT_TYPE)
+    rows = [_export_row(i, initiative_access.can_see_initiative_contact(request.user, i)) for i in items]
+    response = HttpResponse(write_xlsx(EXPORT_HEADERS, rows, title="Sáng kiến"), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="sang-kien-{timeutils.local(timeutils.now()):%Y%m%d}.xlsx"'
     return response
 

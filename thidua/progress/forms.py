@@ -59,9 +59,13 @@ class ValuesForm(forms.Form):
                     else default_denominator(indicator, unit)
                 )
                 self.fields[den_key] = forms.IntegerField(
-                    label=_("out of (%(what)s)") % {"what": indicator.denominator or _("people")}, min_value=0, required=False,
-                    max_value=MAX_FIGURE, initial=den_initial, widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
-                )  # fmt: skip
+                    label=_("out of (%(what)s)") % {"what": indicator.denominator or _("people")},
+                    min_value=0,
+                    max_value=MAX_FIGURE,
+                    required=False,
+                    initial=den_initial,
+                    widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+                )
             version_key = f"v{indicator.pk}"
             self.fields[version_key] = forms.IntegerField(
                 widget=forms.HiddenInput, initial=value.version if value else 0, required=False, max_value=MAX_ID
@@ -110,9 +114,12 @@ class EventForm(forms.Form):
         for indicator in count_fields:
             key = f"c_{indicator.code}"
             self.fields[key] = forms.IntegerField(
-                label=f"{indicator.name} ({indicator.activity.title})", min_value=0, max_value=MAX_FIGURE, required=False,
+                label=f"{indicator.name} ({indicator.activity.title})",
+                min_value=0,
+                max_value=MAX_FIGURE,
+                required=False,
                 help_text=_("added to the unit's figure"),
-            )  # fmt: skip
+            )
             self.count_fields.append((indicator, key))
 
     def counts(self, activity):

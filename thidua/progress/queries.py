@@ -93,9 +93,8 @@ def figure(indicator: Indicator, unit: Unit) -> Figure:
     result = Figure(indicator=indicator, expected=reporting_units(indicator, unit).count())
     agg = Aggregate.objects.filter(indicator=indicator, unit=unit).first()
     if agg is not None:
-        result.numerator, result.denominator, result.reported, result.updated_at = (
-            agg.numerator_sum, agg.denominator_sum, agg.reported, agg.updated_at,
-        )  # fmt: skip
+        result.numerator, result.denominator = agg.numerator_sum, agg.denominator_sum
+        result.reported, result.updated_at = agg.reported, agg.updated_at
     if _counts_closed(indicator):
         closed = IndicatorValue.objects.filter(
             path_prefix_q(unit.path, "unit__path"), _closed_q(indicator.campaign), indicator=indicator

@@ -28,6 +28,18 @@ from thidua.units.models import Unit
 ZERO = Decimal(0)
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a value change comes from, kept on its history row: the source (form, upload, event)
+    and a note (the uploaded file's name, the event …)."""
+
+    source: str = ValueChange.Source.FORM
+    note: str = ""
+
+
+FORM_ENTRY = Origin()
+
+
 class EditConflict(Refused):
     """Someone changed the value since the form was opened."""
 
@@ -137,8 +149,7 @@ def indicator_value_set(
     denominator=None,
     as_of: dt.date,
     expected_version: int | None = None,
-    source: str = ValueChange.Source.FORM,
-    note: str = "",
+    origin: Origin = FORM_ENTRY,
 ) -> IndicatorValue:
     """Set a unit's own value of an indicator as of a date.
 
@@ -204,10 +215,17 @@ def indicator_value_set(
             0 if old_num is not None else 1,
         )
         ValueChange.objects.create(
-            indicator=indicator, unit=unit, as_of=as_of, old_numerator=old_num, old_denominator=old_den,
-            new_numerator=num, new_denominator=den, changed_by=actor if getattr(actor, "pk", None) else None,
-            source=source, note=note[:300],
-        )  # fmt: skip
+            indicator=indicator,
+            unit=unit,
+            as_of=as_of,
+            old_numerator=old_num,
+            old_denominator=old_den,
+            new_numerator=num,
+            new_denominator=den,
+            changed_by=actor if getattr(actor, "pk", None) else None,
+            source=origin.source,
+            note=origin.note[:300],
+        )
         log_action(
             actor=actor,
             action="indicator_value.set",
@@ -216,15 +234,15 @@ def indicator_value_set(
                 "value": [old_num, num],
                 "out_of": [old_den, den],
                 "as_of": [None, as_of],
-                "source": [None, source],
+                "source": [None, origin.source],
             },
-            reason=note,
+            reason=origin.note,
         )
         return current
 
 
 def indicator_value_add(
-    *, actor, indicator: Indicator, unit: Unit, amount, as_of: dt.date, source: str, note: str = ""
+    *, actor, indicator: Indicator, unit: Unit, amount, as_of: dt.date, origin: Origin
 ) -> IndicatorValue:
     """Add to a count (an activity event's participants …); the result goes through indicator_value_set."""
     with transaction.atomic():
@@ -234,9 +252,14 @@ def indicator_value_add(
         if new < 0:
             new = ZERO
         return indicator_value_set(
-            actor=actor, indicator=indicator, unit=unit, numerator=new, as_of=max(as_of, current.as_of) if current else as_of,
-            expected_version=current.version if current else 0, source=source, note=note,
-        )  # fmt: skip
+            actor=actor,
+            indicator=indicator,
+            unit=unit,
+            numerator=new,
+            as_of=max(as_of, current.as_of) if current else as_of,
+            expected_version=current.version if current else 0,
+            origin=origin,
+        )
 
 
 # --- activity events --------------------------------------------------------------------------
@@ -248,9 +271,16 @@ def event_indicators(activity: Activity, unit: Unit) -> list[Indicator]:
 
 
 def event_record(
-    *, actor, activity: Activity, unit: Unit, date: dt.date, place: str = "", participants: int | None = None,
-    description: str = "", counts: dict[str, int] | None = None,
-) -> ActivityEvent:  # fmt: skip
+    *,
+    actor,
+    activity: Activity,
+    unit: Unit,
+    date: dt.date,
+    place: str = "",
+    participants: int | None = None,
+    description: str = "",
+    counts: dict[str, int] | None = None,
+) -> ActivityEvent:
     """Log an event and add its counts to the unit's indicators, in one transaction."""
     counts = {code: int(n) for code, n in (counts or {}).items() if n}
     allowed = {i.code: i for i in event_indicators(activity, unit)}
@@ -263,14 +293,19 @@ def event_record(
     campaign = activity.campaign
     with transaction.atomic():
         event = ActivityEvent.objects.create(
-            campaign=campaign, activity=activity, unit=unit, date=date, place=place, participants=participants,
-            description=description, counts=counts, created_by=actor if getattr(actor, "pk", None) else None,
-        )  # fmt: skip
+            campaign=campaign,
+            activity=activity,
+            unit=unit,
+            date=date,
+            place=place,
+            participants=participants,
+            description=description,
+            counts=counts,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
         for code, n in counts.items():
-            indicator_value_add(
-                actor=actor, indicator=allowed[code], unit=unit, amount=n, as_of=date,
-                source=ValueChange.Source.EVENT, note=f"{activity.title} — {date:%d/%m/%Y}",
-            )  # fmt: skip
+            origin = Origin(ValueChange.Source.EVENT, f"{activity.title} — {date:%d/%m/%Y}")
+            indicator_value_add(actor=actor, indicator=allowed[code], unit=unit, amount=n, as_of=date, origin=origin)
         log_action(
             actor=actor, action="event.record", obj=event, changes={"counts": [None, counts], "date": [None, date]}
         )
@@ -285,10 +320,15 @@ def event_withdraw(*, actor, event: ActivityEvent, reason: str) -> None:
         indicators = {i.code: i for i in event.activity.indicators.all()}
         for code, n in event.counts.items():
             if code in indicators:
+                origin = Origin(ValueChange.Source.EVENT, _("withdrawn: %(reason)s") % {"reason": reason})
                 indicator_value_add(
-                    actor=actor, indicator=indicators[code], unit=event.unit, amount=-int(n), as_of=event.date,
-                    source=ValueChange.Source.EVENT, note=_("withdrawn: %(reason)s") % {"reason": reason},
-                )  # fmt: skip
+                    actor=actor,
+                    indicator=indicators[code],
+                    unit=event.unit,
+                    amount=-int(n),
+                    as_of=event.date,
+                    origin=origin,
+                )
         event.withdrawn_at = timeutils.now()
         event.save(update_fields=["withdrawn_at"])
         log_action(actor=actor, action="event.withdraw", obj=event, changes={"withdrawn": [False, True]}, reason=reason)
@@ -314,9 +354,12 @@ def signoff_submit(*, actor, milestone: Milestone, unit: Unit, as_of: dt.date | 
         ).exists():
             raise Refused(_("These figures are already signed off and awaiting a decision or approved."))
         signoff = SignOff.objects.create(
-            campaign=campaign, milestone=milestone, unit=unit, as_of=as_of or timeutils.local(timeutils.now()).date(),
+            campaign=campaign,
+            milestone=milestone,
+            unit=unit,
+            as_of=as_of or timeutils.local(timeutils.now()).date(),
             submitted_by=actor if getattr(actor, "pk", None) else None,
-        )  # fmt: skip
+        )
         values = IndicatorValue.objects.filter(indicator__campaign=campaign, unit__in=Unit.objects.subtree(unit))
         rows = [
             SignOffValue(

@@ -73,20 +73,27 @@ def dashboard(request, slug):
     )
 
 
+def _result_cell(figure):
+    """A figure's result in a spreadsheet: the number, empty (nothing to compute), or "not reported"."""
+    if figure.value is not None:
+        return float(figure.value)
+    return None if figure.has_data else "chưa báo cáo"
+
+
 def _export(campaign, unit, approved, figures):
     rows = [
         [
             f.indicator.code,
             f.indicator.name,
             f.indicator.get_kind_display(),
-            float(f.value) if f.value is not None else (None if f.has_data else "chưa báo cáo"),
+            _result_cell(f),
             float(f.indicator.target_value) if f.indicator.target_value is not None else None,
             float(f.progress) if f.progress is not None else None,
             f.reported,
             f.expected,
             int(f.numerator),
             int(f.denominator) if f.indicator.kind == Indicator.Kind.RATIO else None,
-        ]  # fmt: skip
+        ]
         for f in figures
     ]
     headers = [
@@ -104,6 +111,38 @@ def _export(campaign, unit, approved, figures):
     title = f"{unit.code} {'đã duyệt' if approved else 'mới nhất'}"
     response = HttpResponse(write_xlsx(headers, rows, title=title), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="chi-tieu-{campaign.slug}-{unit.code}.xlsx"'
+    return response
+
+
+def _export_breakdown(campaign, indicator, unit, lines):
+    """The units below, as on the indicator's page, as an .xlsx file."""
+    rows = [
+        [
+            b.unit.code,
+            b.unit.name,
+            _result_cell(b.figure),
+            b.figure.reported,
+            b.figure.expected,
+            int(b.figure.numerator),
+            int(b.figure.denominator) if indicator.kind == Indicator.Kind.RATIO else None,
+            float(b.commitment) if b.commitment is not None else None,
+            float(b.against_commitment) if b.against_commitment is not None else None,
+        ]
+        for b in lines
+    ]
+    headers = [
+        "Mã đơn vị",
+        "Đơn vị",
+        "Kết quả",
+        "Đơn vị đã báo cáo",
+        "Đơn vị phải báo cáo",
+        "Tử số / tổng",
+        "Mẫu số",
+        "Cam kết",
+        "% cam kết",
+    ]
+    response = HttpResponse(write_xlsx(headers, rows, title=indicator.code[:31]), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-{indicator.code}-{unit.code}.xlsx"'
     return response
 
 
@@ -134,27 +173,7 @@ def indicator_detail(request, slug, code):
         a for a in unit.ancestors() if access.can_view_unit(request.user, a) and campaign.issuer_unit.contains(a)
     ]
     if request.GET.get("xuat") == "xlsx":
-        headers = [
-            "Mã đơn vị",
-            "Đơn vị",
-            "Kết quả",
-            "Đơn vị đã báo cáo",
-            "Đơn vị phải báo cáo",
-            "Tử số / tổng",
-            "Mẫu số",
-            "Cam kết",
-            "% cam kết",
-        ]
-        rows = [
-            [b.unit.code, b.unit.name, float(b.figure.value) if b.figure.value is not None else (None if b.figure.has_data else "chưa báo cáo"), b.figure.reported,
-             b.figure.expected, int(b.figure.numerator), int(b.figure.denominator) if indicator.kind == Indicator.Kind.RATIO else None,
-             float(b.commitment) if b.commitment is not None else None,
-             float(b.against_commitment) if b.against_commitment is not None else None]
-            for b in lines
-        ]  # fmt: skip
-        response = HttpResponse(write_xlsx(headers, rows, title=indicator.code[:31]), content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-{indicator.code}-{unit.code}.xlsx"'
-        return response
+        return _export_breakdown(campaign, indicator, unit, lines)
     return render(
         request,
         "progress/indicator.html",
@@ -224,9 +243,14 @@ def entry(request, slug, code):
                     with transaction.atomic():
                         for indicator, num, den, version in changes:
                             services.indicator_value_set(
-                                actor=request.user, indicator=indicator, unit=unit, numerator=num, denominator=den,
-                                as_of=form.cleaned_data["as_of"], expected_version=version,
-                            )  # fmt: skip
+                                actor=request.user,
+                                indicator=indicator,
+                                unit=unit,
+                                numerator=num,
+                                denominator=den,
+                                as_of=form.cleaned_data["as_of"],
+                                expected_version=version,
+                            )
                 except Refused as exc:
                     form.add_error(None, str(exc))
                 else:
@@ -291,9 +315,13 @@ def upload(request, slug, code):
     if form.is_valid():
         f = form.cleaned_data["file"]
         report = exchange.upload(
-            actor=request.user, campaign=campaign, scope=unit, data=f.read(), filename=f.name,
+            actor=request.user,
+            campaign=campaign,
+            scope=unit,
+            data=f.read(),
+            filename=f.name,
             editable=lambda u: access.can_edit_unit(request.user, u),
-        )  # fmt: skip
+        )
         if not report.problems:
             messages.success(
                 request,
@@ -339,10 +367,15 @@ def events(request, slug, code):
             activity = next(a for a in activities if a.code == form.cleaned_data["activity"])
             try:
                 services.event_record(
-                    actor=request.user, activity=activity, unit=unit, date=form.cleaned_data["date"],
-                    place=form.cleaned_data["place"], participants=form.cleaned_data["participants"],
-                    description=form.cleaned_data["description"], counts=form.counts(activity),
-                )  # fmt: skip
+                    actor=request.user,
+                    activity=activity,
+                    unit=unit,
+                    date=form.cleaned_data["date"],
+                    place=form.cleaned_data["place"],
+                    participants=form.cleaned_data["participants"],
+                    description=form.cleaned_data["description"],
+                    counts=form.counts(activity),
+                )
             except Refused as exc:
                 form.add_error(None, str(exc))
             else:
@@ -385,11 +418,12 @@ def signoff_submit(request, slug, code):
 def signoffs(request, slug):
     """Sign-offs of the units below the user's, awaiting approval first."""
     campaign = campaign_access.get_campaign_or_404(request.user, slug)
-    items = [
-        s for s in SignOff.objects.filter(campaign=campaign, unit__in=access.visible_units(request.user))
-        .select_related("unit", "milestone", "submitted_by", "decided_by").order_by("status", "-submitted_at")
-        if progress_access.may_see_signoff(request.user, s)
-    ]  # fmt: skip
+    visible = (
+        SignOff.objects.filter(campaign=campaign, unit__in=access.visible_units(request.user))
+        .select_related("unit", "milestone", "submitted_by", "decided_by")
+        .order_by("status", "-submitted_at")
+    )
+    items = [s for s in visible if progress_access.may_see_signoff(request.user, s)]
     return render(
         request,
         "progress/signoffs.html",

@@ -11,9 +11,12 @@ from thidua.submissions.models import DeadlineException, Review
 
 class RegistrationForm(forms.Form):
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What the unit undertakes besides the numbers (optional)."),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, indicators, initial_values=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -90,16 +90,21 @@ class RoleGrantForm(forms.Form):
     """Give a person a role on this unit: an existing account by user name, or a new account."""
 
     username = forms.RegexField(
-        label=_("User name"), max_length=150, regex=r"^[\w.@+-]+$",
+        label=_("User name"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
         error_messages={"invalid": _("A user name has letters, digits and . @ + - _ only.")},
-    )  # fmt: skip
+    )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     full_name = forms.CharField(label=_("Full name (new account)"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail (new account)"), required=False)
     password = forms.CharField(
-        label=_("Temporary password (new account)"), required=False, widget=forms.PasswordInput, min_length=10,
+        label=_("Temporary password (new account)"),
+        required=False,
+        widget=forms.PasswordInput,
+        min_length=10,
         help_text=_("At least 10 characters; ask the person to change it at first sign-in."),
-    )  # fmt: skip
+    )
 
     def clean(self):
         data = super().clean()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -153,20 +154,22 @@ def _parse_rows(table, report: ImportReport) -> list[tuple[int, dict]]:
     return parsed
 
 
-def _validate_row(row_no: int, raw: dict, report: ImportReport) -> UnitSpec | None:
-    errors_before = len(report.errors)
+_Error = Callable[[str, str], None]  # (column key, message): one error on the row being checked
 
-    def error(column: str, message: str) -> None:
-        report.errors.append(RowError(row_no, dict(COLUMNS).get(column, column), message))
 
+def _row_code(raw: dict, error: _Error) -> str:
+    """The code: required, and safe in a URL and a spreadsheet."""
     code = str(raw.get("code") or "").strip()
     if not code:
         error("code", _("The unit code is empty."))
     elif not CODE_RE.match(code):
-        error(
-            "code",
-            _("Code “%(code)s” may contain only letters, digits, '-', '_' and '.' (at most 40).") % {"code": code},
-        )
+        message = _("Code “%(code)s” may contain only letters, digits, '-', '_' and '.' (at most 40).")
+        error("code", message % {"code": code})
+    return code
+
+
+def _row_names(raw: dict, error: _Error) -> tuple[str, str]:
+    """The full name (required) and the short name, within the columns' lengths."""
     name = str(raw.get("name") or "").strip()
     if not name:
         error("name", _("The full name is empty."))
@@ -175,19 +178,33 @@ def _validate_row(row_no: int, raw: dict, report: ImportReport) -> UnitSpec | No
     short_name = str(raw.get("short_name") or "").strip()
     if len(short_name) > 120:
         error("short_name", _("The short name is longer than 120 characters."))
-    kind = None
+    return name, short_name
+
+
+def _row_kind(raw: dict, error: _Error) -> str | None:
+    """The kind, as a code or a label in either language."""
     if raw.get("kind") is None:
         error("kind", _("The unit kind is empty."))
-    else:
-        kind = _kind_value(str(raw["kind"]).strip())
-        if kind is None:
-            error("kind", _("Unknown unit kind “%(kind)s”.") % {"kind": raw["kind"]})
+        return None
+    kind = _kind_value(str(raw["kind"]).strip())
+    if kind is None:
+        error("kind", _("Unknown unit kind “%(kind)s”.") % {"kind": raw["kind"]})
+    return kind
+
+
+def _row_emails(raw: dict, error: _Error) -> list[str]:
+    """E-mail addresses separated by commas, semicolons or spaces; each one valid."""
     emails = [e.strip() for e in re.split(r"[,;\s]+", str(raw.get("emails") or "")) if e.strip()]
     for email in emails:
         try:
             validate_email(email)
         except ValidationError:
             error("emails", _("“%(email)s” is not a valid e-mail address.") % {"email": email})
+    return emails
+
+
+def _row_dates(raw: dict, error: _Error) -> dict[str, dt.date]:
+    """Opening and closing dates that are dates, the closing one not before the opening one."""
     dates = {}
     for column in ("opened_on", "closed_on"):
         if raw.get(column) is not None:
@@ -197,6 +214,11 @@ def _validate_row(row_no: int, raw: dict, report: ImportReport) -> UnitSpec | No
                 error(column, _("“%(value)s” is not a date (use dd/mm/yyyy).") % {"value": raw[column]})
     if dates.get("opened_on") and dates.get("closed_on") and dates["closed_on"] < dates["opened_on"]:
         error("closed_on", _("The closing date is before the opening date."))
+    return dates
+
+
+def _row_counts(raw: dict, error: _Error) -> dict[str, int]:
+    """Members and cadres: whole numbers ≥ 0; an empty cell is 0."""
     counts = {}
     for column in ("member_count", "cadre_count"):
         if raw.get(column) is None:
@@ -206,6 +228,22 @@ def _validate_row(row_no: int, raw: dict, report: ImportReport) -> UnitSpec | No
             counts[column] = _parse_count(raw[column])
         except ValueError:
             error(column, _("“%(value)s” is not a whole number ≥ 0.") % {"value": raw[column]})
+    return counts
+
+
+def _validate_row(row_no: int, raw: dict, report: ImportReport) -> UnitSpec | None:
+    """The row as a UnitSpec, or None when any of its cells is wrong (every wrong cell reported)."""
+    errors_before = len(report.errors)
+
+    def error(column: str, message: str) -> None:
+        report.errors.append(RowError(row_no, dict(COLUMNS).get(column, column), message))
+
+    code = _row_code(raw, error)
+    name, short_name = _row_names(raw, error)
+    kind = _row_kind(raw, error)
+    emails = _row_emails(raw, error)
+    dates = _row_dates(raw, error)
+    counts = _row_counts(raw, error)
     if len(report.errors) > errors_before:
         return None
     parent = raw.get("parent_code")
@@ -222,6 +260,61 @@ def _validate_row(row_no: int, raw: dict, report: ImportReport) -> UnitSpec | No
     )
 
 
+def _root_errors(row_no: int, spec: UnitSpec, current: Unit | None, root_taken: bool) -> list[RowError]:
+    """A unit without a parent must be the city union, and there is one: the directory's or the file's first."""
+    parent_col = dict(COLUMNS)["parent_code"]
+    if not (current and current.depth == 1) and root_taken:
+        return [RowError(row_no, parent_col, _("The parent unit code is empty."))]
+    if spec.kind != UnitKind.CITY:
+        return [RowError(row_no, parent_col, _("Only the city union may have no parent."))]
+    return []
+
+
+def _parent_errors(code: str, row_no: int, spec: UnitSpec, specs: dict, existing: dict[str, Unit]) -> list[RowError]:
+    """A parent must be another unit, in the file or the directory; no unit goes below a branch, and
+    the city union below nothing."""
+    parent_col, kind_col = dict(COLUMNS)["parent_code"], dict(COLUMNS)["kind"]
+    if spec.parent_code == code:
+        return [RowError(row_no, parent_col, _("A unit cannot be its own parent."))]
+    if spec.parent_code not in specs and spec.parent_code not in existing:
+        message = _("Parent unit “%(code)s” is neither in the file nor in the directory.")
+        return [RowError(row_no, parent_col, message % {"code": spec.parent_code})]
+    errors = []
+    if spec.kind == UnitKind.CITY:
+        errors.append(RowError(row_no, kind_col, _("A city union cannot be below another unit.")))
+    parent_kind = specs[spec.parent_code][1].kind if spec.parent_code in specs else existing[spec.parent_code].kind
+    if parent_kind == UnitKind.BRANCH:
+        errors.append(RowError(row_no, parent_col, _("A branch cannot have units below it.")))
+    return errors
+
+
+def _cycle_errors(
+    specs: dict[str, tuple[int, UnitSpec]], existing: dict[str, Unit], existing_parent: dict[str, str]
+) -> list[RowError]:
+    """Cycles: follow parents through the file (and the directory for units not in the file)."""
+
+    def parent_of(code: str) -> str | None:
+        if code in specs:
+            return specs[code][1].parent_code
+        unit = existing.get(code)
+        if unit is None or unit.depth == 1:
+            return None
+        return existing_parent.get(code)
+
+    errors = []
+    for code, (row_no, _spec) in specs.items():
+        seen = {code}
+        current = parent_of(code)
+        while current is not None:
+            if current in seen:
+                message = _("The parent chain loops back to this unit.")
+                errors.append(RowError(row_no, dict(COLUMNS)["parent_code"], message))
+                break
+            seen.add(current)
+            current = parent_of(current)
+    return errors
+
+
 def _check_tree(
     specs: dict[str, tuple[int, UnitSpec]],
     existing: dict[str, Unit],
@@ -234,59 +327,16 @@ def _check_tree(
     # Units absent from the file keep their parent, so a unit that has them cannot become a branch.
     parents_kept = {parent for child, parent in existing_parent.items() if child not in specs}
     for code, (row_no, spec) in specs.items():
-        parent_col = dict(COLUMNS)["parent_code"]
         if spec.kind == UnitKind.BRANCH and code in parents_kept:
             report.errors.append(RowError(row_no, dict(COLUMNS)["kind"], _("A branch cannot have units below it.")))
         if spec.parent_code is None:
-            current = existing.get(code)
-            if not (current and current.depth == 1) and (roots_in_db or roots_in_file):
-                report.errors.append(RowError(row_no, parent_col, _("The parent unit code is empty.")))
-            elif spec.kind != UnitKind.CITY:
-                report.errors.append(RowError(row_no, parent_col, _("Only the city union may have no parent.")))
-            else:
+            errors = _root_errors(row_no, spec, existing.get(code), bool(roots_in_db or roots_in_file))
+            if not errors:
                 roots_in_file.append(code)
-            continue
-        if spec.parent_code == code:
-            report.errors.append(RowError(row_no, parent_col, _("A unit cannot be its own parent.")))
-            continue
-        if spec.parent_code not in specs and spec.parent_code not in existing:
-            report.errors.append(
-                RowError(
-                    row_no,
-                    parent_col,
-                    _("Parent unit “%(code)s” is neither in the file nor in the directory.")
-                    % {"code": spec.parent_code},
-                )
-            )
-            continue
-        if spec.kind == UnitKind.CITY:
-            report.errors.append(
-                RowError(row_no, dict(COLUMNS)["kind"], _("A city union cannot be below another unit."))
-            )
-        parent_kind = specs[spec.parent_code][1].kind if spec.parent_code in specs else existing[spec.parent_code].kind
-        if parent_kind == UnitKind.BRANCH:
-            report.errors.append(RowError(row_no, parent_col, _("A branch cannot have units below it.")))
-
-    # Cycles: follow parents through the file (and the directory for units not in the file).
-    def parent_of(code: str) -> str | None:
-        if code in specs:
-            return specs[code][1].parent_code
-        unit = existing.get(code)
-        if unit is None or unit.depth == 1:
-            return None
-        return existing_parent.get(code)
-
-    for code, (row_no, _spec) in specs.items():
-        seen = {code}
-        current = parent_of(code)
-        while current is not None:
-            if current in seen:
-                report.errors.append(
-                    RowError(row_no, dict(COLUMNS)["parent_code"], _("The parent chain loops back to this unit."))
-                )
-                break
-            seen.add(current)
-            current = parent_of(current)
+        else:
+            errors = _parent_errors(code, row_no, spec, specs, existing)
+        report.errors += errors
+    report.errors += _cycle_errors(specs, existing, existing_parent)
 
 
 def _check_kept_dates(specs, existing: dict[str, Unit], present: set[str], report: ImportReport) -> None:
@@ -359,6 +409,104 @@ def _check_scope(specs, existing, existing_parent, scope: Unit, report: ImportRe
             )
 
 
+def _read_rows(data: bytes, filename: str, report: ImportReport) -> list[tuple[int, dict]] | None:
+    """The file's rows as (row number, {column key: cell}); None when the file cannot be read, lacks
+    a required column or has no rows (the report says which)."""
+    try:
+        table = read_table(data, filename)
+    except Refused as exc:
+        report.errors.append(RowError(0, "", str(exc)))
+        return None
+    parsed = _parse_rows(table, report)
+    report.rows = len(parsed)
+    if report.errors:
+        return None
+    if not parsed:
+        report.errors.append(RowError(0, "", _("The file has a header but no rows.")))
+        return None
+    return parsed
+
+
+def _row_specs(parsed: list[tuple[int, dict]], report: ImportReport) -> dict[str, tuple[int, UnitSpec]]:
+    """Code → (row number, spec) of the valid rows; a code on two rows is an error on the second."""
+    specs: dict[str, tuple[int, UnitSpec]] = {}
+    for row_no, raw in parsed:
+        spec = _validate_row(row_no, raw, report)
+        if spec is None:
+            continue
+        if spec.code in specs:
+            message = _("Code “%(code)s” already appears on row %(row)s.")
+            values = {"code": spec.code, "row": specs[spec.code][0]}
+            report.errors.append(RowError(row_no, dict(COLUMNS)["code"], message % values))
+            continue
+        specs[spec.code] = (row_no, spec)
+    return specs
+
+
+def _update(actor, unit: Unit, spec: UnitSpec, present: set[str], filename: str) -> bool:
+    """Write the file's values of the columns it has; True when something changed."""
+    values = {name: value for name, value in spec.values().items() if name in present}
+    # Compare in memory first: re-importing an unchanged export of 40,000 units writes nothing.
+    return any(getattr(unit, name) != value for name, value in values.items()) and unit_update(
+        actor=actor, unit=unit, values=values, reason=_("Import from %(file)s") % {"file": filename}
+    )
+
+
+def _apply(
+    actor,
+    specs: dict[str, tuple[int, UnitSpec]],
+    existing: dict[str, Unit],
+    existing_parent: dict[str, str],
+    present: set[str],
+    report: ImportReport,
+) -> None:
+    """Create, update and move the units, parents first. New units are created in bulk at the end,
+    or earlier when an existing unit moves below one of them."""
+    new_specs = []
+    for spec in _order_parents_first(specs):
+        unit = existing.get(spec.code)
+        if unit is None:
+            new_specs.append(spec)
+            report.created.append(spec.code)
+            continue
+        changed = _update(actor, unit, spec, present, report.filename)
+        if changed:
+            report.updated.append(spec.code)
+        moving = bool(spec.parent_code) and existing_parent.get(spec.code) != spec.parent_code
+        if not changed and not moving:
+            report.unchanged += 1
+        if moving:
+            new_parent = Unit.objects.get(code=spec.parent_code) if spec.parent_code in existing else None
+            if new_parent is None:
+                # The new parent is created in this same file: create it first.
+                units_bulk_create(actor=actor, specs=list(new_specs))
+                new_specs = []
+                new_parent = Unit.objects.get(code=spec.parent_code)
+            unit_move(actor=actor, unit=Unit.objects.get(pk=unit.pk), new_parent=new_parent)
+            report.moved.append(spec.code)
+    if new_specs:
+        units_bulk_create(actor=actor, specs=new_specs)
+
+
+def _log_import(actor, report: ImportReport) -> None:
+    """One audit entry for the whole file, on the city union."""
+    root = Unit.objects.filter(depth=1).first()
+    if root is None:
+        return
+    log_action(
+        actor=actor,
+        action="unit.import",
+        obj=root,
+        changes={
+            "file": [None, report.filename],
+            "sha256": [None, report.sha256],
+            "created": [None, len(report.created)],
+            "updated": [None, len(report.updated)],
+            "moved": [None, len(report.moved)],
+        },
+    )
+
+
 def import_units(
     *, actor, data: bytes, filename: str, dry_run: bool = False, scope: Unit | None = None
 ) -> ImportReport:
@@ -368,36 +516,10 @@ def import_units(
     touch another district); without it (superuser) the file may describe the whole tree.
     """
     report = ImportReport(filename=filename, sha256=hashlib.sha256(data).hexdigest())
-    try:
-        table = read_table(data, filename)
-    except Refused as exc:
-        report.errors.append(RowError(0, "", str(exc)))
+    parsed = _read_rows(data, filename, report)
+    if parsed is None:
         return report
-    parsed = _parse_rows(table, report)
-    report.rows = len(parsed)
-    if report.errors:
-        return report
-    if not parsed:
-        report.errors.append(RowError(0, "", _("The file has a header but no rows.")))
-        return report
-
-    specs: dict[str, tuple[int, UnitSpec]] = {}
-    for row_no, raw in parsed:
-        spec = _validate_row(row_no, raw, report)
-        if spec is None:
-            continue
-        if spec.code in specs:
-            report.errors.append(
-                RowError(
-                    row_no,
-                    dict(COLUMNS)["code"],
-                    _("Code “%(code)s” already appears on row %(row)s.")
-                    % {"code": spec.code, "row": specs[spec.code][0]},
-                )
-            )
-            continue
-        specs[spec.code] = (row_no, spec)
-
+    specs = _row_specs(parsed, report)
     existing = {u.code: u for u in Unit.objects.only("code", "path", "depth", "kind", *UNIT_FIELDS)}
     existing_parent = _existing_parents(existing)
     # Columns missing from the file leave those fields of existing units as they are.
@@ -409,50 +531,9 @@ def import_units(
     if report.errors:
         report.errors.sort(key=lambda e: e.row)
         return report
-
-    new_specs = []
     with transaction.atomic():
-        for spec in _order_parents_first(specs):
-            unit = existing.get(spec.code)
-            if unit is None:
-                new_specs.append(spec)
-                report.created.append(spec.code)
-                continue
-            values = {name: value for name, value in spec.values().items() if name in present}
-            # Compare in memory first: re-importing an unchanged export of 40,000 units writes nothing.
-            changed = any(getattr(unit, name) != value for name, value in values.items()) and unit_update(
-                actor=actor, unit=unit, values=values, reason=_("Import from %(file)s") % {"file": filename}
-            )
-            if changed:
-                report.updated.append(spec.code)
-            moving = bool(spec.parent_code) and existing_parent.get(spec.code) != spec.parent_code
-            if not changed and not moving:
-                report.unchanged += 1
-            if moving:
-                new_parent = Unit.objects.get(code=spec.parent_code) if spec.parent_code in existing else None
-                if new_parent is None:
-                    # The new parent is created in this same file: create it first.
-                    units_bulk_create(actor=actor, specs=[s for s in new_specs])
-                    new_specs = []
-                    new_parent = Unit.objects.get(code=spec.parent_code)
-                unit_move(actor=actor, unit=Unit.objects.get(pk=unit.pk), new_parent=new_parent)
-                report.moved.append(spec.code)
-        if new_specs:
-            units_bulk_create(actor=actor, specs=new_specs)
-        root = Unit.objects.filter(depth=1).first()
-        if root is not None:
-            log_action(
-                actor=actor,
-                action="unit.import",
-                obj=root,
-                changes={
-                    "file": [None, filename],
-                    "sha256": [None, report.sha256],
-                    "created": [None, len(report.created)],
-                    "updated": [None, len(report.updated)],
-                    "moved": [None, len(report.moved)],
-                },
-            )
+        _apply(actor, specs, existing, existing_parent, present, report)
+        _log_import(actor, report)
         if dry_run:
             transaction.set_rollback(True)
         else:

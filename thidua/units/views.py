@@ -179,11 +179,12 @@ def unit_roles(request, code):
                 password=form.cleaned_data["password"],
             )
             role_grant(actor=request.user, user=user, unit=unit, role=form.cleaned_data["role"])
-            messages.success(request, _("%(user)s is now %(role)s of %(unit)s.") % {
+            values = {
                 "user": user.get_full_name() or user.get_username(),
                 "role": Role(form.cleaned_data["role"]).label,
                 "unit": unit.name,
-            })  # fmt: skip
+            }
+            messages.success(request, _("%(user)s is now %(role)s of %(unit)s.") % values)
             return redirect("units:roles", code=code)
     assignments = unit.role_assignments.select_related("user").order_by("role", "user__username")
     return render(request, "units/roles.html", {"unit": unit, "form": form, "assignments": assignments})
