@@ -72,6 +72,7 @@ ROUTES = {
     "initiatives:score": ({"code": "INITIATIVE"}, "get"),
     "initiatives:decide": ({"code": "INITIATIVE"}, "post"),
     "initiatives:merge": ({"code": "INITIATIVE"}, "post"),
+    "initiatives:screen": ({"code": "INITIATIVE"}, "post"),
     "initiatives:forward": ({"code": "INITIATIVE"}, "post"),
     "initiatives:respond": ({"forwarding_id": "FORWARDING"}, "post"),
     "initiatives:result": ({"forwarding_id": "FORWARDING"}, "post"),
@@ -96,7 +97,7 @@ OBJECT_ROUTES = {
     "progress:signoff_decide",
     "initiatives:detail", "initiatives:download", "initiatives:answer", "initiatives:ask", "initiatives:assign",
     "initiatives:score", "initiatives:decide", "initiatives:merge", "initiatives:forward", "initiatives:respond",
-    "initiatives:result",
+    "initiatives:result", "initiatives:screen",
 }  # fmt: skip
 CAMPAIGN_ROUTES = {
     "campaigns:detail", "campaigns:definition", "campaigns:status", "campaigns:my_unit",
@@ -111,6 +112,7 @@ CHANGE_ROUTES = {
     "progress:template", "progress:upload", "progress:signoff_submit", "progress:signoff_decide",
     "initiatives:publish", "initiatives:answer", "initiatives:ask", "initiatives:assign", "initiatives:score",
     "initiatives:decide", "initiatives:merge", "initiatives:forward", "initiatives:respond", "initiatives:result",
+    "initiatives:screen",
 }  # fmt: skip
 
 

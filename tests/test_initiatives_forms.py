@@ -79,6 +79,7 @@ def test_bad_fields_are_refused_with_a_clear_message(client, portal, changes, me
     ],
 )
 def test_refused_files_store_nothing(client, portal, settings, tmp_path, name, data, message):
+    client.force_login(portal["p"]["author"])  # files come with an account (or after confirming)
     response = post(client, portal, files=[upload("ban-ve.png", png_bytes()), upload(name, data)])
     assert response.status_code == 200
     page = response.content.decode()
@@ -89,6 +90,7 @@ def test_refused_files_store_nothing(client, portal, settings, tmp_path, name, d
 
 def test_too_many_or_too_large_files_are_refused(client, portal, settings, tmp_path):
     settings.SUBMISSION_MAX_FILES = 2
+    client.force_login(portal["p"]["author"])
     response = post(client, portal, files=[upload(f"phu-luc-{n}.pdf", pdf_bytes(str(n))) for n in range(3)])
     assert response.status_code == 200 and "2" in " ".join(response.context["form"].errors["files"])
     settings.SUBMISSION_MAX_FILE_BYTES = 200
@@ -98,6 +100,7 @@ def test_too_many_or_too_large_files_are_refused(client, portal, settings, tmp_p
 
 
 def test_a_good_submission_with_files_is_kept(client, portal, tmp_path):
+    client.force_login(portal["p"]["author"])
     response = post(client, portal, files=[upload("thuyet-minh.pdf", pdf_bytes("x")), upload("anh.png", png_bytes())])
     assert response.status_code == 302
     initiative = Initiative.objects.get()

@@ -60,16 +60,16 @@ def test_the_life_of_an_initiative_from_submission_to_adoption(client, portal):
                        title="Sổ tay điện tử cho tổ trưởng tổ dân phố", problem="Thông báo đến dân chậm.",
                        solution="Ứng dụng gửi thông báo và nhận phản ánh.")  # fmt: skip
 
-    # 1. An anonymous author submits, with an attachment.
+    # 1. An anonymous author submits (files come after the address is confirmed).
     with at(vn(2023, 5, 10, 9), tick=True):
         page = client.get(reverse("initiatives:submit"))
-        assert page.status_code == 200
-        data = FORM | {"unit": u["QD1-01"].pk, "files": SimpleUploadedFile("thuyet-minh.pdf", pdf_bytes("Thuyet minh"))}
+        assert page.status_code == 200 and 'name="files"' not in page.content.decode()
+        data = FORM | {"unit": u["QD1-01"].pk}
         mail.outbox.clear()
         response = client.post(reverse("initiatives:submit"), data)
         assert response.status_code == 302 and response["Location"] == reverse("initiatives:sent")
         initiative = Initiative.objects.get(contact_email="le.minh.tri@example.vn")
-        assert initiative.status == "pending" and initiative.code is None and initiative.files.count() == 1
+        assert initiative.status == "pending" and initiative.code is None and initiative.files.count() == 0
         assert value(campaign, "initiatives_submitted", u["QD1"]) == 1  # only the earlier one so far
         assert "le.minh.tri@example.vn" in client.get(reverse("initiatives:sent")).content.decode()
 
@@ -80,18 +80,29 @@ def test_the_life_of_an_initiative_from_submission_to_adoption(client, portal):
         assert response.status_code == 302
         initiative.refresh_from_db()
         assert initiative.status == "submitted" and initiative.code == "SK-2023-0003"
-        assert value(campaign, "initiatives_submitted", u["QD1"]) == 2
+        # Sent without an account: not in the official figures until a coordinator has screened it.
+        assert value(campaign, "initiatives_submitted", u["QD1"]) == 1
         track_url = _link(mail.outbox[-1].body, "theo-doi")
         assert response["Location"] == track_url
+
+        # … and adds the attachment from the tracking page.
+        upload = SimpleUploadedFile("thuyet-minh.pdf", pdf_bytes("Thuyet minh"))
+        response = client.post(track_url, {"add_files": "1", "files": upload})
+        assert response.status_code == 302 and initiative.files.count() == 1
 
         # 3. The tracking page shows the code and the similar initiative already in the gallery.
         page = client.get(track_url).content.decode()
         assert "SK-2023-0003" in page and earlier.title in page
         assert other.title not in page  # not public: never suggested to another author
 
-    # 4. The coordinator sees similar ideas and assigns reviewers; one of the author's own unit is refused.
+    # 4. The coordinator screens it (now it counts), sees similar ideas and assigns reviewers; one of
+    # the author's own unit is refused.
     client.force_login(p["coordinator"])
     detail = reverse("initiatives:detail", args=[initiative.code])
+    listing = client.get(reverse("initiatives:list") + "?sang-loc=1").content.decode()
+    assert initiative.code in listing and earlier.code not in listing
+    assert client.post(reverse("initiatives:screen", args=[initiative.code])).status_code == 302
+    assert value(campaign, "initiatives_submitted", u["QD1"]) == 2
     page = client.get(detail)
     assert page.status_code == 200 and earlier in [s.initiative for s in page.context["similar"]]
     assert "le.minh.tri@example.vn" in page.content.decode()  # contact data: for the coordinator

@@ -59,20 +59,45 @@ TEXT = {
 }
 
 
-def submit(campaign, unit, *, actor=None, confirm=True, email="tac.gia@example.vn", phone="0909 123 456",
-           uploads=(), now=None, notify=False, **fields) -> Initiative:  # fmt: skip
-    """An initiative as an anonymous author would send it (confirmed unless confirm=False)."""
+def submit(
+    campaign,
+    unit,
+    *,
+    actor=None,
+    confirm=True,
+    screen=True,
+    email="tac.gia@example.vn",
+    phone="0909 123 456",
+    uploads=(),
+    now=None,
+    notify=False,
+    **fields,
+) -> Initiative:
+    """An initiative as an anonymous author would send it: confirmed unless confirm=False, then
+    screened by the coordinator unless screen=False; files added after the confirmation, as the
+    tracking page does (an anonymous submission carries none)."""
     values = TEXT | fields
     on_behalf = values.pop("on_behalf", False)
     content = services.InitiativeDraft(
         contact_email=email, contact_phone=phone, show_authors=values.pop("show_authors", True), **values
     )
+    anonymous = actor is None
     initiative = services.initiative_submit(
-        actor=actor, campaign=campaign, unit=unit, content=content, on_behalf=on_behalf, uploads=list(uploads),
-        now=now, notify=notify,
-    )  # fmt: skip
+        actor=actor,
+        campaign=campaign,
+        unit=unit,
+        content=content,
+        on_behalf=on_behalf,
+        uploads=[] if anonymous else list(uploads),
+        now=now,
+        notify=notify,
+    )
     if confirm and initiative.status == Initiative.Status.PENDING:
         initiative = services.initiative_confirm_email(initiative=initiative, now=now, notify=notify)
+        if uploads:
+            services.initiative_files_add(actor=None, initiative=initiative, uploads=list(uploads), now=now)
+        if screen:
+            initiative = services.initiative_screen(actor=None, initiative=initiative, now=now)
     return initiative
 
 
@@ -130,7 +155,7 @@ def test_tracking_codes_follow_the_year_in_ho_chi_minh_city(portal):
     assert [first.code, second.code, third.code] == ["SK-2023-0001", "SK-2023-0002", "SK-2024-0001"]
 
 
-def test_an_anonymous_initiative_counts_only_once_its_email_is_confirmed(portal):
+def test_an_anonymous_initiative_counts_only_once_confirmed_and_screened(portal):
     campaign, u = portal["campaign"], portal["units"]
     initiative = submit(campaign, u["QD1-01"], confirm=False, notify=True, now=vn(2023, 5, 10, 9))
     assert initiative.status == "pending" and initiative.code is None
@@ -144,6 +169,8 @@ def test_an_anonymous_initiative_counts_only_once_its_email_is_confirmed(portal)
     )
     assert confirmed.status == "submitted" and confirmed.code == "SK-2023-0001"
     assert confirmed.email_confirmed_at == vn(2023, 5, 10, 9, 30)
+    assert value(campaign, "initiatives_submitted", u["QD1"]) is None  # not yet screened
+    services.initiative_screen(actor=portal["p"]["coordinator"], initiative=confirmed)
     assert value(campaign, "initiatives_submitted", u["QD1"]) == 1
     # The author now gets the tracking link; opening the confirmation again changes nothing.
     assert "/sang-kien/theo-doi/" in mail.outbox[-1].body

@@ -6,6 +6,7 @@ listed in docs/configuration.md. An invalid value raises ImproperlyConfigured at
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -123,6 +124,7 @@ MIDDLEWARE = [
     "thidua.accounts.middleware.AccountGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "thidua.core.middleware.RefuseNulMiddleware",
+    "thidua.core.middleware.AnonymousBodyLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
@@ -242,6 +244,35 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Cache: Redis when REDIS_URL is set (shared by every worker), else a table of the database.
+# Rate limits count there (thidua.core.ratelimit).
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "thidua_cache"}}
+# What a visitor without an account may post: forms only, except on the tracking link's page,
+# where a confirmed author adds files (thidua.core.middleware.AnonymousBodyLimitMiddleware).
+ANONYMOUS_MAX_BODY = 256 * 1024
+ANONYMOUS_UPLOAD_PATHS = ("/sang-kien/theo-doi/",)
+# Reverse proxies in front of the app whose X-Forwarded-For is trusted (0: use REMOTE_ADDR).
+TRUSTED_PROXIES = env_int("THIDUA_TRUSTED_PROXIES", 0)
+# "count/seconds" per key; THIDUA_RATE_<NAME> overrides one (e.g. THIDUA_RATE_SIGNIN_IP=60/600).
+RATE_LIMITS = {
+    name: env_str(f"THIDUA_RATE_{name.upper().replace('-', '_')}", default)
+    for name, default in {
+        "signin-ip": "60/600",  # sign-in attempts from one address (a whole office shares one)
+        "reset-ip": "10/3600",  # password-reset requests from one address
+        "reset-email": "3/86400",  # reset e-mails to one address a day
+        "initiative-ip": "10/3600",  # initiatives sent from one address an hour
+        "initiative-ip-day": "30/86400",
+        "confirm-email": "3/86400",  # confirmation e-mails to one address a day
+    }.items()
+}
+for _name, _value in RATE_LIMITS.items():
+    if not re.fullmatch(r"[1-9][0-9]*/[1-9][0-9]*", _value):
+        raise ImproperlyConfigured(f"rate limit {_name}: expected count/seconds, got {_value!r}")
+
 # Sign-in: django-axes locks a (user name, address) pair after THIDUA_SIGNIN_FAILURES wrong
 # passwords, for 15 minutes doubling with each lockout of the day (thidua.accounts.throttle).
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]

@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from thidua.accounts import services
 from thidua.accounts.forms import OutboxPasswordResetForm, TokenForm
+from thidua.core import ratelimit
 from thidua.core.errors import Refused
 
 require_get_or_post = require_http_methods(["GET", "HEAD", "POST"])
@@ -31,6 +32,25 @@ def _next(request, default: str = "home"):
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(target)
     return redirect(default)
+
+
+def _too_many(request, name: str, key: str | None = None) -> bool:
+    return not ratelimit.hit(ratelimit.limit(name), key or ratelimit.client_address(request))
+
+
+def _slow_down(request):
+    return render(request, "429.html", status=429)
+
+
+class SignIn(auth_views.LoginView):
+    """Django's sign-in, behind a flood limit per address (wrong passwords are django-axes' job)."""
+
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if _too_many(request, "signin-ip"):
+            return _slow_down(request)
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordChange(auth_views.PasswordChangeView):
@@ -56,6 +76,17 @@ class PasswordReset(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     form_class = OutboxPasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_sent")
+
+    def post(self, request, *args, **kwargs):
+        if _too_many(request, "reset-ip"):
+            return _slow_down(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        if _too_many(self.request, "reset-email", form.cleaned_data["email"].strip().lower()):
+            # Say the same as for any address (nothing tells a stranger which ones have accounts).
+            return redirect(self.success_url)
+        return super().form_valid(form)
 
 
 class PasswordResetSent(auth_views.PasswordResetDoneView):

@@ -57,3 +57,26 @@ class RefuseNulMiddleware:
 
 def _has_nul(query) -> bool:
     return any("\x00" in key or any("\x00" in value for value in values) for key, values in query.lists())
+
+
+class AnonymousBodyLimitMiddleware:
+    """A visitor without an account sends forms, not files (an initiative's files come after its
+    address is confirmed, through the tracking link): a larger body is refused (413) before Django
+    parses it or writes anything to disk."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and not request.user.is_authenticated:
+            if (
+                not request.path.startswith(settings.ANONYMOUS_UPLOAD_PATHS)
+                and _length(request) > settings.ANONYMOUS_MAX_BODY
+            ):
+                return render(request, "413.html", status=413)
+        return self.get_response(request)
+
+
+def _length(request) -> int:
+    raw = request.META.get("CONTENT_LENGTH") or "0"
+    return int(raw) if raw.isdigit() else 0

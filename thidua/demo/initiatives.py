@@ -502,14 +502,19 @@ def _submit(run: _Run, campaign: Campaign, n: int, idea: tuple, officers_by_unit
         unit=unit,
         content=content,
         on_behalf=officer is not None,
-        uploads=[attachment] if n % 3 == 0 else [],
+        uploads=[attachment] if n % 3 == 0 and officer is not None else [],
         now=at,
         notify=False,
     )
     if state != "pending" and initiative.status == Initiative.Status.PENDING:
-        initiative = services.initiative_confirm_email(
-            initiative=initiative, now=at + dt.timedelta(minutes=rng.randint(3, 300)), notify=False
-        )
+        confirmed = at + dt.timedelta(minutes=rng.randint(3, 300))
+        initiative = services.initiative_confirm_email(initiative=initiative, now=confirmed, notify=False)
+        if n % 3 == 0:  # the author adds the file from the tracking page, once the address is confirmed
+            services.initiative_files_add(actor=None, initiative=initiative, uploads=[attachment], now=confirmed)
+        if state != "submitted" or n % 2:  # a few sent without an account still wait for screening
+            initiative = services.initiative_screen(
+                actor=run.coordinator, initiative=initiative, now=confirmed + dt.timedelta(hours=2)
+            )
     run.made[title] = initiative
     _advance(run, initiative, state, at)
     return initiative

@@ -204,7 +204,9 @@ def decisions_publish(
             old = initiative.status
             initiative.status = initiative.decision
             initiative.decision_published_at = at
-            initiative.save(update_fields=["status", "decision_published_at"])
+            if initiative.screened_at is None:  # the council has looked at it: it is no spam
+                initiative.screened_at, initiative.screened_by = at, actor
+            initiative.save(update_fields=["status", "decision_published_at", "screened_at", "screened_by"])
             log_action(
                 actor=actor,
                 action="initiative.publish",

@@ -77,15 +77,24 @@ def count_for(indicator: Indicator, campaign: Campaign, target: Unit) -> int:
     """Initiatives of the campaign attributed to `target` whose status the indicator counts."""
     statuses = set(MEASURES[indicator.code])
     rows = list(
-        Initiative.objects.filter(campaign=campaign, unit__in=Unit.objects.subtree(target)).values_list(
-            "unit_id", "status"
-        )
+        Initiative.objects.official()
+        .filter(campaign=campaign, unit__in=Unit.objects.subtree(target))
+        .values_list("unit_id", "status")
     )
     if not rows:
         return 0
     units = Unit.objects.filter(pk__in={u for u, _s in rows})
     owner = attribution(indicator, campaign, units)
     return sum(1 for unit_id, status in rows if status in statuses and owner[unit_id] == target)
+
+
+def _has_official(campaign: Campaign, target: Unit) -> bool:
+    return (
+        Initiative.objects.official()
+        .counted()
+        .filter(campaign=campaign, unit__in=Unit.objects.subtree(target))
+        .exists()
+    )
 
 
 def initiatives_feed(
@@ -116,6 +125,8 @@ def initiatives_feed(
                 current = IndicatorValue.objects.filter(indicator=indicator, unit=target).first()
                 if current is not None and current.numerator == count:
                     continue
+                if current is None and count == 0 and not _has_official(campaign, target):
+                    continue  # nothing of its people counts yet: not reported is not zero
                 try:
                     indicator_value_set(
                         actor=actor,

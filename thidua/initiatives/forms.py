@@ -119,8 +119,10 @@ class InitiativeForm(forms.Form):
     # Left empty by people; filled by robots that fill every field.
     website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
 
-    def __init__(self, *args, unit_choices, may_act_on_behalf=False, campaigns=(), **kwargs):
+    def __init__(self, *args, unit_choices, may_act_on_behalf=False, campaigns=(), signed_in=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not signed_in:  # files come after the address is confirmed (nothing stored for strangers)
+            del self.fields["files"]
         self.fields["unit"].choices = [("", "—")] + list(unit_choices)
         self.campaigns = list(campaigns)
         if len(self.campaigns) > 1:
@@ -160,6 +162,14 @@ class AnswerForm(forms.Form):
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages=_required(_("Write the answer.")),
+    )
+
+
+class FilesForm(forms.Form):
+    files = MultipleFileField(
+        label=_("Add files"),
+        help_text=_("PDF, DOC/DOCX, XLS/XLSX, ODT/ODS, JPEG or PNG; up to %(mb)s MB a file, %(n)s files in all.")
+        % {"mb": settings.SUBMISSION_MAX_FILE_BYTES // 1048576, "n": settings.SUBMISSION_MAX_FILES},
     )
 
 

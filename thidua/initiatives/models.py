@@ -62,6 +62,15 @@ class InitiativeQuerySet(models.QuerySet):
         """Initiatives that count: submitted (e-mail confirmed) and not merged into another."""
         return self.exclude(status__in=[Initiative.Status.PENDING, Initiative.Status.MERGED])
 
+    def official(self):
+        """Initiatives that may count in a unit's official figures: sent by an account (an author or
+        an officer), or screened by a coordinator."""
+        return self.filter(Q(created_by__isnull=False) | Q(screened_at__isnull=False))
+
+    def to_screen(self):
+        """Received without an account and not yet screened."""
+        return self.counted().filter(created_by__isnull=True, screened_at__isnull=True)
+
     def public(self):
         """What the public gallery shows: published as feasible, not declined everywhere."""
         return self.filter(status__in=Initiative.PUBLIC_STATUSES)
@@ -120,6 +129,12 @@ class Initiative(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, db_index=True)
     email_confirmed_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
+    # An initiative sent without an account counts in official figures only once a coordinator
+    # has screened it (a throw-away mailbox is not a unit's achievement).
+    screened_at = models.DateTimeField(_("screened at"), null=True, blank=True)
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decision = models.CharField(_("council decision"), max_length=14, choices=Decision.choices, blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -161,6 +176,15 @@ class Initiative(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status in self.PUBLIC_STATUSES
+
+    @property
+    def needs_screening(self) -> bool:
+        """Sent without an account and not yet screened (see InitiativeQuerySet.official)."""
+        return (
+            self.created_by_id is None
+            and self.screened_at is None
+            and self.status not in (self.Status.PENDING, self.Status.MERGED)
+        )
 
     @property
     def is_open(self) -> bool:

@@ -186,7 +186,9 @@ def with_flags(qs):
     )
 
 
-def staff_list(qs, *, q="", status="", field="", unit: Unit | None = None, overdue=False, to_publish=False):
+def staff_list(
+    qs, *, q="", status="", field="", unit: Unit | None = None, overdue=False, to_publish=False, to_screen=False
+):
     """The coordinator's (or an officer's, a reviewer's) list, filtered."""
     qs = qs.exclude(status=Initiative.Status.PENDING).select_related("unit", "campaign")
     if q:
@@ -199,6 +201,8 @@ def staff_list(qs, *, q="", status="", field="", unit: Unit | None = None, overd
         qs = qs.filter(unit__in=Unit.objects.subtree(unit))
     if to_publish:
         qs = qs.filter(status__in=Initiative.OPEN_STATUSES).exclude(decision="")
+    if to_screen:
+        qs = qs & Initiative.objects.to_screen()
     if overdue:
         today = timeutils.local(timeutils.now()).date()
         late = Forwarding.objects.filter(initiative=OuterRef("pk"), response="", respond_by__lt=today)

@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 from dataclasses import asdict, dataclass, replace
 
+from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Length
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from thidua.campaigns.models import Campaign
 from thidua.campaigns.queries import campaign_coordinators
-from thidua.core import files, timeutils
+from thidua.core import files, ratelimit, timeutils
 from thidua.core.audit import log_action
 from thidua.core.errors import Refused
 from thidua.core.models import StoredFile
@@ -213,6 +214,14 @@ def initiative_submit(
     """
 
     signed_in = bool(getattr(actor, "is_authenticated", False))
+    if uploads and not signed_in:
+        raise Refused(
+            _(
+                "Attach the files after confirming your e-mail address: the link we send opens your "
+                "initiative's page, where you can add them."
+            ),
+            field=files.FIELD,
+        )
     if not accepts_initiatives(campaign):
         raise Refused(_("This campaign is not collecting initiatives."))
     if content.field not in Field.values:
@@ -222,6 +231,14 @@ def initiative_submit(
     if on_behalf and not (signed_in and access.can_edit_unit(actor, unit)):
         raise Refused(_("Only an officer of %(unit)s may submit on behalf of its people.") % {"unit": unit.name})
     content = _checked_draft(content)
+    if not signed_in and not ratelimit.hit(ratelimit.limit("confirm-email"), content.contact_email.lower()):
+        raise Refused(
+            _(
+                "Several confirmation e-mails were already sent to this address today. Open one of them, "
+                "or try again tomorrow."
+            ),
+            field="contact_email",
+        )
     checked = files.check_uploads(uploads)
     with files.stored_first(checked):
         initiative = _initiative_rows(actor if signed_in else None, campaign, unit, content, on_behalf, checked, now)
@@ -288,6 +305,57 @@ def feed_counts(actor, initiative: Initiative, at: dt.datetime | None = None, un
     )
 
 
+def initiative_screen(*, actor, initiative: Initiative, now: dt.datetime | None = None) -> Initiative:
+    """A coordinator has looked at an initiative sent without an account and finds it genuine: from
+    now on it counts in its unit's official figures. Screening twice changes nothing."""
+    with transaction.atomic():
+        initiative = (
+            Initiative.objects.select_for_update(of=("self",)).select_related("unit", "campaign").get(pk=initiative.pk)
+        )
+        if initiative.status in (Initiative.Status.PENDING, Initiative.Status.MERGED):
+            raise Refused(_("Only submitted initiatives are screened."))
+        if initiative.screened_at is not None or initiative.created_by_id is not None:
+            return initiative
+        at = now or timeutils.now()
+        initiative.screened_at, initiative.screened_by = at, actor
+        initiative.save(update_fields=["screened_at", "screened_by"])
+        log_action(actor=actor, action="initiative.screen", obj=initiative, changes={"screened": [False, True]})
+        feed_counts(actor, initiative, at)
+    return initiative
+
+
+def initiative_files_add(
+    *, actor, initiative: Initiative, uploads: list[tuple[str, bytes]], now: dt.datetime | None = None
+) -> list[InitiativeFile]:
+    """The author adds files to a submitted initiative (an author without an account does it after
+    confirming the address, through the tracking link). Open initiatives only; at most
+    SUBMISSION_MAX_FILES in all."""
+    if not uploads:
+        raise Refused(_("Choose at least one file."), field=files.FIELD)
+    if initiative.status == Initiative.Status.PENDING or not initiative.is_open:
+        raise Refused(_("Files can be added while the council has not published its decision."), field=files.FIELD)
+    checked = files.check_uploads(uploads)
+    if initiative.files.count() + len(checked) > settings.SUBMISSION_MAX_FILES:
+        raise Refused(
+            _("At most %(n)s files in all for an initiative.") % {"n": settings.SUBMISSION_MAX_FILES}, field=files.FIELD
+        )
+    with files.stored_first(checked), transaction.atomic():
+        start = initiative.files.count()
+        added = [
+            InitiativeFile.objects.create(
+                initiative=initiative, stored=files.stored_file(item), name=item.name, order=start + n
+            )
+            for n, item in enumerate(checked)
+        ]
+        log_action(
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            action="initiative.files_add",
+            obj=initiative,
+            changes={"files": [None, [f"{i.name} sha256:{i.sha256}" for i in checked]]},
+        )
+    return added
+
+
 def initiative_confirm_email(*, initiative: Initiative, now: dt.datetime | None = None, notify: bool = True):
     """The author opened the signed link: the initiative is submitted and gets its tracking code.
     Opening the link again changes nothing."""
@@ -320,7 +388,8 @@ def initiative_confirm_email(*, initiative: Initiative, now: dt.datetime | None 
 def _send_confirmation(initiative: Initiative) -> None:
     url = site_url(reverse("initiatives:confirm", args=[confirm_token(initiative)]))
     with translation.override("vi"):
-        subject = _("Confirm your initiative “%(title)s”") % {"title": initiative.title[:120]}
+        # Nothing the sender typed goes into this e-mail: it reaches an address nobody has verified yet.
+        subject = _("Confirm your e-mail address to send your initiative")
         body = render_to_string(
             "initiatives/email/confirm.txt",
             {"i": initiative, "url": url, "days": CONFIRM_MAX_AGE.days},

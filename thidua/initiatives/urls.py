@@ -25,6 +25,7 @@ urlpatterns = [
     path("ho-so/<str:code>/phan-cong/", views.assign, name="assign"),
     path("ho-so/<str:code>/cham-diem/", views.score, name="score"),
     path("ho-so/<str:code>/quyet-dinh/", views.decide, name="decide"),
+    path("ho-so/<str:code>/sang-loc/", views.screen, name="screen"),
     path("ho-so/<str:code>/gop/", views.merge, name="merge"),
     path("ho-so/<str:code>/chuyen/", views.forward, name="forward"),
     path("chuyen/<int:forwarding_id>/tra-loi/", views.respond, name="respond"),

@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from thidua.core import files, timeutils
+from thidua.core import files, ratelimit, timeutils
 from thidua.core.errors import Refused
 from thidua.core.forms import errors_text, post_action
 from thidua.core.models import AuditEntry
@@ -29,6 +29,7 @@ from thidua.initiatives.forms import (
     AnswerForm,
     AssignForm,
     DecisionForm,
+    FilesForm,
     ForwardForm,
     InitiativeForm,
     MergeForm,
@@ -119,7 +120,14 @@ def submit(request):
     confirms their e-mail address through the link sent to it."""
     campaigns, choices = _unit_choices()
     user = request.user
-    kwargs = {"unit_choices": choices, "may_act_on_behalf": access.may_submit_for_units(user), "campaigns": campaigns}
+    kwargs = {
+        "unit_choices": choices,
+        "may_act_on_behalf": access.may_submit_for_units(user),
+        "campaigns": campaigns,
+        "signed_in": user.is_authenticated,
+    }
+    if request.method == "POST" and not user.is_authenticated and _flooding(request):
+        return render(request, "429.html", status=429)
     if request.method == "POST" and campaigns:
         form = InitiativeForm(request.POST, request.FILES, **kwargs)
         if form.is_valid():
@@ -131,7 +139,7 @@ def submit(request):
                     unit=Unit.objects.get(pk=data["unit"]),
                     content=_draft(data),
                     on_behalf=bool(data.get("on_behalf")),
-                    uploads=[(f.name, f.read()) for f in data["files"]],
+                    uploads=[(f.name, f.read()) for f in data.get("files", [])],
                 )
             except Refused as exc:
                 form.add_error(exc.field, str(exc))
@@ -148,6 +156,12 @@ def submit(request):
         initial = {"contact_email": user.email} if user.is_authenticated else {}
         form = InitiativeForm(initial=initial, **kwargs)
     return render(request, "initiatives/submit.html", {"form": form, "open": bool(campaigns)})
+
+
+def _flooding(request) -> bool:
+    """More initiatives from this address than a person sends (an hour's and a day's limit)."""
+    address = ratelimit.client_address(request)
+    return not all([ratelimit.hit(ratelimit.limit(name), address) for name in ("initiative-ip", "initiative-ip-day")])
 
 
 @require_safe
@@ -182,6 +196,7 @@ def _author_context(initiative: Initiative, *, token: str | None) -> dict:
         "files": initiative.files.select_related("stored"),
         "questions": initiative.questions.all(),
         "answer_form": AnswerForm(),
+        "files_form": FilesForm() if initiative.is_open else None,
         "published": published,
         "forwardings": initiative.forwardings.select_related("agency").prefetch_related("results") if published else [],
         "similar": queries.similar_to(initiative, public_only=True)
@@ -198,7 +213,22 @@ def track(request, token):
     if initiative is None:
         raise Http404
     context = _author_context(initiative, token=token)
-    if request.method == "POST":
+    if request.method == "POST" and "add_files" in request.POST:
+        form = FilesForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                added = services.initiative_files_add(
+                    actor=request.user,
+                    initiative=initiative,
+                    uploads=[(f.name, f.read()) for f in form.cleaned_data["files"]],
+                )
+            except Refused as exc:
+                form.add_error("files", str(exc))
+            else:
+                messages.success(request, _("%(n)s file(s) added.") % {"n": len(added)})
+                return redirect("initiatives:track", token=token)
+        context["files_form"] = form
+    elif request.method == "POST":
         form = AnswerForm(request.POST)
         if _answer(request, initiative, form, actor=None):
             return redirect("initiatives:track", token=token)
@@ -264,6 +294,7 @@ def _filtered(request):
         "field": request.GET.get("linh-vuc", ""),
         "overdue": request.GET.get("qua-han") == "1",
         "to_publish": request.GET.get("cho-cong-bo") == "1",
+        "to_screen": request.GET.get("sang-loc") == "1",
     }
     qs = initiative_access.visible_initiatives(request.user).select_related("campaign__issuer_unit")
     return queries.staff_list(qs, unit=unit, **filters), filters, unit
@@ -562,6 +593,21 @@ def decide(request, code):
         success=_("The decision is recorded. The authors learn it when it is published."),
         then=("initiatives:detail", code),
     )
+
+
+@require_POST
+@login_required
+def screen(request, code):
+    """The coordinator finds an initiative sent without an account genuine: it counts from now on."""
+    initiative = initiative_access.get_initiative_or_404(request.user, code)
+    access.require(initiative_access.can_coordinate_initiatives(request.user, initiative.campaign))
+    try:
+        services.initiative_screen(actor=request.user, initiative=initiative)
+    except Refused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Screened: %(code)s now counts in its unit's figures.") % {"code": code})
+    return redirect("initiatives:detail", code=code)
 
 
 @require_POST
