@@ -234,9 +234,12 @@ elif _email == "smtp":
     EMAIL_HOST_USER = env_str("THIDUA_EMAIL_USER")
     EMAIL_HOST_PASSWORD = env_str("THIDUA_EMAIL_PASSWORD")
     EMAIL_USE_TLS = env_bool("THIDUA_EMAIL_TLS", True)
+    EMAIL_TIMEOUT = env_int("THIDUA_EMAIL_TIMEOUT", 30)  # a hanging mail server must not hold a worker
 else:
     raise ImproperlyConfigured("THIDUA_EMAIL must be one of: file, console, smtp")
 DEFAULT_FROM_EMAIL = env_str("THIDUA_FROM_EMAIL", "Thi đua <no-reply@thidua.local>")
+# A sender that died mid-send leaves its message to another after this (thidua.core.outbox).
+OUTBOX_LEASE_SECONDS = env_int("THIDUA_OUTBOX_LEASE_SECONDS", 300)
 
 # --- security ----------------------------------------------------------------------------
 

@@ -34,9 +34,7 @@ def bombs():
     return {"odt": odt_bomb(), "docx": docx_bomb(), "xlsx": xlsx_bomb(), "many": many_members()}
 
 
-def test_an_odt_bomb_is_refused_without_unpacking_it(
-    client, seed_campaign, demo_tree, settings, tmp_path, bombs
-):
+def test_an_odt_bomb_is_refused_without_unpacking_it(client, seed_campaign, demo_tree, settings, tmp_path, bombs):
     portal = make_portal(seed_campaign, demo_tree, settings, tmp_path)
     client.force_login(portal["p"]["author"])  # strangers send no files at all (finding 3)
     data = FORM | {"unit": portal["units"]["QD1-01"].pk, "files": SimpleUploadedFile("y-tuong.odt", bombs["odt"])}

@@ -30,8 +30,12 @@ from thidua.core.models import Notification, OutboundEmail
 
 log = logging.getLogger(__name__)
 
-LEASE = dt.timedelta(minutes=5)
 MAX_ATTEMPTS = 8
+
+
+def lease() -> dt.timedelta:
+    """How long a sender holds a message before another may take it over (THIDUA_OUTBOX_LEASE_SECONDS)."""
+    return dt.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
 
 
 def claim(model, **fields):
@@ -96,7 +100,7 @@ def _claimed(row: OutboundEmail, now: dt.datetime) -> bool:
     return (
         OutboundEmail.objects.filter(pk=row.pk, sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
-        .update(lease_until=now + LEASE, attempts=F("attempts") + 1)
+        .update(lease_until=now + lease(), attempts=F("attempts") + 1)
         == 1
     )
 
@@ -126,7 +130,7 @@ def _deliver(row: OutboundEmail, now: dt.datetime) -> bool:
         message.send()
     except Exception as exc:  # SMTP down or refusing: keep the row, retry later with a growing pause
         log.warning("e-mail %s to %s failed (attempt %s): %s", row.key, row.to, row.attempts, exc)
-        pause = LEASE * (2 ** min(row.attempts, 6))
+        pause = lease() * (2 ** min(row.attempts, 6))
         OutboundEmail.objects.filter(pk=row.pk).update(lease_until=now + pause, last_error=str(exc)[:500])
         return False
     OutboundEmail.objects.filter(pk=row.pk).update(sent_at=timeutils.now(), lease_until=None, last_error="")
