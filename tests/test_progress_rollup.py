@@ -228,6 +228,44 @@ def test_rollups_equal_brute_force(scenario):
             """Closed during (or before the end of) the period: out of ratios and shares."""
             return indicator.kind != Indicator.Kind.COUNT and code in closed and closed[code] <= PERIOD_END
 
+        def brute(indicator, codes) -> tuple[Decimal, Decimal, int, int]:
+            """(numerator, denominator, reported, expected) over a set of units, from the stored values."""
+            rows = [
+                v
+                for v in IndicatorValue.objects.filter(indicator=indicator).select_related("unit")
+                if v.unit.code in codes and not leaves(indicator, v.unit.code)
+            ]
+            return (
+                sum((v.numerator for v in rows), Decimal(0)),
+                sum((v.denominator or Decimal(0) for v in rows), Decimal(0)),
+                len(rows),
+                sum(1 for c in codes if reports(indicator, c) and not leaves(indicator, c)),
+            )
+
+        def check_breakdown(indicator, code):
+            """Every line of the breakdown below `code`, as the page and the export show it: the unit's own
+            figure on a line of its own, then each child's subtree."""
+            lines = queries.breakdown(indicator, units[code])
+            children = [c for c, parent in parent_of.items() if parent == code]
+            for line in lines:
+                f = line.figure
+                if line.unit.code == code:
+                    assert (f.numerator, f.reported) == brute(indicator, {code})[0:3:2]
+                    continue
+                assert line.unit.code in children
+                num, den, reported, expected = brute(indicator, subtree(line.unit.code))
+                assert (f.numerator, f.denominator, f.reported, f.expected) == (num, den, reported, expected), (
+                    indicator.kind,
+                    code,
+                    line.unit.code,
+                )
+                if f.value is not None and indicator.kind != Indicator.Kind.COUNT:
+                    assert Decimal(0) <= f.value <= 100  # a share or ratio is never above 100 %
+            shown = {line.unit.code for line in lines if line.unit.code != code}
+            for child in children:  # no child that reports (or has figures) is left out
+                _num, _den, reported, expected = brute(indicator, subtree(child))
+                assert (child in shown) == bool(reported or expected), (indicator.kind, code, child)
+
         def check_all():
             for code in units:
                 below = subtree(code)
@@ -246,6 +284,7 @@ def test_rollups_equal_brute_force(scenario):
                         code,
                     )
                     assert fig.expected == expected
+                    check_breakdown(indicator, code)
                     if not rows:
                         assert fig.value is None
                     elif indicator.kind == Indicator.Kind.COUNT:

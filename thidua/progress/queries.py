@@ -78,6 +78,10 @@ def _closed_q(campaign: Campaign, field: str = "unit__closed_on") -> Q:
     return query
 
 
+def _closed_in(unit: Unit, campaign: Campaign) -> bool:
+    return unit.closed_on is not None and (not campaign.period_end or unit.closed_on <= campaign.period_end)
+
+
 def reporting_units(indicator: Indicator, within: Unit):
     campaign = indicator.campaign
     if not campaign.issuer_unit.contains(within):
@@ -160,9 +164,12 @@ def breakdown(indicator: Indicator, unit: Unit) -> list[Breakdown]:
     if not children:
         return []
     prefix_len = len(unit.path) + Unit.steplen
+    # .order_by(): the subtree queryset is ordered by path, and an ordered field joins the GROUP BY
+    # (every unit would be its own group of 1 — the 400–3,200 % of the first wave).
     expected = dict(
         reporting_units(indicator, unit)
         .exclude(pk=unit.pk)
+        .order_by()
         .annotate(prefix=Substr("path", 1, prefix_len))
         .values("prefix")
         .annotate(n=Count("pk"))
@@ -180,7 +187,9 @@ def breakdown(indicator: Indicator, unit: Unit) -> list[Breakdown]:
             entry[2] += 1
     commitments = latest_commitments(indicator, [c.pk for c in children])
     lines = []
-    own = IndicatorValue.objects.filter(indicator=indicator, unit=unit).first()
+    own = IndicatorValue.objects.filter(indicator=indicator, unit=unit).select_related("unit").first()
+    if own is not None and _counts_closed(indicator) and _closed_in(own.unit, indicator.campaign):
+        own = None  # a unit closed during the campaign has left ratios and shares, as in figure()
     if own is not None:
         # The unit's own figures (not those of the units below it) get a line of their own.
         fig = Figure(
@@ -189,17 +198,16 @@ def breakdown(indicator: Indicator, unit: Unit) -> list[Breakdown]:
         fig.updated_at = own.updated_at
         lines.append(Breakdown(unit=unit, figure=fig))
     for child in children:
-        n_expected = expected.get(child.path, 0)
+        fig = Figure(indicator=indicator, expected=expected.get(child.path, 0))
         agg = aggs.get(child.pk)
-        if not n_expected and agg is None:
-            continue
-        fig = Figure(indicator=indicator, expected=n_expected)
         if agg is not None:
             c = closed[child.path]
             fig.numerator = agg.numerator_sum - c[0]
             fig.denominator = agg.denominator_sum - c[1]
             fig.reported = agg.reported - c[2]
             fig.updated_at = agg.updated_at
+        if not fig.expected and not fig.reported:
+            continue  # nothing below this child reports the indicator, or everything that did has closed
         lines.append(Breakdown(unit=child, figure=fig, commitment=commitments.get(child.pk)))
     return lines
 
