@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from tests.test_progress_rollup import DAY, build_campaign, ind, put, unit
 from thidua.core.errors import Refused
+from thidua.core.templatetags.thidua import percent
 from thidua.core.models import AuditEntry
 from thidua.progress import queries, services
 from thidua.progress.models import IndicatorValue, SignOff, SignOffValue
@@ -447,3 +448,29 @@ def test_a_ratio_of_nobody_is_reported_not_missing(tree, personas):
     put(bare, "eid", "QD1-02", 3, 4)
     response = login(personas["coordinator"]).get(reverse("progress:indicator", args=[SLUG, "eid"]) + "?don-vi=QD1")
     assert figure_value_text(text_of(response)) == "75 %"
+
+
+# --- what the steering committee sees for a share of units ---------------------------------------
+
+
+def test_a_share_of_units_is_right_on_the_city_page_and_in_its_export(seed_campaign, demo_tree, client):
+    """MT1: Quận Đoàn 1 says two of its wards have not launched the movement yet; the city page and
+    the export show its share (never 400–3,200 %), and "8/10" as reported over expected."""
+    indicator = seed_campaign.indicators.get(code="launched_movement")
+    wards = list(queries.reporting_units(indicator, demo_tree["QD1"]))
+    assert len(wards) >= 3
+    for ward in wards[:-2]:
+        services.indicator_value_set(actor=None, indicator=indicator, unit=ward, numerator=1, as_of=DAY)
+    done, total = len(wards) - 2, len(wards)
+    share = (Decimal(100) * done / total).quantize(Decimal("0.1"))
+    client.force_login(_user("bcd", Role.STEERING, demo_tree["TD"]))
+    url = reverse("progress:indicator", args=[SEED, indicator.code])
+    line = queries.breakdown(indicator, demo_tree["TD"])
+    qd1 = next(b for b in line if b.unit.code == "QD1")
+    assert (qd1.figure.value, qd1.figure.reported, qd1.figure.expected) == (share, done, total)
+    page = visible(client.get(url))
+    assert f"Quận Đoàn 1 {percent(share)} {done}/{total}" in page
+    assert all(b.figure.value is None or b.figure.value <= 100 for b in line)
+    sheet = load_workbook(io.BytesIO(client.get(url + "?xuat=xlsx").content)).active
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["QD1"][2] == float(share) and rows["QD1"][3:5] == (done, total)
