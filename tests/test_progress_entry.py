@@ -10,6 +10,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -20,6 +21,7 @@ from thidua.core.errors import Refused
 from thidua.core.models import AuditEntry
 from thidua.progress import exchange, queries, services
 from thidua.progress.models import ActivityEvent, Aggregate, IndicatorValue, ValueChange
+from thidua.units.models import Role, RoleAssignment
 
 pytestmark = pytest.mark.django_db
 SLUG = "thu-nghiem"
@@ -653,3 +655,48 @@ def test_withdrawing_an_event_of_locked_figures_is_refused_with_a_message(campai
     event.refresh_from_db()
     assert event.withdrawn_at is None
     assert value_of(campaign, "saturday", "HD-NHABE") == (4, None)
+
+
+# --- saving writes what changed, in a constant number of queries ------------------------------------
+
+
+def test_saving_one_box_writes_exactly_that_value(campaign, personas, client_for):
+    first = client_for(personas["officer_q1"])
+    page = first.get(entry_url("QD1"))
+    first.post(entry_url("QD1"), form_data(page, jobs="880", fairs="12", eid="7", **{"out_of:eid": "10"}))
+    before = ValueChange.objects.count()
+    # Another officer, a later day, changes one box and sends the page back as it was filled in.
+    colleague = get_user_model().objects.create_user("o2", password="pw-for-tests-1")
+    RoleAssignment.objects.create(user=colleague, unit=unit("QD1"), role=Role.OFFICER)
+    second = client_for(colleague)
+    page = second.get(entry_url("QD1"))
+    data = form_data(page, fairs="13")
+    data["as_of"] = "2023-06-02"
+    response = second.post(entry_url("QD1"), data, follow=True)
+    assert "Đã lưu 1 số liệu" in response.content.decode()
+    assert ValueChange.objects.count() == before + 1
+    change = ValueChange.objects.latest("id")
+    assert (change.indicator.code, change.old_numerator, change.new_numerator) == ("fairs", 12, 13)
+    jobs_entry, fairs_entry, eid_entry = last_entries(second.get(entry_url("QD1")))
+    assert jobs_entry.endswith("· officer_q1") and fairs_entry.endswith("· o2")  # who really entered each
+
+
+def test_the_entry_page_makes_as_many_queries_for_ten_units_below_as_for_two(campaign, personas, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from thidua.units.services import UnitSpec, units_bulk_create
+
+    client = client_for(personas["officer_q1"])
+
+    def queries_for_entry() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(entry_url("QD1")).status_code == 200
+        return len(captured)
+
+    few = queries_for_entry()
+    units_bulk_create(
+        actor=None,
+        specs=[UnitSpec(code=f"QD1-9{n}", parent_code="QD1", name=f"Phường {n}", kind="grassroots") for n in range(8)],
+    )
+    assert queries_for_entry() == few

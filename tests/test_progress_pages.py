@@ -19,8 +19,8 @@ from openpyxl import load_workbook
 
 from tests.test_progress_rollup import DAY, build_campaign, ind, put, unit
 from thidua.core.errors import Refused
-from thidua.core.templatetags.thidua import percent
 from thidua.core.models import AuditEntry
+from thidua.core.templatetags.thidua import percent
 from thidua.progress import queries, services
 from thidua.progress.models import IndicatorValue, SignOff, SignOffValue
 from thidua.units.models import Role, RoleAssignment

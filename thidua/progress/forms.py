@@ -76,7 +76,9 @@ class ValuesForm(forms.Form):
         return [(i, self[k], self[d] if d else None, self[v], self.current.get(i.pk)) for i, k, d, v in self.rows]
 
     def changes(self):
-        """[(indicator, numerator, denominator, expected_version)] for the rows filled in and changed."""
+        """[(indicator, numerator, denominator, expected_version)] for the rows whose value differs from
+        the saved one. A pre-filled value sent back as it was is no change, whatever the "as of" date:
+        saving one box writes one value (and names its author), not every box on the page."""
         result = []
         for indicator, key, den_key, version_key in self.rows:
             raw = self.cleaned_data.get(key)
@@ -89,7 +91,6 @@ class ValuesForm(forms.Form):
                 current is not None
                 and current.numerator == numerator
                 and (den_key is None or current.denominator == denominator)
-                and current.as_of == self.cleaned_data.get("as_of")
             )
             if not unchanged:
                 result.append((indicator, numerator, denominator, self.cleaned_data.get(version_key) or 0))

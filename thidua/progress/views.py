@@ -261,10 +261,11 @@ def entry(request, slug, code):
                     else:
                         messages.info(request, _("Nothing was changed."))
                     return redirect("progress:entry", slug=slug, code=code)
+    every_indicator = list(campaign.indicators.all())  # once, not once per unit below
     below = [
         u
         for u in Unit.objects.subtree(unit).filter(depth=unit.depth + 1).order_by("path")
-        if any(in_scope(i, campaign, u) for i in campaign.indicators.all()) or u.numchild
+        if u.numchild or any(in_scope(i, campaign, u) for i in every_indicator)
     ]
     milestones = [m for m in campaign.milestones.all() if m.kind in (Milestone.Kind.MIDTERM, Milestone.Kind.FINAL)]
     signoffs = list(
