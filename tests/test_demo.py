@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from thidua.campaigns.models import Campaign
+from thidua.progress import rules
 from thidua.units.models import DIRECT_KINDS, Unit, UnitKind
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,10 @@ def test_demo_setup_builds_a_believable_city(capsys):
     # Member counts add up: the city's members are the sum of its branches'.
     branches = Unit.objects.filter(kind=UnitKind.BRANCH).aggregate(n=Sum("member_count"))["n"]
     assert root.member_count == branches
-    assert Campaign.objects.get().slug == "cao-diem-2023"
+    campaign = Campaign.objects.get()
+    assert campaign.slug == "cao-diem-2023"
+    # The demo's figures keep the campaign's rules (forwarded ≤ feasible ≤ submitted, level 2 ≤ level 1).
+    assert [v.message for v in rules.subtree_report(campaign, root) if v.refuses] == []
     # Running it again changes nothing and does not fail.
     call_command("demo_setup", "--branches", "500", "--quiet")
     assert Unit.objects.filter(kind=UnitKind.BRANCH).count() == 500

@@ -700,3 +700,22 @@ def test_the_entry_page_makes_as_many_queries_for_ten_units_below_as_for_two(cam
         specs=[UnitSpec(code=f"QD1-9{n}", parent_code="QD1", name=f"Phường {n}", kind="grassroots") for n in range(8)],
     )
     assert queries_for_entry() == few
+
+
+def test_an_upload_that_breaks_a_validation_rule_writes_nothing_and_names_the_row(campaign, personas, client_for):
+    from thidua.campaigns.models import ValidationRule
+
+    ValidationRule.objects.create(
+        campaign=campaign, code="fairs_le_jobs", name="Ngày hội không nhiều hơn lượt giới thiệu việc làm",
+        left=["fairs"], operator="<=", right=["jobs"],
+    )  # fmt: skip
+    client = client_for(personas["officer_q1"])
+    header, rows = read_template(client.get(template_url("QD1")))
+    fill(rows, {("QD1", "jobs"): (2, None), ("QD1", "fairs"): (5, None)})
+    response = send(client, "QD1", xlsx(header, rows))
+    assert response.status_code == 200
+    assert "Ngày hội không nhiều hơn lượt giới thiệu việc làm" in response.content.decode()
+    assert value_of(campaign, "jobs", "QD1") is None and value_of(campaign, "fairs", "QD1") is None
+    fill(rows, {("QD1", "jobs"): (20, None), ("QD1", "fairs"): (5, None)})
+    assert send(client, "QD1", xlsx(header, rows)).status_code == 302
+    assert value_of(campaign, "fairs", "QD1") == (5, None)

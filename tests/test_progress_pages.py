@@ -474,3 +474,14 @@ def test_a_share_of_units_is_right_on_the_city_page_and_in_its_export(seed_campa
     sheet = load_workbook(io.BytesIO(client.get(url + "?xuat=xlsx").content)).active
     rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["QD1"][2] == float(share) and rows["QD1"][3:5] == (done, total)
+
+
+def test_lower_is_better_indicators_rank_the_fewest_first(seed_campaign, demo_tree, client):
+    overdue = seed_campaign.indicators.get(code="overdue_dossiers")
+    assert overdue.lower_is_better
+    for code, n in (("QD1", 5), ("QD3", 1), ("HD-NHABE", 9)):
+        services.indicator_value_set(actor=None, indicator=overdue, unit=demo_tree[code], numerator=n, as_of=DAY)
+    client.force_login(_user("bcd", Role.STEERING, demo_tree["TD"]))
+    response = client.get(reverse("progress:indicator", args=[SEED, overdue.code]) + "?sap-xep=ket-qua")
+    order = [b.unit.code for b in response.context["lines"] if b.figure.value is not None]
+    assert order == ["QD3", "QD1", "HD-NHABE"]

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from thidua.core.errors import Refused
 from thidua.progress import queries, services
+from thidua.progress.models import IndicatorValue
 from thidua.units.models import Unit
 from thidua.units.services import unit_update
 
@@ -64,3 +65,61 @@ def test_dashboard_time_is_the_units_own(client, seed_campaign, demo_tree, djang
     url = reverse("progress:dashboard", args=[seed_campaign.slug])
     assert client.get(url + "?don-vi=QD3").context["as_of"] is None
     assert client.get(url + "?don-vi=QD1").context["as_of"] is not None
+
+
+# --- validation rules between figures -------------------------------------------------------------
+
+
+def test_validation_rules_refuse_on_entry_and_list_in_the_report(seed_campaign, demo_tree, client):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from thidua.progress import rules
+    from thidua.units.models import Role, RoleAssignment
+
+    campaign, qd1 = seed_campaign, demo_tree["QD1"]
+    officer = get_user_model().objects.create_user("cb", password="pw-for-tests-1")
+    RoleAssignment.objects.create(user=officer, unit=qd1, role=Role.OFFICER)
+    client.force_login(officer)
+    url = reverse("progress:entry", args=[campaign.slug, "QD1"])
+    page = client.get(url)
+    form = page.context["form"]
+    data = {
+        name: ("" if form[name].value() is None else form[name].value()) for name in form.fields if name != "confirm"
+    }
+    data["as_of"] = "2023-05-20"
+    l1, l2 = (campaign.indicators.get(code=c) for c in ("eid_l1_members", "eid_l2_members"))
+    data |= {f"i{l1.pk}": "50", f"d{l1.pk}": "100", f"i{l2.pk}": "70", f"d{l2.pk}": "100"}
+    response = client.post(url, data)
+    assert response.status_code == 200  # refused: level 2 (70) above level 1 (50)
+    assert "mức 2 không nhiều hơn mức 1" in response.content.decode()
+    assert not IndicatorValue.objects.filter(indicator__in=[l1, l2]).exists()  # nothing half-saved
+    data[f"i{l2.pk}"] = "40"
+    assert client.post(url, data).status_code == 302
+    # The report over the city lists nothing for Quận 1 now; break the rule behind the form's back.
+    IndicatorValue.objects.filter(indicator=l2, unit=qd1).update(numerator=90)
+    found = rules.subtree_report(campaign, demo_tree["TD"])
+    assert [(v.unit.code, v.rule.code) for v in found] == [("QD1", "eid_l2_within_l1_members")]
+    coordinator = get_user_model().objects.create_user("dp", password="pw-for-tests-1")
+    RoleAssignment.objects.create(user=coordinator, unit=demo_tree["TD"], role=Role.COORDINATOR)
+    client.force_login(coordinator)
+    report = client.get(reverse("progress:rules", args=[campaign.slug])).content.decode()
+    assert "Quận Đoàn 1" in report and "90" in report
+
+
+def test_a_rule_naming_an_unreported_figure_is_skipped(seed_campaign, demo_tree):
+    from thidua.progress import rules
+
+    l2 = seed_campaign.indicators.get(code="eid_l2_cadres")
+    services.indicator_value_set(
+        actor=None, indicator=l2, unit=demo_tree["QD1"], numerator=5, denominator=10, as_of=dt.date(2023, 5, 20)
+    )
+    assert rules.check_units(seed_campaign, [demo_tree["QD1"]]) == []  # level 1 not reported: not zero
+
+
+def test_rules_in_the_definition_must_name_its_indicators(seed_definition):
+    from thidua.campaigns import definition as defn
+
+    seed_definition["validation_rules"][0]["left"] = ["khong_co"]
+    with pytest.raises(defn.DefinitionError, match="khong_co"):
+        defn.validate(seed_definition)

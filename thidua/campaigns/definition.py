@@ -180,7 +180,7 @@ def _duplicate_codes(definition: dict, section: str) -> list[str]:
     """Codes are unique within a section: they are how the other sections refer to an item."""
     problems: list[str] = []
     seen: set[str] = set()
-    for i, item in enumerate(definition[section]):
+    for i, item in enumerate(definition.get(section) or []):
         if item["code"] in seen:
             where = f"{section}[{i + 1}]"
             problems.append(_("%(where)s: code “%(code)s” is used twice.") % {"where": where, "code": item["code"]})
@@ -200,6 +200,18 @@ def _indicator_references(definition: dict) -> list[str]:
         if item.get("activity") and item["activity"] not in activities:
             message = _("%(where)s: activity “%(code)s” is not defined.")
             problems.append(message % {"where": where, "code": item["activity"]})
+    return problems
+
+
+def _rule_references(definition: dict) -> list[str]:
+    """A validation rule compares indicators defined in the file."""
+    indicators = {item["code"] for item in definition["indicators"]}
+    problems: list[str] = []
+    for i, rule in enumerate(definition.get("validation_rules") or []):
+        for code in [*rule["left"], *rule["right"]]:
+            if code not in indicators:
+                message = _("%(where)s: indicator “%(code)s” is not defined.")
+                problems.append(message % {"where": f"validation_rules[{i + 1}]", "code": code})
     return problems
 
 
@@ -252,9 +264,10 @@ def validate(definition: dict) -> None:
     problems = _schema_problems(definition)
     if problems:
         raise DefinitionError(problems)
-    for section in ("goals", "activities", "indicators", "milestones"):
+    for section in ("goals", "activities", "indicators", "milestones", "validation_rules"):
         problems += _duplicate_codes(definition, section)
     problems += _indicator_references(definition)
+    problems += _rule_references(definition)
     for i, activity in enumerate(definition["activities"]):
         problems += _activity_problems(f"activities[{i + 1}]", activity)
     problems += _deadline_problems(definition)
@@ -355,6 +368,7 @@ def export_definition(campaign) -> dict:
                 "code": i.code,
                 "name": i.name,
                 "kind": i.kind,
+                "direction": i.direction,
                 "goal": i.goal.code if i.goal_id else None,
                 "activity": i.activity.code if i.activity_id else None,
                 "target": _number(i.target_value),
@@ -377,6 +391,17 @@ def export_definition(campaign) -> dict:
                 "expected": _scope(m),
             }
             for m in milestones
+        ],
+        "validation_rules": [
+            {
+                "code": r.code,
+                "name": r.name,
+                "left": list(r.left),
+                "operator": r.operator,
+                "right": list(r.right),
+                "importance": r.importance,
+            }
+            for r in c.validation_rules.all()
         ],
         "closing_text": c.closing_text or None,
         "distribution": list(c.distribution),

@@ -209,6 +209,10 @@ class Indicator(UnitScope):
         RATIO = "ratio", _("Ratio of people")
         SHARE = "share", _("Share of units")
 
+    class Direction(models.TextChoices):
+        HIGHER = "higher", _("Higher is better")
+        LOWER = "lower", _("Lower is better")
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="indicators")
     goal = models.ForeignKey(Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="indicators")
     activity = models.ForeignKey(Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="indicators")
@@ -216,6 +220,7 @@ class Indicator(UnitScope):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name = models.CharField(_("name"), max_length=300)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    direction = models.CharField(_("direction"), max_length=6, choices=Direction.choices, default=Direction.HIGHER)
     target_value = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
     unit_of_measure = models.CharField(_("unit of measure"), max_length=60, blank=True)
     denominator = models.CharField(
@@ -230,6 +235,53 @@ class Indicator(UnitScope):
         verbose_name_plural = _("indicators")
         ordering = ["order"]
         constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="unique_indicator_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.direction == self.Direction.LOWER
+
+    def rank_key(self, value):
+        """Sort key putting the best value first (higher or lower, as the indicator says), nothing last."""
+        if value is None:
+            return (1, 0)
+        return (0, value if self.lower_is_better else -value)
+
+
+class ValidationRule(models.Model):
+    """A rule between figures of one unit (DHIS2's validation rule): the sum of the `left`
+    indicators' values compared with the sum of the `right` ones — "forwarded ≤ feasible",
+    "level-2 e-ID ≤ level-1". A value is the numerator (people, units, things counted). Checked on
+    entry and upload (refused or warned, by importance) and as a report over a subtree."""
+
+    class Operator(models.TextChoices):
+        LE = "<=", "≤"
+        LT = "<", "<"
+        GE = ">=", "≥"
+        GT = ">", ">"
+        EQ = "==", "="
+        NE = "!=", "≠"
+
+    class Importance(models.TextChoices):
+        REFUSE = "refuse", _("Refuse")
+        WARN = "warn", _("Warn")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="validation_rules")
+    code = models.CharField(_("code"), max_length=40)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("name"), max_length=300)
+    left = models.JSONField(_("left side"), default=list)
+    operator = models.CharField(_("operator"), max_length=2, choices=Operator.choices)
+    right = models.JSONField(_("right side"), default=list)
+    importance = models.CharField(_("importance"), max_length=6, choices=Importance.choices, default=Importance.REFUSE)
+
+    class Meta:
+        verbose_name = _("validation rule")
+        verbose_name_plural = _("validation rules")
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="unique_validation_rule_code")]
 
     def __str__(self) -> str:
         return self.name

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from thidua.campaigns import access
 from thidua.campaigns import definition as defn
 from thidua.campaigns.checks import Finding, check_definition
-from thidua.campaigns.models import Activity, Assignment, Campaign, Goal, Indicator, Milestone
+from thidua.campaigns.models import Activity, Assignment, Campaign, Goal, Indicator, Milestone, ValidationRule
 from thidua.core.audit import log_action
 from thidua.core.errors import Refused
 from thidua.units.models import Unit
@@ -111,7 +111,14 @@ def campaign_load(*, actor, definition: dict, replace: bool = False, source: byt
             for name, value in fields.items():
                 setattr(campaign, name, value)
             campaign.save()
-            for related in (campaign.indicators, campaign.milestones, campaign.activities, campaign.goals):
+            related_sets = (
+                campaign.validation_rules,
+                campaign.indicators,
+                campaign.milestones,
+                campaign.activities,
+                campaign.goals,
+            )
+            for related in related_sets:
                 related.all().delete()
         else:
             campaign = Campaign.objects.create(slug=d["slug"], **fields)
@@ -190,6 +197,7 @@ def _create_children(campaign: Campaign, d: dict) -> None:
                 order=order,
                 name=i["name"],
                 kind=i["kind"],
+                direction=i.get("direction") or Indicator.Direction.HIGHER,
                 goal=goals.get(i.get("goal")),
                 activity=activities.get(i.get("activity")),
                 target_value=_decimal(i.get("target")),
@@ -199,6 +207,21 @@ def _create_children(campaign: Campaign, d: dict) -> None:
                 scope_unit_codes=list(i["reported_by"].get("units", [])),
             )
             for order, i in enumerate(d["indicators"], start=1)
+        ]
+    )
+    ValidationRule.objects.bulk_create(
+        [
+            ValidationRule(
+                campaign=campaign,
+                code=r["code"],
+                order=order,
+                name=r["name"],
+                left=list(r["left"]),
+                operator=r["operator"],
+                right=list(r["right"]),
+                importance=r.get("importance") or ValidationRule.Importance.REFUSE,
+            )
+            for order, r in enumerate(d.get("validation_rules") or [], start=1)
         ]
     )
     Milestone.objects.bulk_create(

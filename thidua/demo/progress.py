@@ -29,9 +29,6 @@ COUNT_SIZE = {
     "volunteer_saturday_sessions": 6,
     "volunteer_saturday_people": 350,
     "volunteer_saturday_dossiers": 120,
-    "initiatives_submitted": 4,
-    "initiatives_feasible": 1,
-    "initiatives_forwarded": 1,
     "overdue_dossiers": 3,
     "ring_road_households_mobilised": 60,
     "ring_road_households_committed": 48,
@@ -61,6 +58,17 @@ EVENTS = [
 ]
 
 
+# Figures the initiatives portal writes itself (thidua.initiatives.feed): never invented here.
+FED = ("initiatives_submitted", "initiatives_feasible", "initiatives_forwarded", "initiatives_adopted")
+
+
+def _level_one(unit: Unit, indicator: Indicator) -> float:
+    """The unit's level-1 figure, the same whichever indicator asks: level 2 is drawn below it, so the
+    campaign's validation rules (level 2 ≤ level 1) hold in the demo as in real data."""
+    salt = "cadres" if "cán bộ" in indicator.denominator else ("members" if indicator.denominator else "guided")
+    return random.Random(f"{unit.pk}-{salt}").uniform(0.55, 0.99)
+
+
 def _values_for(indicator: Indicator, unit: Unit, rng: random.Random):
     """[(as_of, numerator, denominator)] rising over the three dates, or [] when the unit does not report."""
     if indicator.kind == Indicator.Kind.SHARE:
@@ -70,12 +78,18 @@ def _values_for(indicator: Indicator, unit: Unit, rng: random.Random):
     if indicator.kind == Indicator.Kind.RATIO:
         base = unit.cadre_count if "cán bộ" in indicator.denominator else unit.member_count
         base = base or rng.randint(20, 200)
-        level = rng.uniform(0.55, 0.99) if "mức độ 1" in indicator.name else rng.uniform(0.35, 0.97)
+        level = _level_one(unit, indicator)
+        if "mức độ 2" in indicator.name:
+            level *= rng.uniform(0.6, 0.98)
         shares = [level * 0.6, level * 0.85, level]
         return [(d, Decimal(int(base * s)), Decimal(base)) for d, s in zip(DATES, shares)]
     size = COUNT_SIZE.get(indicator.code, 10)
     scale = 1.6 if unit.kind == UnitKind.DISTRICT else (1.3 if unit.kind == UnitKind.INSTITUTION else 0.7)
-    final = int(size * scale * rng.uniform(0.3, 1.8))
+    if indicator.code in ("eid_l1_guided", "eid_l2_guided"):  # level 2 guided below level 1, as above
+        factor = 1.8 * _level_one(unit, indicator) * (rng.uniform(0.4, 0.9) if "l2" in indicator.code else 1)
+    else:
+        factor = rng.uniform(0.3, 1.8)
+    final = int(size * scale * factor)
     if indicator.code == "job_fairs" and unit.kind == UnitKind.INSTITUTION:
         final *= 4
     return [(d, Decimal(int(final * f)), None) for d, f in zip(DATES, (0.3, 0.65, 1.0))]
@@ -126,7 +140,7 @@ def _reports(units: list[Unit], indicators: list[Indicator], campaign: Campaign)
     """(unit, indicator) pairs that get figures: in scope, and only counts for closed units."""
     for unit in units:
         for indicator in indicators:
-            if not in_scope(indicator, campaign, unit):
+            if not in_scope(indicator, campaign, unit) or indicator.code in FED:
                 continue
             if unit.closed_on and indicator.kind != Indicator.Kind.COUNT:
                 continue

@@ -17,7 +17,7 @@ from thidua.core import timeutils
 from thidua.core.errors import Refused
 from thidua.core.spreadsheets import read_table
 from thidua.core.text import fold
-from thidua.progress import services
+from thidua.progress import rules, services
 from thidua.progress.forms import default_denominator
 from thidua.progress.models import IndicatorValue, ValueChange
 from thidua.units.models import Unit
@@ -84,6 +84,7 @@ class UploadReport:
     changed: int = 0
     unchanged: int = 0
     problems: list[RowProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # "warn" validation rules broken by the saved figures
 
 
 # Thousands grouped by "." or "," (one kind): 20.000, 1,250, 1.234.567.
@@ -177,12 +178,7 @@ class _Planned:
     def unchanged(self) -> bool:
         """The same figures as now: nothing to write (re-uploading a template changes nothing)."""
         existing = self.existing
-        return bool(
-            existing
-            and existing.numerator == self.numerator
-            and existing.denominator == self.denominator
-            and existing.as_of == self.as_of
-        )
+        return bool(existing and existing.numerator == self.numerator and existing.denominator == self.denominator)
 
     @property
     def version(self) -> int:
@@ -302,6 +298,15 @@ def _write(actor, planned: list[_Planned], report: UploadReport) -> None:
                 report.problems.append(RowProblem(row.row_no, str(exc)))
                 transaction.set_rollback(True)
                 return
+        found = rules.check_units(planned[0].indicator.campaign, {r.unit.pk: r.unit for r in planned}.values())
+        broken = [v for v in found if v.refuses]
+        for violation in broken:  # named on the unit's first row of the file
+            first_row = min(r.row_no for r in planned if r.unit.pk == violation.unit.pk)
+            report.problems.append(RowProblem(first_row, violation.message))
+        if broken:
+            transaction.set_rollback(True)
+            return
+        report.warnings = [v.message for v in found]
     report.changed = len(planned)
 
 
@@ -328,7 +333,7 @@ def upload(*, actor, campaign: Campaign, scope: Unit, data: bytes, filename: str
             report.unchanged += 1
             continue
         planned.append(row)
-    if report.problems:
+    if report.problems or not planned:
         return report
     _write(actor, planned, report)
     return report

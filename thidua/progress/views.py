@@ -14,7 +14,7 @@ from thidua.core.errors import Refused
 from thidua.core.forms import PickForm, errors_text, post_action
 from thidua.core.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
 from thidua.progress import access as progress_access
-from thidua.progress import exchange, queries, services
+from thidua.progress import exchange, queries, rules, services
 from thidua.progress.forms import DecisionForm, EventForm, UploadForm, ValuesForm
 from thidua.progress.models import ActivityEvent, IndicatorValue, SignOff, ValueChange
 from thidua.units import access
@@ -146,12 +146,33 @@ def _export_breakdown(campaign, indicator, unit, lines):
     return response
 
 
+# Best first, as the indicator's direction says ("lower is better" for overdue dossiers).
 SORTS = {
-    "ten": lambda b: b.unit.path,
-    "ket-qua": lambda b: (b.figure.value is None, -(b.figure.value or 0)),
-    "bao-cao": lambda b: -(b.figure.reported / b.figure.expected if b.figure.expected else 0),
-    "cam-ket": lambda b: (b.against_commitment is None, -(b.against_commitment or 0)),
+    "ten": lambda b, i: b.unit.path,
+    "ket-qua": lambda b, i: i.rank_key(b.figure.value),
+    "bao-cao": lambda b, i: -(b.figure.reported / b.figure.expected if b.figure.expected else 0),
+    "cam-ket": lambda b, i: i.rank_key(b.against_commitment),
 }
+
+
+@login_required
+def rules_report(request, slug):
+    """The campaign's validation rules and every unit of the subtree whose figures break one."""
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
+    unit = _scope(request, campaign)
+    found = rules.subtree_report(campaign, unit)
+    return render(
+        request,
+        "progress/rules.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "rules": list(campaign.validation_rules.all()),
+            "refused": [v for v in found if v.refuses],
+            "warned": [v for v in found if not v.refuses],
+            "names": dict(campaign.indicators.values_list("code", "name")),
+        },
+    )
 
 
 @login_required
@@ -165,9 +186,10 @@ def indicator_detail(request, slug, code):
     total = _figure(indicator, unit, approved)
     lines = queries.breakdown(indicator, unit)
     sort = request.GET.get("sap-xep", "ten")
-    lines.sort(key=SORTS.get(sort, SORTS["ten"]))
+    order = SORTS.get(sort, SORTS["ten"])
+    lines.sort(key=lambda b: order(b, indicator))
     ranked = [b for b in lines if b.against_commitment is not None and b.unit.pk != unit.pk]
-    ranked.sort(key=lambda b: b.against_commitment, reverse=True)
+    ranked.sort(key=lambda b: indicator.rank_key(b.against_commitment))
     points = queries.series(indicator, unit)
     ancestors = [
         a for a in unit.ancestors() if access.can_view_unit(request.user, a) and campaign.issuer_unit.contains(a)
@@ -251,9 +273,12 @@ def entry(request, slug, code):
                                 as_of=form.cleaned_data["as_of"],
                                 expected_version=version,
                             )
+                        warnings = rules.enforce(campaign, [unit]) if changes else []
                 except Refused as exc:
                     form.add_error(None, str(exc))
                 else:
+                    for warning in warnings:
+                        messages.warning(request, warning.message)
                     if changes:
                         messages.success(
                             request, _("%(n)s figure(s) saved; the totals above are up to date.") % {"n": len(changes)}
@@ -329,6 +354,8 @@ def upload(request, slug, code):
                 _("%(n)s figure(s) saved from %(file)s (%(u)s unchanged).")
                 % {"n": report.changed, "file": f.name, "u": report.unchanged},
             )
+            for warning in report.warnings:
+                messages.warning(request, warning)
             return redirect("progress:entry", slug=slug, code=code)
     return render(
         request, "progress/upload_report.html", {"campaign": campaign, "unit": unit, "report": report, "form": form}
