@@ -719,3 +719,48 @@ def test_an_upload_that_breaks_a_validation_rule_writes_nothing_and_names_the_ro
     fill(rows, {("QD1", "jobs"): (20, None), ("QD1", "fairs"): (5, None)})
     assert send(client, "QD1", xlsx(header, rows)).status_code == 302
     assert value_of(campaign, "fairs", "QD1") == (5, None)
+
+
+# --- the activity log checks what it is given ---------------------------------------------------------
+
+
+def _event_page(client, campaign):
+    return client.get(reverse("progress:events", args=[campaign.slug, "HD-NHABE"]))
+
+
+def _event_post(client, campaign, **data):
+    return client.post(reverse("progress:events", args=[campaign.slug, "HD-NHABE"]), data, follow=True)
+
+
+def test_an_event_outside_the_campaign_is_refused_and_nothing_is_added(campaign, personas, client_for):
+    client = client_for(personas["officer_nhabe"])
+    assert _event_page(client, campaign).status_code == 200
+    response = _event_post(client, campaign, activity="A2", date="15/03/2028", c_saturday="1")
+    assert "Ngày phải nằm trong thời gian đợt thi đua" in response.content.decode()
+    assert not ActivityEvent.objects.exists() and value_of(campaign, "saturday", "HD-NHABE") is None
+
+
+def test_a_saturday_programme_on_a_wednesday_is_recorded_with_a_warning(campaign, personas, client_for):
+    client = client_for(personas["officer_nhabe"])
+    response = _event_post(client, campaign, activity="A2", date="17/05/2023", c_saturday="2")
+    page = response.content.decode()
+    assert "17/05/2023 là thứ Tư" in page and "kiểm tra lại ngày" in page
+    assert value_of(campaign, "saturday", "HD-NHABE") == (2, None)
+    assert "Chỉ tiêu saturday +2" in page and "saturday +2" not in page.replace("Chỉ tiêu saturday +2", "")
+
+
+def test_numbers_typed_under_another_activity_are_not_dropped_silently(campaign, personas, client_for):
+    client = client_for(personas["officer_nhabe"])
+    response = _event_post(client, campaign, activity="A1", date="20/05/2023", c_saturday="4")
+    assert "thuộc hoạt động khác" in response.content.decode()
+    assert not ActivityEvent.objects.exists()
+
+
+def test_a_withdrawal_is_audited_with_its_reason_and_time(campaign, personas, client_for):
+    client = client_for(personas["officer_nhabe"])
+    _event_post(client, campaign, activity="A2", date="20/05/2023", c_saturday="3")
+    event = ActivityEvent.objects.get()
+    _event_post(client, campaign, withdraw=event.pk, reason="trùng buổi")
+    entry = AuditEntry.objects.get(action="event.withdraw")
+    assert entry.reason == "trùng buổi" and entry.actor == personas["officer_nhabe"]
+    assert value_of(campaign, "saturday", "HD-NHABE") == (0, None)

@@ -85,6 +85,16 @@ def parse_weekday_vi(text: str) -> int | None:
     return None
 
 
+def weekday_in_text(text: str) -> int | None:
+    """The first weekday a text names anywhere ('Ngày thứ Bảy tình nguyện' → 5), else None."""
+    words = fold(text or "").replace("(", " ").replace(")", " ").split()
+    for i, word in enumerate(words):
+        found = parse_weekday_vi(" ".join(words[i : i + 2])) if word in ("thu", "cn", "chu") else None
+        if found is not None:
+            return found
+    return None
+
+
 @lru_cache(maxsize=64)
 def _vn_holidays(year: int) -> holidays.HolidayBase:
     return holidays.country_holidays("VN", years=year, language="vi")

@@ -123,6 +123,22 @@ class EventForm(forms.Form):
             )
             self.count_fields.append((indicator, key))
 
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("activity")
+        strays = [
+            indicator.name
+            for indicator, key in self.count_fields
+            if data.get(key) and indicator.activity is not None and indicator.activity.code != chosen
+        ]
+        if chosen and strays:  # numbers typed under another activity would otherwise be dropped silently
+            self.add_error(
+                None,
+                _("These numbers belong to another activity: %(names)s. Choose that activity, or clear them.")
+                % {"names": "; ".join(strays)},
+            )
+        return data
+
     def counts(self, activity):
         return {
             i.code: self.cleaned_data[k]

@@ -281,7 +281,9 @@ def event_record(
     description: str = "",
     counts: dict[str, int] | None = None,
 ) -> ActivityEvent:
-    """Log an event and add its counts to the unit's indicators, in one transaction."""
+    """Log an event and add its counts to the unit's indicators, in one transaction. The date is
+    within the campaign's period; only the activity's own indicators that the unit reports count."""
+    _check_event_date(activity.campaign, date)
     counts = {code: int(n) for code, n in (counts or {}).items() if n}
     allowed = {i.code: i for i in event_indicators(activity, unit)}
     for code, n in counts.items():
@@ -310,6 +312,32 @@ def event_record(
             actor=actor, action="event.record", obj=event, changes={"counts": [None, counts], "date": [None, date]}
         )
     return event
+
+
+def _check_event_date(campaign: Campaign, date: dt.date) -> None:
+    start, end = campaign.effective_period_start, campaign.period_end
+    if (start and date < start) or (end and date > end):
+        raise Refused(
+            _("The date must be within the campaign: %(start)s – %(end)s.")
+            % {"start": start.strftime("%d/%m/%Y") if start else "…", "end": end.strftime("%d/%m/%Y") if end else "…"},
+            field="date",
+        )
+
+
+def event_warnings(activity: Activity, date: dt.date) -> list[str]:
+    """What looks wrong but may be true: a "Thứ Bảy tình nguyện" session on a Wednesday."""
+    weekday = timeutils.weekday_in_text(activity.weekday_text or activity.title)
+    if weekday is None or date.weekday() == weekday:
+        return []
+    return [
+        _("%(date)s is a %(actual)s, but “%(activity)s” takes place on %(expected)s: check the date.")
+        % {
+            "date": date.strftime("%d/%m/%Y"),
+            "actual": timeutils.weekday_vi(date),
+            "activity": activity.title,
+            "expected": timeutils.WEEKDAYS_VI[weekday],
+        }
+    ]
 
 
 def event_withdraw(*, actor, event: ActivityEvent, reason: str) -> None:

@@ -405,15 +405,18 @@ def events(request, slug, code):
                     counts=form.counts(activity),
                 )
             except Refused as exc:
-                form.add_error(None, str(exc))
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
             else:
                 messages.success(request, _("The event is recorded and its counts added."))
+                for warning in services.event_warnings(activity, form.cleaned_data["date"]):
+                    messages.warning(request, warning)
                 return redirect("progress:events", slug=slug, code=code)
     items = ActivityEvent.objects.filter(campaign=campaign, unit=unit).select_related("activity", "created_by")
+    names = dict(campaign.indicators.values_list("code", "name"))
     return render(
         request,
         "progress/events.html",
-        {"campaign": campaign, "unit": unit, "form": form, "items": items, "can_edit": can_edit},
+        {"campaign": campaign, "unit": unit, "form": form, "items": items, "can_edit": can_edit, "names": names},
     )
 
 
