@@ -123,3 +123,35 @@ def test_rules_in_the_definition_must_name_its_indicators(seed_definition):
     seed_definition["validation_rules"][0]["left"] = ["khong_co"]
     with pytest.raises(defn.DefinitionError, match="khong_co"):
         defn.validate(seed_definition)
+
+
+def test_initiative_counts_blocked_by_an_approval_wait_and_are_written_when_it_is_withdrawn(
+    seed_campaign, demo_tree, settings, tmp_path, client
+):
+    from thidua.progress.models import PendingValue, SignOff
+
+    from .test_initiatives_services import make_portal, submit, value
+
+    portal = make_portal(seed_campaign, demo_tree, settings, tmp_path)
+    campaign, u, p = portal["campaign"], portal["units"], portal["p"]
+    submit(campaign, u["QD1-01"], actor=p["officer_q1"], on_behalf=True, title="Sáng kiến thứ nhất")
+    assert value(campaign, "initiatives_submitted", u["QD1"]) == 1
+    final = campaign.milestones.get(code="TK")
+    signoff = services.signoff_submit(actor=None, milestone=final, unit=u["QD1"]).signoff
+    services.signoff_decide(actor=p["coordinator"], signoff=signoff, decision="approve")
+    # A second initiative while Quận 1's figures are approved: the count cannot be written now.
+    submit(campaign, u["QD1-01"], actor=p["officer_q1"], on_behalf=True, title="Sáng kiến thứ hai")
+    assert value(campaign, "initiatives_submitted", u["QD1"]) == 1
+    pending = PendingValue.objects.get(indicator__code="initiatives_submitted", unit=u["QD1"])
+    assert pending.numerator == 2
+    # Shown to the unit and to the coordinator.
+    client.force_login(p["officer_q1"])
+    entry = client.get(reverse("progress:entry", args=[campaign.slug, "QD1"])).content.decode()
+    assert "Số liệu chờ gỡ duyệt" in entry
+    client.force_login(p["coordinator"])
+    assert "Quận Đoàn 1" in client.get(reverse("progress:signoffs", args=[campaign.slug])).content.decode()
+    # The approval is withdrawn: the waiting count is written, nothing was lost.
+    services.signoff_decide(actor=p["coordinator"], signoff=signoff, decision="reopen", reason="bổ sung")
+    assert SignOff.objects.get(pk=signoff.pk).status == "reopened"
+    assert value(campaign, "initiatives_submitted", u["QD1"]) == 2
+    assert not PendingValue.objects.exists()

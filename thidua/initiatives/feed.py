@@ -23,8 +23,8 @@ from thidua.campaigns.queries import in_scope
 from thidua.core import timeutils
 from thidua.core.errors import Refused
 from thidua.initiatives.models import Initiative
-from thidua.progress.models import IndicatorValue, ValueChange
-from thidua.progress.services import Origin, indicator_value_set
+from thidua.progress.models import IndicatorValue, PendingValue, ValueChange
+from thidua.progress.services import Origin, indicator_value_set, pending_value_queue
 from thidua.units.models import Unit
 
 log = logging.getLogger(__name__)
@@ -128,6 +128,7 @@ def initiatives_feed(
                 if current is None and count == 0 and not _has_official(campaign, target):
                     continue  # nothing of its people counts yet: not reported is not zero
                 try:
+                    PendingValue.objects.filter(indicator=indicator, unit=target).delete()
                     indicator_value_set(
                         actor=actor,
                         indicator=indicator,
@@ -137,6 +138,14 @@ def initiatives_feed(
                         origin=Origin(ValueChange.Source.FORM, NOTE),
                     )
                     written += 1
-                except Refused as exc:
-                    log.warning("initiative count of %s for %s not written: %s", indicator.code, target.code, exc)
+                except Refused as exc:  # locked by an approval: kept until the lock is lifted
+                    log.info("initiative count of %s for %s waits: %s", indicator.code, target.code, exc)
+                    pending_value_queue(
+                        indicator=indicator,
+                        unit=target,
+                        numerator=count,
+                        as_of=as_of,
+                        note=NOTE,
+                        reason=str(exc),
+                    )
     return written

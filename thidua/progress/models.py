@@ -96,6 +96,29 @@ class Aggregate(models.Model):
         return f"Σ {self.indicator_id}@{self.unit_id} = {self.numerator_sum}/{self.denominator_sum}"
 
 
+class PendingValue(models.Model):
+    """A figure written by the system (the initiatives portal's counts) while the unit's figures
+    were locked by an approval: kept, shown to the unit and the coordinator, and written when the
+    approval is withdrawn or the sign-off sent back — never dropped silently."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="pending_values")
+    numerator = models.DecimalField(_("value"), max_digits=14, decimal_places=0)
+    denominator = models.DecimalField(_("out of"), max_digits=14, decimal_places=0, null=True, blank=True)
+    as_of = models.DateField(_("as of"))
+    note = models.CharField(_("source"), max_length=200, blank=True)
+    reason = models.CharField(_("waiting because"), max_length=500)
+    queued_at = models.DateTimeField(_("queued at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("figure waiting for an approval")
+        verbose_name_plural = _("figures waiting for an approval")
+        constraints = [models.UniqueConstraint(fields=["indicator", "unit"], name="one_pending_value")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}@{self.unit_id}: {self.numerator}"
+
+
 class ActivityEvent(models.Model):
     """Something a unit did for an activity (a job fair, a Volunteer Saturday session, attending
     the conference), with the counts it adds to the activity's indicators."""

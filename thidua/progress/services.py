@@ -22,7 +22,15 @@ from thidua.core.audit import log_action
 from thidua.core.errors import Refused
 from thidua.core.forms import MAX_FIGURE
 from thidua.progress import access
-from thidua.progress.models import ActivityEvent, Aggregate, IndicatorValue, SignOff, SignOffValue, ValueChange
+from thidua.progress.models import (
+    ActivityEvent,
+    Aggregate,
+    IndicatorValue,
+    PendingValue,
+    SignOff,
+    SignOffValue,
+    ValueChange,
+)
 from thidua.units.models import Unit
 
 ZERO = Decimal(0)
@@ -362,6 +370,50 @@ def event_withdraw(*, actor, event: ActivityEvent, reason: str) -> None:
         log_action(actor=actor, action="event.withdraw", obj=event, changes={"withdrawn": [False, True]}, reason=reason)
 
 
+# --- figures waiting for an approval to be lifted ------------------------------------------------
+
+
+def pending_value_queue(
+    *, indicator: Indicator, unit: Unit, numerator, denominator=None, as_of: dt.date, note: str, reason: str
+) -> PendingValue:
+    """Keep a system-computed figure the lock refused (the latest one wins for a unit and indicator)."""
+    pending, _created = PendingValue.objects.update_or_create(
+        indicator=indicator,
+        unit=unit,
+        defaults={
+            "numerator": numerator,
+            "denominator": denominator,
+            "as_of": as_of,
+            "note": note[:200],
+            "reason": reason[:500],
+        },
+    )
+    return pending
+
+
+def pending_values_apply(*, actor, campaign: Campaign, top: Unit) -> int:
+    """Write the waiting figures of `top`'s subtree that are no longer locked; returns how many."""
+    written = 0
+    waiting = PendingValue.objects.filter(indicator__campaign=campaign, unit__in=Unit.objects.subtree(top))
+    for pending in waiting.select_related("indicator", "unit"):
+        try:
+            with transaction.atomic():
+                indicator_value_set(
+                    actor=actor,
+                    indicator=pending.indicator,
+                    unit=pending.unit,
+                    numerator=pending.numerator,
+                    denominator=pending.denominator,
+                    as_of=max(pending.as_of, timeutils.local(timeutils.now()).date()),
+                    origin=Origin(ValueChange.Source.FORM, pending.note),
+                )
+                pending.delete()
+                written += 1
+        except Refused:
+            continue  # still locked (by a unit higher up): it keeps waiting
+    return written
+
+
 # --- sign-off ---------------------------------------------------------------------------------
 
 
@@ -439,6 +491,8 @@ def signoff_decide(*, actor, signoff: SignOff, decision: str, reason: str = "") 
         log_action(
             actor=actor, action=f"signoff.{decision}", obj=signoff, changes={"status": [before, after]}, reason=reason
         )
+        if after == SignOff.Status.REOPENED:  # the lock is lifted: what waited for it is written now
+            pending_values_apply(actor=actor, campaign=signoff.campaign, top=signoff.unit)
     return signoff
 
 

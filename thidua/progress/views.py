@@ -16,7 +16,7 @@ from thidua.core.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
 from thidua.progress import access as progress_access
 from thidua.progress import exchange, queries, rules, services
 from thidua.progress.forms import DecisionForm, EventForm, UploadForm, ValuesForm
-from thidua.progress.models import ActivityEvent, IndicatorValue, SignOff, ValueChange
+from thidua.progress.models import ActivityEvent, IndicatorValue, PendingValue, SignOff, ValueChange
 from thidua.units import access
 from thidua.units.models import Unit
 
@@ -315,6 +315,7 @@ def entry(request, slug, code):
             "signoffs": signoffs,
             "history": history,
             "upload_form": UploadForm(),
+            "pending": PendingValue.objects.filter(unit=unit, indicator__campaign=campaign).select_related("indicator"),
         },
     )
 
@@ -462,6 +463,9 @@ def signoffs(request, slug):
             "campaign": campaign,
             "items": [(s, progress_access.may_decide_signoff(request.user, s)) for s in items],
             "now": timeutils.now(),
+            "pending": PendingValue.objects.filter(
+                indicator__campaign=campaign, unit__in=access.visible_units(request.user)
+            ).select_related("indicator", "unit"),
         },
     )
 
