@@ -6,7 +6,10 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from thidua.campaigns.models import Campaign
+from thidua.core import timeutils
 from thidua.progress import rules
+from thidua.submissions.models import Submission
+from thidua.submissions.queries import expected_units, statuses, summarise
 from thidua.units.models import DIRECT_KINDS, Unit, UnitKind
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +34,18 @@ def test_demo_setup_builds_a_believable_city(capsys):
     # Member counts add up: the city's members are the sum of its branches'.
     branches = Unit.objects.filter(kind=UnitKind.BRANCH).aggregate(n=Sum("member_count"))["n"]
     assert root.member_count == branches
-    campaign = Campaign.objects.get()
-    assert campaign.slug == "cao-diem-2023"
+    campaign = Campaign.objects.get(slug="cao-diem-2023")
+    # Beside it, the same plan running now: today between the plan's deadline and the mid-term report's,
+    # with plans sent on time, late and not at all, and nothing from the future.
+    living = Campaign.objects.get(slug="cao-diem-dang-dien-ra")
+    now = timeutils.now()
+    plan, midterm = living.milestones.order_by("deadline")[:2]
+    assert plan.deadline < now < midterm.deadline
+    unit_ids = list(expected_units(plan, living).values_list("pk", flat=True))
+    summary = summarise(statuses(plan, unit_ids))
+    assert summary.on_time and summary.late and summary.missing
+    assert not Submission.objects.filter(milestone=midterm).exists()
+    assert not Submission.objects.filter(milestone__campaign=living, received_at__gt=now).exists()
     # The demo's figures keep the campaign's rules (forwarded ≤ feasible ≤ submitted, level 2 ≤ level 1).
     assert [v.message for v in rules.subtree_report(campaign, root) if v.refuses] == []
     # Running it again changes nothing and does not fail.

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from thidua.campaigns.models import Campaign, Indicator
 from thidua.campaigns.queries import in_scope
+from thidua.core import timeutils
 from thidua.core.timeutils import vn_datetime
 from thidua.progress import services
 from thidua.progress.models import IndicatorValue, ValueChange
@@ -100,9 +101,10 @@ def _entered_at(day: dt.date, rng: random.Random) -> dt.datetime:
     return vn_datetime(day, rng.randint(8, 17), rng.randint(0, 59))
 
 
-def _history(indicator: Indicator, unit: Unit, actor, rng: random.Random) -> tuple[list, IndicatorValue | None]:
+def _history(indicator: Indicator, unit: Unit, actor, rng: random.Random, dates) -> tuple[list, IndicatorValue | None]:
     """One unit's changes of one indicator over the dates, and the value they leave (None if never reported)."""
-    steps = _values_for(indicator, unit, rng)
+    steps = [(dates[DATES.index(d)], num, den) for d, num, den in _values_for(indicator, unit, rng)]
+    steps = [step for step in steps if step[0] is not None]
     changes = []
     old = (None, None)
     for as_of, num, den in steps:
@@ -147,13 +149,14 @@ def _reports(units: list[Unit], indicators: list[Indicator], campaign: Campaign)
             yield unit, indicator
 
 
-def _record_events(campaign: Campaign, *, coordinator, officers_by_unit: dict) -> int:
+def _record_events(campaign: Campaign, *, coordinator, officers_by_unit: dict, shift: dt.timedelta, today) -> int:
     """A few events through the service (they add to the counts like any officer's entry)."""
     activities = {a.code: a for a in campaign.activities.all()}
     events = 0
-    for code, unit_code, date, place, counts in EVENTS:
+    for code, unit_code, day, place, counts in EVENTS:
         unit = Unit.objects.filter(code=unit_code).first()
-        if unit is None:
+        date = day + shift
+        if unit is None or (today and date > today):
             continue
         services.event_record(
             actor=officers_by_unit.get(unit_code) or coordinator,
@@ -169,11 +172,11 @@ def _record_events(campaign: Campaign, *, coordinator, officers_by_unit: dict) -
     return events
 
 
-def _sign_off(campaign: Campaign, units: list[Unit], *, coordinator, officers_by_unit: dict, rng) -> int:
+def _sign_off(campaign: Campaign, units: list[Unit], *, coordinator, officers_by_unit: dict, rng, today) -> int:
     """Sign-offs with the mid-term report: most approved, some awaiting, one sent back."""
     midterm = campaign.milestones.filter(kind="midterm").first()
-    if midterm is None:
-        return 0
+    if midterm is None or (today and timeutils.local(midterm.deadline).date() > today):
+        return 0  # the mid-term report is not due yet
     # The demo officers' own units stay open for editing.
     direct = [
         u
@@ -188,7 +191,7 @@ def _sign_off(campaign: Campaign, units: list[Unit], *, coordinator, officers_by
             actor=officers_by_unit.get(unit.code) or coordinator,
             milestone=midterm,
             unit=unit,
-            as_of=dt.date(2023, 5, 31),
+            as_of=timeutils.local(midterm.deadline).date(),
         )
         roll = rng.random()
         if roll < 0.7:
@@ -204,8 +207,19 @@ def _sign_off(campaign: Campaign, units: list[Unit], *, coordinator, officers_by
     return signoffs
 
 
-def build(campaign: Campaign, *, coordinator, officers_by_unit: dict, seed: int = 2023) -> dict[str, int]:
+def build(
+    campaign: Campaign,
+    *,
+    coordinator,
+    officers_by_unit: dict,
+    seed: int = 2023,
+    shift: dt.timedelta = dt.timedelta(0),
+    today: dt.date | None = None,
+) -> dict[str, int]:
+    """Figures entered over the campaign, a few events and sign-offs; for a campaign running now,
+    its dates `shift`ed from the 2023 ones and nothing after `today`."""
     rng = random.Random(seed)
+    dates = [d + shift if not today or d + shift <= today else None for d in DATES]
     indicators = list(campaign.indicators.all())
     units = [
         u
@@ -215,13 +229,17 @@ def build(campaign: Campaign, *, coordinator, officers_by_unit: dict, seed: int 
     values, changes = [], []
     for unit, indicator in _reports(units, indicators, campaign):
         actor = officers_by_unit.get(unit.code) or coordinator
-        unit_changes, value = _history(indicator, unit, actor, rng)
+        unit_changes, value = _history(indicator, unit, actor, rng, dates)
         changes += unit_changes
         if value is not None:
             values.append(value)
     IndicatorValue.objects.bulk_create(values, batch_size=2000)
     ValueChange.objects.bulk_create(changes, batch_size=2000)
     services.aggregates_rebuild(campaign)
-    events = _record_events(campaign, coordinator=coordinator, officers_by_unit=officers_by_unit)
-    signoffs = _sign_off(campaign, units, coordinator=coordinator, officers_by_unit=officers_by_unit, rng=rng)
+    events = _record_events(
+        campaign, coordinator=coordinator, officers_by_unit=officers_by_unit, shift=shift, today=today
+    )
+    signoffs = _sign_off(
+        campaign, units, coordinator=coordinator, officers_by_unit=officers_by_unit, rng=rng, today=today
+    )
     return {"values": len(values), "changes": len(changes), "events": events, "signoffs": signoffs}

@@ -61,6 +61,7 @@ class _Run:
     officers_by_unit: dict
     rng: random.Random
     counts: dict[str, int]
+    until: dt.datetime | None = None  # the living demo stops at "now": nothing arrives from the future
 
     def actor_for(self, unit):
         """The unit's demo officer, or the coordinator acting on its behalf."""
@@ -85,7 +86,7 @@ def _commitments(unit, indicators: list, rng: random.Random) -> dict:
 
 def _register(run: _Run, campaign: Campaign, units: list, indicators: list) -> None:
     """Registrations: most units register in the first days, a few never do."""
-    start = dt.datetime(2023, 4, 26, 8, 0, tzinfo=dt.UTC)
+    start = campaign.milestones.order_by("deadline").first().deadline - dt.timedelta(days=10, hours=3)
     for unit in units:
         if run.rng.random() < 0.12:
             continue
@@ -190,7 +191,7 @@ def _submit(run: _Run, milestone, unit, position: int) -> None:
     if deadline is None:
         return
     received = _received_at(run.rng, deadline, roll, position)
-    if received is None:
+    if received is None or (run.until and received + dt.timedelta(days=2) > run.until):
         return
     name = f"{milestone.title} - {unit.short_name or unit.name}"
     submission = services.submission_create(
@@ -205,10 +206,13 @@ def _submit(run: _Run, milestone, unit, position: int) -> None:
     _review(run, submission, deadline=deadline, received=received, name=name)
 
 
-def build(campaign: Campaign, *, coordinator, officers_by_unit: dict, seed: int = 2023) -> dict[str, int]:
-    """Registrations, submissions, reviews, extensions and exemptions as they might have happened."""
+def build(
+    campaign: Campaign, *, coordinator, officers_by_unit: dict, seed: int = 2023, until: dt.datetime | None = None
+) -> dict[str, int]:
+    """Registrations, submissions, reviews, extensions and exemptions as they might have happened
+    (up to `until`, for a campaign that is running now)."""
     counts = {"registrations": 0, "submissions": 0, "exempted": 0, "extended": 0, "reviews": 0}
-    run = _Run(coordinator, officers_by_unit, random.Random(seed), counts)
+    run = _Run(coordinator, officers_by_unit, random.Random(seed), counts, until)
     milestones = list(campaign.milestones.all())
     units = list(expected_units(milestones[0], campaign))
     _register(run, campaign, units, list(campaign.indicators.all()))

@@ -11,7 +11,9 @@ from django.db import transaction
 from thidua.campaigns import definition as defn
 from thidua.campaigns.models import Campaign
 from thidua.campaigns.services import campaign_load
+from thidua.core import timeutils
 from thidua.demo import initiatives as initiatives_demo
+from thidua.demo import living
 from thidua.demo import progress as progress_demo
 from thidua.demo import submissions as submissions_demo
 from thidua.demo.directory import build_directory
@@ -84,11 +86,34 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Sáng kiến mẫu: {counts['initiatives']} sáng kiến, {counts['values']} số liệu chỉ tiêu."
                 )
+            self._living(users)
         if not quiet:
             self.stdout.write(f"\nTài khoản demo (mật khẩu: {password}):")
             for username, full_name, role, code, _superuser in ACCOUNTS:
                 what = Role(role).label if role else "superuser"
                 self.stdout.write(f"  {username:<10} {full_name} — {what}{' @ ' + code if code else ''}")
+
+    def _living(self, users):
+        """The 2023 plan running now (thidua.demo.living): countdowns and reminders are real."""
+        if Campaign.objects.filter(slug=living.SLUG).exists():
+            return
+        now = timeutils.now()
+        seed = defn.parse_text(SEED_CAMPAIGN.read_text(encoding="utf-8"))
+        definition, shift = living.living_definition(seed, timeutils.local(now).date())
+        campaign = campaign_load(actor=users["admin"], definition=definition).campaign
+        officers = {"QD1": users["quan1"], "HD-NHABE": users["nhabe"]}
+        sent = submissions_demo.build(campaign, coordinator=users["dieuphoi"], officers_by_unit=officers, until=now)
+        figures = progress_demo.build(
+            campaign,
+            coordinator=users["dieuphoi"],
+            officers_by_unit=officers,
+            shift=shift,
+            today=timeutils.local(now).date(),
+        )
+        self.stdout.write(
+            f"Đợt thi đua đang diễn ra: {campaign.slug} (lùi {shift.days} ngày so với 2023): "
+            f"{sent['submissions']} văn bản, {figures['values']} số liệu."
+        )
 
     def _accounts(self, password):
         User = get_user_model()
