@@ -52,6 +52,7 @@ ROUTES = {
     "progress:events": ({"slug": "cao-diem-2023", "code": "HD-NHABE"}, "get"),
     "progress:signoffs": ({"slug": "cao-diem-2023"}, "get"),
     "progress:rules": ({"slug": "cao-diem-2023"}, "get"),
+    "progress:matrix": ({"slug": "cao-diem-2023"}, "get"),
     "progress:signoff_decide": ({"slug": "cao-diem-2023", "signoff_id": "SIGNOFF"}, "post"),
     "initiatives:gallery": ({}, "get"),
     "initiatives:public_detail": ({"code": "INITIATIVE"}, "get"),
@@ -103,7 +104,7 @@ OBJECT_ROUTES = {
 CAMPAIGN_ROUTES = {
     "campaigns:detail", "campaigns:definition", "campaigns:status", "campaigns:my_unit",
     "submissions:registration_board", "submissions:board", "submissions:board_export", "submissions:milestone_zip",
-    "progress:dashboard", "progress:indicator", "progress:signoffs", "progress:rules",
+    "progress:dashboard", "progress:indicator", "progress:signoffs", "progress:rules", "progress:matrix",
 }  # fmt: skip
 CHANGE_ROUTES = {
     "units:roles",

@@ -23,7 +23,7 @@ from thidua.core.models import AuditEntry
 from thidua.core.templatetags.thidua import percent
 from thidua.progress import queries, services
 from thidua.progress.models import IndicatorValue, SignOff, SignOffValue
-from thidua.units.models import Role, RoleAssignment
+from thidua.units.models import Role, RoleAssignment, Unit
 
 pytestmark = pytest.mark.django_db
 SEED = "cao-diem-2023"
@@ -485,3 +485,30 @@ def test_lower_is_better_indicators_rank_the_fewest_first(seed_campaign, demo_tr
     response = client.get(reverse("progress:indicator", args=[SEED, overdue.code]) + "?sap-xep=ket-qua")
     order = [b.unit.code for b in response.context["lines"] if b.figure.value is not None]
     assert order == ["QD3", "QD1", "HD-NHABE"]
+
+
+def test_the_steering_matrix_shows_which_districts_are_behind_on_which_goal(seed_campaign, demo_tree, client):
+    """One screen: districts × key indicators, coloured against the target (percentages) or the
+    unit's commitment (counts), sortable, with its export."""
+    launched = seed_campaign.indicators.get(code="launched_movement")
+    wards = {code: list(queries.reporting_units(launched, demo_tree[code])) for code in ("QD1", "QD3")}
+    for ward in wards["QD1"]:  # Quận 1: every ward launched the movement
+        services.indicator_value_set(actor=None, indicator=launched, unit=ward, numerator=1, as_of=DAY)
+    for ward in wards["QD3"][:1]:  # Quận 3: one ward only
+        services.indicator_value_set(actor=None, indicator=launched, unit=ward, numerator=1, as_of=DAY)
+    client.force_login(_user("bcd", Role.STEERING, demo_tree["TD"]))
+    url = reverse("progress:matrix", args=[SEED])
+    response = client.get(url, {"loai": "district"})
+    assert response.status_code == 200
+    rows = {r.unit.code: r for r in response.context["rows"]}
+    assert set(rows) <= set(Unit.objects.filter(depth=2, kind="district").values_list("code", flat=True))  # the filter
+    column = [i.code for i in response.context["indicators"]].index("launched_movement")
+    assert rows["QD1"].cells[column].band == "good" and rows["QD3"].cells[column].band == "behind"
+    assert rows["HD-NHABE"].cells[column].band == "none"  # not reported is not zero
+    page = response.content.decode()
+    assert 'class="m-good"' in page and 'class="m-behind"' in page and "chưa báo cáo" in page
+    best = client.get(url, {"loai": "district", "sap-xep": "launched_movement"}).context["rows"]
+    assert best[0].unit.code == "QD1"
+    sheet = load_workbook(io.BytesIO(client.get(url, {"loai": "district", "xuat": "xlsx"}).content)).active
+    exported = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert exported["QD1"][2 + 2 * column] == 100.0 and exported["QD1"][3 + 2 * column] == 100.0

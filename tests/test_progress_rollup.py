@@ -266,8 +266,20 @@ def test_rollups_equal_brute_force(scenario):
                 _num, _den, reported, expected = brute(indicator, subtree(child))
                 assert (child in shown) == bool(reported or expected), (indicator.kind, code, child)
 
+        def check_matrix(code):
+            """The steering matrix below `code`: every cell is the child's subtree, as brute force says."""
+            for row in queries.matrix(indicators, units[code]):
+                assert parent_of[row.unit.code] == code
+                for cell in row.cells:
+                    if cell.figure is None:
+                        continue
+                    num, den, reported, expected = brute(cell.indicator, subtree(row.unit.code))
+                    f = cell.figure
+                    assert (f.numerator, f.denominator, f.reported, f.expected) == (num, den, reported, expected)
+
         def check_all():
             for code in units:
+                check_matrix(code)
                 below = subtree(code)
                 for indicator in indicators:
                     rows = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -264,3 +265,72 @@ def series(indicator: Indicator, unit: Unit, *, start: dt.date | None = None, en
 def as_of(campaign: Campaign, unit: Unit) -> dt.datetime | None:
     """When a figure of the campaign in the unit's subtree last changed (shown next to the totals)."""
     return Aggregate.objects.filter(indicator__campaign=campaign, unit=unit).aggregate(t=Max("updated_at"))["t"]
+
+
+# --- the steering matrix: units below × key indicators -----------------------------------------------
+
+# Attainment bands (percent of the target or the unit's commitment): the colour of a matrix cell.
+GOOD, NEAR = Decimal(100), Decimal(70)
+
+
+@dataclass
+class Cell:
+    indicator: Indicator
+    figure: Figure | None  # None: the unit's subtree does not report the indicator
+    commitment: Decimal | None = None
+
+    @property
+    def reference(self) -> Decimal | None:
+        """What the value is judged against: the target of a percentage indicator (it holds for every
+        unit), the unit's own commitment for a count (a city-wide count target does not)."""
+        if self.indicator.kind == Indicator.Kind.COUNT:
+            return self.commitment
+        return self.indicator.target_value
+
+    @property
+    def attainment(self) -> Decimal | None:
+        """Percent of the reference reached, the right way round for "lower is better"."""
+        value, reference = (self.figure.value if self.figure else None), self.reference
+        if value is None or not reference:
+            return None
+        if self.indicator.lower_is_better:
+            return (100 * reference / value).quantize(Decimal("0.1")) if value else Decimal(100)
+        return (100 * value / reference).quantize(Decimal("0.1"))
+
+    @property
+    def band(self) -> str:
+        """good / near / behind against the reference; "open" without one; "none" when not reported."""
+        if self.figure is None:
+            return "na"
+        if not self.figure.has_data:
+            return "none"
+        if self.attainment is None:
+            return "open"
+        return "good" if self.attainment >= GOOD else ("near" if self.attainment >= NEAR else "behind")
+
+
+@dataclass
+class MatrixRow:
+    unit: Unit
+    cells: list[Cell]
+
+    def behind(self) -> int:
+        return sum(1 for c in self.cells if c.band in ("behind", "none"))
+
+
+def matrix(indicators: list[Indicator], unit: Unit, kinds: Iterable[str] = ()) -> list[MatrixRow]:
+    """One row per unit directly below `unit` (of the given kinds) that reports any of the
+    indicators; one cell per indicator, from the breakdown (a few grouped queries per indicator)."""
+    lines = {i.pk: {b.unit.pk: b for b in breakdown(i, unit)} for i in indicators}
+    children = Unit.objects.subtree(unit).filter(depth=unit.depth + 1).order_by("path")
+    if kinds:
+        children = children.filter(kind__in=list(kinds))
+    rows = []
+    for child in children:
+        cells = []
+        for indicator in indicators:
+            line = lines[indicator.pk].get(child.pk)
+            cells.append(Cell(indicator, line.figure if line else None, line.commitment if line else None))
+        if any(c.figure is not None for c in cells):
+            rows.append(MatrixRow(child, cells))
+    return rows

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<slug:slug>/so-lieu/<str:code>/ky-xac-nhan/", views.signoff_submit, name="signoff_submit"),
     path("<slug:slug>/hoat-dong/<str:code>/", views.events, name="events"),
     path("<slug:slug>/kiem-tra-so-lieu/", views.rules_report, name="rules"),
+    path("<slug:slug>/ma-tran/", views.steering_matrix, name="matrix"),
     path("<slug:slug>/xac-nhan-so-lieu/", views.signoffs, name="signoffs"),
     path("<slug:slug>/xac-nhan-so-lieu/<int:signoff_id>/", views.signoff_decide, name="signoff_decide"),
 ]

@@ -18,7 +18,7 @@ from thidua.progress import exchange, queries, rules, services
 from thidua.progress.forms import DecisionForm, EventForm, UploadForm, ValuesForm
 from thidua.progress.models import ActivityEvent, IndicatorValue, PendingValue, SignOff, ValueChange
 from thidua.units import access
-from thidua.units.models import Unit
+from thidua.units.models import Unit, UnitKind
 
 
 def _scope(request, campaign) -> Unit:
@@ -153,6 +153,95 @@ SORTS = {
     "bao-cao": lambda b, i: -(b.figure.reported / b.figure.expected if b.figure.expected else 0),
     "cam-ket": lambda b, i: i.rank_key(b.against_commitment),
 }
+
+
+def _matrix_indicators(campaign, request) -> list[Indicator]:
+    """The key indicators (those with a target, in goal order), all of them with ?tat-ca=1, or one goal's."""
+    indicators = list(campaign.indicators.select_related("goal").order_by("goal__order", "order"))
+    goal = request.GET.get("muc-tieu", "")
+    if goal:
+        return [i for i in indicators if i.goal is not None and i.goal.code == goal]
+    if request.GET.get("tat-ca") == "1":
+        return indicators
+    return [i for i in indicators if i.target_value is not None or i.goal_id is not None]
+
+
+def _matrix_sort(rows, key: str, indicators):
+    if key == "cham":
+        rows.sort(key=lambda r: (-r.behind(), r.unit.path))
+    for n, indicator in enumerate(indicators):
+        if key == indicator.code:
+            rows.sort(
+                key=lambda r, n=n, i=indicator: i.rank_key(r.cells[n].figure.value if r.cells[n].figure else None)
+            )
+    return rows
+
+
+@login_required
+def steering_matrix(request, slug):
+    """Units below × goals and key indicators, coloured by attainment: which units are behind on what."""
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
+    unit = _scope(request, campaign)
+    kind = request.GET.get("loai", "")
+    indicators = _matrix_indicators(campaign, request)
+    rows = queries.matrix(indicators, unit, [kind] if kind in UnitKind.values else [])
+    sort = request.GET.get("sap-xep", "ten")
+    rows = _matrix_sort(rows, sort, indicators)
+    if request.GET.get("xuat") == "xlsx":
+        return _export_matrix(campaign, unit, indicators, rows)
+    present = set(Unit.objects.subtree(unit).filter(depth=unit.depth + 1).values_list("kind", flat=True))
+    query = request.GET.copy()
+    query.pop("sap-xep", None)
+    return render(
+        request,
+        "progress/matrix.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "indicators": indicators,
+            "goals": _goal_spans(indicators),
+            "rows": rows,
+            "kind": kind,
+            "kinds": [(k, label) for k, label in UnitKind.choices if k in present],
+            "sort": sort,
+            "query": query.urlencode(),
+            "all_goals": list(campaign.goals.all()),
+            "goal": request.GET.get("muc-tieu", ""),
+            "ancestors": [
+                a
+                for a in unit.ancestors()
+                if access.can_view_unit(request.user, a) and campaign.issuer_unit.contains(a)
+            ],
+        },
+    )
+
+
+def _goal_spans(indicators) -> list[tuple[str, int]]:
+    """(goal label, number of its indicators) for the header row grouping the columns."""
+    spans: list[list] = []
+    for indicator in indicators:
+        label = indicator.goal.code if indicator.goal else _("Other")
+        if spans and spans[-1][0] == label:
+            spans[-1][1] += 1
+        else:
+            spans.append([label, 1])
+    return [(label, n) for label, n in spans]
+
+
+def _export_matrix(campaign, unit, indicators, rows):
+    headers = ["Mã đơn vị", "Đơn vị"]
+    for i in indicators:
+        headers += [f"{i.code} — kết quả", f"{i.code} — % đạt"]
+    data = []
+    for row in rows:
+        line = [row.unit.code, row.unit.name]
+        for cell in row.cells:
+            line.append(_result_cell(cell.figure) if cell.figure else "không báo cáo")
+            line.append(float(cell.attainment) if cell.attainment is not None else None)
+        data.append(line)
+    response = HttpResponse(write_xlsx(headers, data, title="Ma tran"), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="ma-tran-{campaign.slug}-{unit.code}.xlsx"'
+    return response
 
 
 @login_required
