@@ -147,7 +147,7 @@ def form_data(response, **changes) -> dict:
 
 def last_entries(page) -> list[str]:
     """The "last entry" cell of each indicator row: when and by whom, or "not reported"."""
-    return re.findall(r'<td data-label="[^"]+"><small class="muted">([^<]*)</small></td>', page.content.decode())
+    return re.findall(r'<small class="muted last-entry">([^<]*)</small>', page.content.decode())
 
 
 def test_entry_page_lists_the_units_indicators_and_saves_them(campaign, personas, client_for):
@@ -248,7 +248,7 @@ def test_jump_over_three_times_needs_confirmation(campaign, personas, client_for
     response = client.post(entry_url("QD1"), form_data(page, jobs="31", fairs="3"))
     assert response.status_code == 200
     text = response.content.decode()
-    assert 'class="jump"' in text and text.count('class="jump"') == 1  # only the jobs row is marked
+    assert text.count('class="figure-row jump"') == 1  # only the jobs row is marked
     assert "three times" in text or "3 lần" in text
     assert 'name="confirm"' in text
     assert value_of(campaign, "jobs", "QD1") == (10, None)
@@ -764,3 +764,16 @@ def test_a_withdrawal_is_audited_with_its_reason_and_time(campaign, personas, cl
     entry = AuditEntry.objects.get(action="event.withdraw")
     assert entry.reason == "trùng buổi" and entry.actor == personas["officer_nhabe"]
     assert value_of(campaign, "saturday", "HD-NHABE") == (0, None)
+
+
+def test_read_only_roles_see_values_not_inputs_and_officers_reach_entry_from_home(campaign, personas, client_for):
+    put(campaign, "jobs", "QD1", 12)
+    viewer = client_for(personas["viewer_q1"])
+    page = viewer.get(entry_url("QD1")).content.decode()
+    jobs = ind(campaign, "jobs")
+    assert f'name="i{jobs.pk}"' not in page and "<strong>12</strong>" in page
+    assert "Lưu số liệu" not in page
+    officer = client_for(personas["officer_q1"])
+    home = officer.get(reverse("home")).content.decode()
+    assert entry_url("QD1") in home  # home → figures → saved: two steps
+    assert f'name="i{jobs.pk}"' in officer.get(entry_url("QD1")).content.decode()

@@ -78,7 +78,7 @@ def _values_for(indicator: Indicator, unit: Unit, rng: random.Random):
         return []  # some units never report some figures: "not reported", not zero
     if indicator.kind == Indicator.Kind.RATIO:
         base = unit.cadre_count if "cán bộ" in indicator.denominator else unit.member_count
-        base = base or rng.randint(20, 200)
+        base = base or random.Random(f"{unit.pk}-size").randint(20, 200)  # the same for both levels
         level = _level_one(unit, indicator)
         if "mức độ 2" in indicator.name:
             level *= rng.uniform(0.6, 0.98)

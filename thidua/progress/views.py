@@ -395,7 +395,7 @@ def entry(request, slug, code):
             "campaign": campaign,
             "unit": unit,
             "form": form,
-            "rows": form.bound_rows(),
+            "groups": _grouped(form.bound_rows()),
             "jumps": {i.pk for i in jumps},
             "can_edit": can_edit and lock is None,
             "lock": lock,
@@ -407,6 +407,19 @@ def entry(request, slug, code):
             "pending": PendingValue.objects.filter(unit=unit, indicator__campaign=campaign).select_related("indicator"),
         },
     )
+
+
+def _grouped(rows) -> list[tuple[str, list]]:
+    """The entry rows by the activity their indicator belongs to (the campaign's own order), so a
+    phone shows short sections instead of one long table."""
+    groups: list[tuple[str, list]] = []
+    for row in rows:
+        title = row[0].activity.title if row[0].activity else _("Goals of the campaign")
+        if groups and groups[-1][0] == title:
+            groups[-1][1].append(row)
+        else:
+            groups.append((title, [row]))
+    return groups
 
 
 @login_required
