@@ -1,0 +1,100 @@
+"""Accessibility in a real browser: axe-core (vendored under tests/vendor/, MPL-2.0) on the key pages
+of every persona, on a desktop and on a phone — no critical or serious violation of WCAG 2.1 A/AA —
+and no page wider than a 390 px phone (no sideways scrolling of the page itself)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+AXE = (Path(__file__).resolve().parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"),
+]
+S = "cao-diem-dang-dien-ra"  # the demo's living campaign: deadlines ahead and behind, figures, reports
+PASSWORD = "mat-khau-a11y-2024"
+WALK = {
+    None: ["/dang-nhap/", "/sang-kien/", "/sang-kien/gui/", "/tai-khoan/quen-mat-khau/"],
+    "dieuphoi": [
+        "/",
+        f"/dot-thi-dua/{S}/",
+        f"/dot-thi-dua/{S}/tien-do/",
+        f"/dot-thi-dua/{S}/dang-ky/",
+        f"/dot-thi-dua/{S}/chi-tieu/",
+        f"/dot-thi-dua/{S}/chi-tieu/youths_job_referrals/",
+        f"/dot-thi-dua/{S}/ma-tran/",
+        f"/dot-thi-dua/{S}/kiem-tra-so-lieu/",
+        f"/dot-thi-dua/{S}/xac-nhan-so-lieu/",
+        "/sang-kien/quan-ly/",
+        "/don-vi/",
+        "/don-vi/QD1/",
+        "/don-vi/QD1/vai-tro/",
+        "/thong-bao/",
+        "/tai-khoan/xac-thuc-hai-buoc/",
+    ],
+    "quan1": [
+        "/",
+        f"/dot-thi-dua/{S}/don-vi/QD1/",
+        f"/dot-thi-dua/{S}/so-lieu/QD1/",
+        f"/dot-thi-dua/{S}/hoat-dong/QD1/",
+        f"/dot-thi-dua/{S}/nop/SK/QD1/",
+        f"/dot-thi-dua/{S}/dang-ky/QD1/",
+        "/tai-khoan/doi-mat-khau/",
+    ],
+    "bcd": ["/", f"/dot-thi-dua/{S}/chi-tieu/", f"/dot-thi-dua/{S}/ma-tran/"],
+}
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+  return result.violations.filter(v => v.impact === 'critical' || v.impact === 'serious')
+    .map(v => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`);
+}"""
+
+
+@pytest.fixture
+def demo(live_server, transactional_db, settings, tmp_path, monkeypatch):
+    monkeypatch.setenv("THIDUA_DEMO_PASSWORD", PASSWORD)
+    settings.MEDIA_ROOT = tmp_path
+    call_command("demo_setup", "--branches", "80", "--quiet")
+    return live_server.url
+
+
+def _walk(browser, base: str, user: str | None, width: int) -> list[str]:
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="vi-VN", bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    if user:
+        page.goto(base + "/dang-nhap/")
+        page.fill("input[name=username]", user)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(base + "/")
+    found = []
+    for path in WALK[user]:
+        response = page.goto(base + path)
+        assert response.status == 200, (user, path, response.status)
+        if user and path == "/":
+            page.click("header .dropdown summary")  # the account menu, open: its items must be readable
+        page.evaluate(AXE)
+        found += [f"{user or 'anonymous'} {width}px {path}: {v}" for v in page.evaluate(RUN_AXE)]
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        if wide > width + 1:
+            found.append(f"{user or 'anonymous'} {width}px {path}: the page is {wide} px wide")
+    context.close()
+    return found
+
+
+def test_key_pages_of_every_persona_pass_axe_on_desktop_and_phone(demo):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        found = [problem for user in WALK for width in (1280, 390) for problem in _walk(browser, demo, user, width)]
+        browser.close()
+    assert found == []
