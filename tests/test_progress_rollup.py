@@ -5,18 +5,21 @@ ratios and shares; no percentage above 100; approved-only totals."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 from thidua.campaigns.models import Activity, Campaign, Goal, Indicator, Milestone
 from thidua.core.errors import Refused
 from thidua.core.models import AuditEntry
 from thidua.progress import queries, services
 from thidua.progress.models import Aggregate, IndicatorValue, SignOffValue, ValueChange
+from thidua.progress.views import breakdown_xlsx
 from thidua.units.models import Unit, UnitKind
 from thidua.units.services import UnitSpec, unit_move, unit_update, units_bulk_create
 
@@ -261,6 +264,14 @@ def test_rollups_equal_brute_force(scenario):
                 )
                 if f.value is not None and indicator.kind != Indicator.Kind.COUNT:
                     assert Decimal(0) <= f.value <= 100  # a share or ratio is never above 100 %
+            if code == "U0" and indicator.kind == Indicator.Kind.SHARE:  # the export holds the same figures
+                sheet = load_workbook(io.BytesIO(breakdown_xlsx(campaign, indicator, units[code], lines).content))
+                exported = [r for r in sheet.active.iter_rows(min_row=2, values_only=True)]
+                assert [(r[0], r[3], r[4], r[5]) for r in exported] == [
+                    (b.unit.code, b.figure.reported, b.figure.expected, int(b.figure.numerator)) for b in lines
+                ]
+                for r, b in zip(exported, lines, strict=True):
+                    assert r[2] == (float(b.figure.value) if b.figure.value is not None else r[2])
             shown = {line.unit.code for line in lines if line.unit.code != code}
             for child in children:  # no child that reports (or has figures) is left out
                 _num, _den, reported, expected = brute(indicator, subtree(child))

@@ -114,7 +114,7 @@ def _export(campaign, unit, approved, figures):
     return response
 
 
-def _export_breakdown(campaign, indicator, unit, lines):
+def breakdown_xlsx(campaign, indicator, unit, lines):
     """The units below, as on the indicator's page, as an .xlsx file."""
     rows = [
         [
@@ -284,7 +284,7 @@ def indicator_detail(request, slug, code):
         a for a in unit.ancestors() if access.can_view_unit(request.user, a) and campaign.issuer_unit.contains(a)
     ]
     if request.GET.get("xuat") == "xlsx":
-        return _export_breakdown(campaign, indicator, unit, lines)
+        return breakdown_xlsx(campaign, indicator, unit, lines)
     return render(
         request,
         "progress/indicator.html",
