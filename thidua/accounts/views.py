@@ -11,7 +11,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,15 +22,13 @@ from thidua.accounts import services
 from thidua.accounts.forms import OutboxPasswordResetForm, TokenForm
 from thidua.core import ratelimit
 from thidua.core.errors import Refused
+from thidua.core.forms import redirect_next
 
 require_get_or_post = require_http_methods(["GET", "HEAD", "POST"])
 
 
 def _next(request, default: str = "home"):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(default)
+    return redirect_next(request, default)
 
 
 def _too_many(request, name: str, key: str | None = None) -> bool:

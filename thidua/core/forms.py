@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from thidua.core.errors import Refused
@@ -17,6 +18,17 @@ from thidua.core.errors import Refused
 MAX_ID = 2**31 - 1
 MAX_FIGURE = 10**14 - 1
 MAX_PEOPLE = 2**31 - 1
+
+
+def redirect_next(request, default, *args) -> HttpResponse:
+    """To the page named by the form's or the link's `next` — a path on this site, never another site
+    or a view name — else to `default` (a URL name and its arguments)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(target)
+    return redirect(default, *args)
 
 
 def errors_text(form) -> str:
@@ -41,6 +53,36 @@ def post_action(request, form, action: Callable[[dict], object], *, success, the
     return redirect(*then) if isinstance(then, tuple) else redirect(then)
 
 
+def _is_id(value) -> bool:
+    text = str(value).strip()
+    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A row chosen by its id: anything but a plausible id ("abc", 20 digits, "-1") is an invalid
+    choice before the database sees it (a huge number would overflow the query on SQLite and
+    PostgreSQL alike)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not _is_id(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several rows chosen by their ids, checked as IdChoiceField checks one."""
+
+    def _check_values(self, value):
+        bad = [v for v in value if not _is_id(v)]
+        if bad:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": bad[0]}
+            )
+        return super()._check_values(value)
+
+
 class PickForm(forms.Form):
     """One row chosen by its id among `queryset`, with an optional reason. A malformed id ("abc",
     20 digits) or one outside the queryset is `message`, never a database error."""
@@ -50,7 +92,7 @@ class PickForm(forms.Form):
     def __init__(self, data, *, name: str, queryset, message: str):
         super().__init__(data)
         self.name = name
-        self.fields[name] = forms.ModelChoiceField(
+        self.fields[name] = IdChoiceField(
             queryset=queryset, error_messages={"invalid_choice": message, "required": message}
         )
 

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from thidua.core import timeutils
-from thidua.core.forms import MAX_ID
+from thidua.core.forms import MAX_ID, IdChoiceField, IdMultipleChoiceField
 from thidua.initiatives import access as initiative_access
 from thidua.initiatives.models import CRITERIA, Agency, Field, Forwarding, Initiative, ReviewAssignment
 from thidua.submissions.forms import MultipleFileField
@@ -194,7 +194,7 @@ def reviewer_candidates(campaign):
 
 
 class AssignForm(forms.Form):
-    reviewers = forms.ModelMultipleChoiceField(
+    reviewers = IdMultipleChoiceField(
         label=_("Reviewers"),
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -221,7 +221,7 @@ class AssignForm(forms.Form):
 
 
 class WithdrawReviewerForm(forms.Form):
-    remove = forms.ModelChoiceField(
+    remove = IdChoiceField(
         queryset=ReviewAssignment.objects.none(),
         error_messages={
             "invalid_choice": _("This reviewer is not assigned to the initiative."),
@@ -295,7 +295,7 @@ class MergeForm(forms.Form):
 
 
 class ForwardForm(forms.Form):
-    agencies = forms.ModelMultipleChoiceField(
+    agencies = IdMultipleChoiceField(
         label=_("Departments"),
         queryset=Agency.objects.filter(active=True),
         widget=forms.CheckboxSelectMultiple,

@@ -14,13 +14,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from thidua.core import files, ratelimit, timeutils
 from thidua.core.errors import Refused
-from thidua.core.forms import errors_text, post_action
+from thidua.core.forms import errors_text, post_action, redirect_next
 from thidua.core.models import AuditEntry
 from thidua.core.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
 from thidua.initiatives import access as initiative_access
@@ -415,10 +414,7 @@ def publish(request):
                 _("Not published (no decision recorded, or already published): %(codes)s")
                 % {"codes": ", ".join(i.code for i in skipped)},
             )
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
-    return redirect("initiatives:list")
+    return redirect_next(request, "initiatives:list")
 
 
 # --- signed in: one initiative ------------------------------------------------------------------
