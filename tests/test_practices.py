@@ -261,6 +261,15 @@ def test_the_gallery_searches_without_accents_and_filters_by_field_and_activity(
         assert titles(**{"hoat-dong": junk, "linh-vuc": junk}) == {eid.title, saturday.title}
 
 
+def test_the_library_is_linked_from_home_the_initiatives_gallery_and_the_campaign(client, lib):
+    client.force_login(lib["officer"])
+    gallery = reverse("practices:gallery")
+    assert f'href="{gallery}"' in text(client.get(reverse("home")))
+    assert f'href="{gallery}"' in text(client.get(reverse("initiatives:gallery")))
+    campaign_page = text(client.get(reverse("campaigns:detail", args=[lib["campaign"].slug])))
+    assert f'href="{gallery}?dot={lib["campaign"].slug}"' in campaign_page
+
+
 # --- access -------------------------------------------------------------------------------------
 
 

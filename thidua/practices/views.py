@@ -41,11 +41,12 @@ UNIT_CODE = re.compile(r"[\w-]{1,40}", re.ASCII)
 def _chosen(request):
     """The gallery's campaign and activity filters; a malformed or unknown one is ignored."""
     slug = request.GET.get("dot", "")[:80]
-    campaign = Campaign.objects.published().filter(slug=slug).first() if slug else None
+    shown = Campaign.objects.exclude(status=Campaign.Status.DRAFT)  # published or closed since
+    campaign = shown.filter(slug=slug).first() if slug else None
     raw = request.GET.get("hoat-dong", "")
     activity = None
     if raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID:
-        activity = Activity.objects.filter(pk=int(raw), campaign__status=Campaign.Status.PUBLISHED).first()
+        activity = Activity.objects.filter(pk=int(raw), campaign__in=shown).first()
     return campaign, activity
 
 
