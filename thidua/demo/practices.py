@@ -181,7 +181,8 @@ def build(campaign: Campaign, *, coordinator, officers_by_unit: dict) -> dict:
 
 
 def _make(campaign, unit, example: Example, activity, author, coordinator, n: int) -> Practice:
-    written = vn_datetime(dt.date(2023, 5, 8) + dt.timedelta(days=2 * n), 9)
+    # Weekdays from Monday 8 May 2023: written in the morning, sent in the afternoon, decided a week later.
+    written = vn_datetime(dt.date(2023, 5, 8) + dt.timedelta(days=n + 2 * (n // 5)), 9)
     uploads = []
     if example.photo:
         uploads.append((f"hinh-anh-{example.unit.lower()}.png", png_bytes(colour=example.photo)))
@@ -202,9 +203,9 @@ def _make(campaign, unit, example: Example, activity, author, coordinator, n: in
     )
     if example.state == "draft":
         return practice
-    sent = written + dt.timedelta(days=1)
+    sent = written + dt.timedelta(hours=7)
     practice = services.practice_submit(actor=author, practice=practice, now=sent, notify=False)
-    decided = sent + dt.timedelta(days=5)
+    decided = written + dt.timedelta(days=7, hours=1)
     if example.state == "returned":
         return services.practice_return(
             actor=coordinator, practice=practice, reason=example.return_reason, now=decided, notify=False
