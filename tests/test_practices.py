@@ -187,6 +187,27 @@ def test_states_that_do_not_allow_an_action_are_refused(lib):
     # An activity of another campaign: refused.
     with pytest.raises(Refused, match="hoạt động"):
         make(campaign, unit, activity=Activity(campaign_id=campaign.pk + 1, code="CVX", title="Khác"))
+    # No new model once the campaign is closed; a returned one is still rewritten.
+    returned = services.practice_return(actor=None, practice=sent, reason="Thiếu số liệu")
+    campaign.status = "closed"
+    campaign.save(update_fields=["status"])
+    with pytest.raises(Refused, match="đã ban hành"):
+        make(campaign, unit, title="Mô hình mới")
+    services.practice_save(actor=None, practice=returned, content=content)
+    returned.refresh_from_db()
+    assert returned.title == "Đổi tên" and Practice.objects.count() == 1
+
+
+def test_a_model_holds_at_most_the_file_limit(lib, settings):
+    settings.SUBMISSION_MAX_FILES = 2
+    photos = [(f"anh-{n}.png", demo.png_bytes(8, 8 + n)) for n in range(3)]
+    with pytest.raises(Refused):
+        make(lib["campaign"], lib["unit"], uploads=photos)
+    practice = make(lib["campaign"], lib["unit"], uploads=photos[:2])
+    content = services.PracticeContent(title="x", field=Field.OTHER, description="y", results="z")
+    with pytest.raises(Refused, match="tối đa 2 tệp"):
+        services.practice_save(actor=None, practice=practice, content=content, uploads=photos[2:])
+    assert practice.files.count() == 2 and StoredFile.objects.count() == 2 and len(files_under(lib["tmp"])) == 2
 
 
 # --- what the public sees -----------------------------------------------------------------------

@@ -77,8 +77,6 @@ def _checked_text(content: PracticeContent) -> dict:
 
 
 def _check_place(campaign: Campaign, unit: Unit, activity: Activity | None) -> None:
-    if campaign.status != Campaign.Status.PUBLISHED:
-        raise Refused(_("Models are written for a published campaign."), field="campaign")
     if campaign.issuer_unit is None or not campaign.issuer_unit.contains(unit):
         raise Refused(_("%(unit)s does not take part in this campaign.") % {"unit": unit.name}, field="campaign")
     if activity is not None and activity.campaign_id != campaign.pk:
@@ -113,6 +111,9 @@ def practice_save(
     if practice is None and (campaign is None or unit is None):
         raise Refused(_("Choose the campaign and the unit of the model."), field="campaign")
     text = _checked_text(content)
+    if practice is None and campaign.status != Campaign.Status.PUBLISHED:
+        # A new model needs a running campaign; one returned after the campaign closed is still rewritten.
+        raise Refused(_("Models are written for a published campaign."), field="campaign")
     _check_place(practice.campaign if practice else campaign, practice.unit if practice else unit, content.activity)
     checked = files.check_uploads(uploads)
     with files.stored_first(checked), transaction.atomic():
