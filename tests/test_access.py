@@ -11,7 +11,7 @@ from thidua.units.models import Role, RoleAssignment, Unit
 
 pytestmark = pytest.mark.django_db
 
-OUR_NAMESPACES = {"units", "campaigns", "submissions", "progress", "initiatives", "planimport"}
+OUR_NAMESPACES = {"units", "campaigns", "submissions", "progress", "initiatives", "planimport", "practices"}
 TOP_LEVEL = {"home", "notifications"}
 
 # name → (kwargs, method). Units are of Huyện Đoàn Nhà Bè: outside Quận 1's officers' reach.
@@ -78,15 +78,31 @@ ROUTES = {
     "initiatives:forward": ({"code": "INITIATIVE"}, "post"),
     "initiatives:respond": ({"forwarding_id": "FORWARDING"}, "post"),
     "initiatives:result": ({"forwarding_id": "FORWARDING"}, "post"),
+    "practices:gallery": ({}, "get"),
+    "practices:public_detail": ({"pk": "PRACTICE"}, "get"),
+    "practices:photo": ({"pk": "PRACTICE", "file_id": "PRACTICE_PHOTO"}, "get"),
+    "practices:public_download": ({"pk": "PRACTICE", "file_id": "PRACTICE_FILE"}, "get"),
+    "practices:list": ({}, "get"),
+    "practices:create": ({"code": "HD-NHABE"}, "get"),
+    "practices:detail": ({"pk": "PRACTICE"}, "get"),
+    "practices:edit": ({"pk": "PRACTICE"}, "get"),
+    "practices:download": ({"pk": "PRACTICE", "file_id": "PRACTICE_FILE"}, "get"),
+    "practices:submit": ({"pk": "PRACTICE"}, "post"),
+    "practices:publish": ({"pk": "PRACTICE"}, "post"),
+    "practices:return": ({"pk": "PRACTICE"}, "post"),
+    "practices:unpublish": ({"pk": "PRACTICE"}, "post"),
+    "practices:feature": ({"pk": "PRACTICE"}, "post"),
     "planimport:upload": ({}, "get"),
     "planimport:review": ({"pk": "DRAFT"}, "get"),
     "planimport:set_unit": ({"pk": "DRAFT"}, "post"),
     "planimport:publish": ({"pk": "DRAFT"}, "post"),
 }
-# Open to everyone, signed in or not: the initiatives gallery, submitting, and the author's signed links.
+# Open to everyone, signed in or not: the initiatives gallery, submitting, and the author's signed links;
+# the library of effective models (published ones, their photos and documents).
 PUBLIC = {
     "initiatives:gallery", "initiatives:public_detail", "initiatives:submit", "initiatives:sent",
     "initiatives:confirm", "initiatives:track", "initiatives:track_download",
+    "practices:gallery", "practices:public_detail", "practices:photo", "practices:public_download",
 }  # fmt: skip
 # Pages about one unit or campaign (the rest are lists that every signed-in user may open).
 OBJECT_ROUTES = {
@@ -100,6 +116,8 @@ OBJECT_ROUTES = {
     "initiatives:detail", "initiatives:download", "initiatives:answer", "initiatives:ask", "initiatives:assign",
     "initiatives:score", "initiatives:decide", "initiatives:merge", "initiatives:forward", "initiatives:respond",
     "initiatives:result", "initiatives:screen",
+    "practices:create", "practices:detail", "practices:edit", "practices:download", "practices:submit",
+    "practices:publish", "practices:return", "practices:unpublish", "practices:feature",
 }  # fmt: skip
 CAMPAIGN_ROUTES = {
     "campaigns:detail", "campaigns:definition", "campaigns:status", "campaigns:my_unit",
@@ -115,6 +133,8 @@ CHANGE_ROUTES = {
     "initiatives:publish", "initiatives:answer", "initiatives:ask", "initiatives:assign", "initiatives:score",
     "initiatives:decide", "initiatives:merge", "initiatives:forward", "initiatives:respond", "initiatives:result",
     "initiatives:screen",
+    "practices:create", "practices:edit", "practices:submit", "practices:publish", "practices:return",
+    "practices:unpublish", "practices:feature",
 }  # fmt: skip
 
 
@@ -161,6 +181,9 @@ def people(seed_campaign, demo_tree, settings, tmp_path):
     from .test_initiatives_services import route_ids
 
     ROUTE_IDS.update(route_ids(seed_campaign, Unit.objects.get(code="HD-NHABE-01")))
+    from .test_practices import route_ids as practice_route_ids
+
+    ROUTE_IDS.update(practice_route_ids(seed_campaign, Unit.objects.get(code="HD-NHABE-01")))
     from thidua.planimport.services import draft_create
 
     # A plan imported by Nhà Bè's coordinator, for its own wards.

@@ -7,6 +7,7 @@ from django.db.models import Sum
 
 from thidua.campaigns.models import Campaign
 from thidua.core import timeutils
+from thidua.practices.models import Practice
 from thidua.progress import rules
 from thidua.submissions.models import Submission
 from thidua.submissions.queries import expected_units, statuses, summarise
@@ -48,7 +49,13 @@ def test_demo_setup_builds_a_believable_city(capsys):
     assert not Submission.objects.filter(milestone__campaign=living, received_at__gt=now).exists()
     # The demo's figures keep the campaign's rules (forwarded ≤ feasible ≤ submitted, level 2 ≤ level 1).
     assert [v.message for v in rules.subtree_report(campaign, root) if v.refuses] == []
+    # The library of effective models: published ones (two featured), one awaiting the coordinator.
+    models = Practice.objects.filter(campaign=campaign)
+    assert models.public().count() >= 4 and models.public().filter(featured=True).count() == 2
+    assert models.filter(status="submitted").exists() and models.filter(status="returned").exists()
+    made = models.count()
     # Running it again changes nothing and does not fail.
     call_command("demo_setup", "--branches", "500", "--quiet")
+    assert models.count() == made
     assert Unit.objects.filter(kind=UnitKind.BRANCH).count() == 500
     assert get_user_model().objects.filter(username="quan1").count() == 1

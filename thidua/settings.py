@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "thidua.progress",
     "thidua.planimport",
     "thidua.initiatives",
+    "thidua.practices",
     "thidua.demo",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("thong-bao/", core_views.notifications, name="notifications"),
     path("nhap-ke-hoach/", include("thidua.planimport.urls")),
     path("sang-kien/", include("thidua.initiatives.urls")),
+    path("mo-hinh/", include("thidua.practices.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

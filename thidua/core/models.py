@@ -51,14 +51,26 @@ class Notification(models.Model):
         return self.text
 
 
+class StoredFileQuerySet(models.QuerySet):
+    def unreferenced(self):
+        """Stored files no row of any app points to (documents, initiatives, models …): found from
+        the reverse relations, so an app added later is counted without this module knowing it."""
+        qs = self
+        for relation in self.model._meta.related_objects:
+            qs = qs.filter(**{f"{relation.name}__isnull": True})
+        return qs
+
+
 class StoredFile(models.Model):
-    """A file's bytes, stored once under its SHA-256 (see thidua.core.files); documents and
-    initiatives point to it."""
+    """A file's bytes, stored once under its SHA-256 (see thidua.core.files); documents,
+    initiatives and effective models point to it."""
 
     sha256 = models.CharField(max_length=64, unique=True)
     size = models.PositiveBigIntegerField(_("size"))
     kind = models.CharField(_("type"), max_length=10)  # pdf, docx, xlsx, … detected from the content
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StoredFileQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("stored file")

@@ -539,7 +539,7 @@ def unconfirmed_purge(*, older_than: dt.timedelta = dt.timedelta(days=7), now: d
             )
             initiative.files.all().delete()
             initiative.delete()
-        unused = StoredFile.objects.filter(sha256__in=hashes, uses__isnull=True, initiative_uses__isnull=True)
+        unused = StoredFile.objects.filter(sha256__in=hashes).unreferenced()
         gone = list(unused.values_list("sha256", flat=True))
         unused.delete()
     files.discard_unused(gone)  # after the commit: the rows that pointed to them are gone

@@ -14,10 +14,12 @@ from thidua.campaigns.services import campaign_load
 from thidua.core import timeutils
 from thidua.demo import initiatives as initiatives_demo
 from thidua.demo import living
+from thidua.demo import practices as practices_demo
 from thidua.demo import progress as progress_demo
 from thidua.demo import submissions as submissions_demo
 from thidua.demo.directory import build_directory
 from thidua.initiatives.models import Initiative
+from thidua.practices.models import Practice
 from thidua.progress.models import IndicatorValue
 from thidua.submissions.models import Submission
 from thidua.units.models import Role, Unit
@@ -86,6 +88,13 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Sáng kiến mẫu: {counts['initiatives']} sáng kiến, {counts['values']} số liệu chỉ tiêu."
                 )
+            if not Practice.objects.filter(campaign=campaign).exists():
+                counts = practices_demo.build(
+                    campaign,
+                    coordinator=users["dieuphoi"],
+                    officers_by_unit={"QD1": users["quan1"], "HD-NHABE": users["nhabe"]},
+                )
+                self.stdout.write(f"Mô hình hiệu quả mẫu: {counts['practices']} mô hình.")
             self._living(users)
         if not quiet:
             self.stdout.write(f"\nTài khoản demo (mật khẩu: {password}):")
