@@ -66,6 +66,7 @@ def _build() -> dict:
 
     from ..conftest import SEED_PATH
     from ..test_initiatives_services import route_ids
+    from ..test_practices import route_ids as practice_route_ids
 
     build_directory(actor=None, branches=60)
     tree = {u.code: u for u in Unit.objects.filter(depth__lte=2)}
@@ -79,6 +80,7 @@ def _build() -> dict:
     ids = {"SUBMISSION": submission.pk, "RECEIPT": submission.receipt_number, "FILE": submission.files.get().pk,
            "SIGNOFF": signoff.pk}  # fmt: skip
     ids.update(route_ids(campaign, Unit.objects.get(code="HD-NHABE-01")))
+    ids.update(practice_route_ids(campaign, Unit.objects.get(code="HD-NHABE-01")))
     plan = (Path(__file__).resolve().parent.parent / "seed" / "ke-hoach-2023.txt").read_bytes()
     ids["DRAFT"] = draft_create(
         actor=_user("cnb", Role.COORDINATOR, nhabe), unit=nhabe, filename="kh.txt", data=plan
