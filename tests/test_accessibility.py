@@ -19,7 +19,7 @@ pytestmark = [
 S = "cao-diem-dang-dien-ra"  # the demo's living campaign: deadlines ahead and behind, figures, reports
 PASSWORD = "mat-khau-a11y-2024"
 WALK = {
-    None: ["/dang-nhap/", "/sang-kien/", "/sang-kien/gui/", "/tai-khoan/quen-mat-khau/"],
+    None: ["/dang-nhap/", "/sang-kien/", "/sang-kien/gui/", "/tai-khoan/quen-mat-khau/", "/mo-hinh/"],
     "dieuphoi": [
         "/",
         f"/dot-thi-dua/{S}/",
@@ -36,6 +36,7 @@ WALK = {
         "/don-vi/QD1/vai-tro/",
         "/thong-bao/",
         "/tai-khoan/xac-thuc-hai-buoc/",
+        "/mo-hinh/quan-ly/",
     ],
     "quan1": [
         "/",
@@ -45,6 +46,7 @@ WALK = {
         f"/dot-thi-dua/{S}/nop/SK/QD1/",
         f"/dot-thi-dua/{S}/dang-ky/QD1/",
         "/tai-khoan/doi-mat-khau/",
+        "/mo-hinh/them/QD1/",
     ],
     "bcd": ["/", f"/dot-thi-dua/{S}/chi-tieu/", f"/dot-thi-dua/{S}/ma-tran/"],
 }
