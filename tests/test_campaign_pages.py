@@ -115,3 +115,33 @@ def test_definition_download_is_the_yaml(client, officer_nhabe, seed_campaign):
     response = client.get(reverse("campaigns:definition", args=[seed_campaign.slug]))
     assert response["Content-Type"].startswith("application/yaml")
     assert "format: thidua.campaign/1" in response.content.decode()
+
+
+def test_publishing_and_closing_tell_exactly_the_units_concerned(client, demo_tree, seed_definition, settings):
+    from django.core import mail
+
+    from thidua.campaigns.services import campaign_load, units_concerned
+    from thidua.core import outbox
+    from thidua.core.models import Notification
+    from thidua.units.models import Role, RoleAssignment
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    seed_definition["status"] = "draft"
+    campaign = campaign_load(actor=None, definition=seed_definition).campaign
+    officer = get_user_model().objects.create_user("cb_q1", email="cb@q1.vn", password="pw-for-tests-1")
+    RoleAssignment.objects.create(user=officer, unit=demo_tree["QD1"], role=Role.OFFICER)
+    coordinator = get_user_model().objects.create_user("dp", password="pw-for-tests-1")
+    RoleAssignment.objects.create(user=coordinator, unit=demo_tree["TD"], role=Role.COORDINATOR)
+    client.force_login(coordinator)
+    page = client.get(reverse("campaigns:detail", args=[campaign.slug])).content.decode()
+    assert "data-confirm=" in page  # publishing asks first
+    mail.outbox.clear()
+    client.post(reverse("campaigns:status", args=[campaign.slug]), {"status": "published"})
+    concerned = units_concerned(campaign)
+    assert demo_tree["QD1"] in concerned and demo_tree["TD"] not in concerned  # the issuer sends itself nothing
+    outbox.outbox_deliver(limit=5000)  # several run_jobs' worth
+    with_address = [u for u in concerned if u.email_list] + [demo_tree["QD1"]]
+    assert len(mail.outbox) == len({u.pk for u in with_address})  # one e-mail per unit with an address
+    assert Notification.objects.filter(user=officer, text__contains="Đợt thi đua mới").count() == 1
+    client.post(reverse("campaigns:status", args=[campaign.slug]), {"status": "closed", "reason": "Hết đợt"})
+    assert Notification.objects.filter(user=officer, text__contains="đã kết thúc").count() == 1

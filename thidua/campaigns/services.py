@@ -7,15 +7,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from thidua.campaigns import access
 from thidua.campaigns import definition as defn
 from thidua.campaigns.checks import Finding, check_definition
 from thidua.campaigns.models import Activity, Assignment, Campaign, Goal, Indicator, Milestone, ValidationRule
+from thidua.core import timeutils
 from thidua.core.audit import log_action
 from thidua.core.errors import Refused
+from thidua.core.outbox import email_queue, notify_users, site_url
 from thidua.units.models import Unit
+from thidua.units.queries import officers_by_unit
 
 
 @dataclass
@@ -252,8 +258,10 @@ _TRANSITIONS = {
 }
 
 
-def campaign_set_status(*, actor, campaign: Campaign, status: str, reason: str = "") -> Campaign:
-    """Publish, close, reopen or withdraw a campaign; refuses transitions that make no sense."""
+def campaign_set_status(*, actor, campaign: Campaign, status: str, reason: str = "", notify: bool = True) -> Campaign:
+    """Publish, close, reopen or withdraw a campaign; refuses transitions that make no sense.
+    Publishing, closing and reopening tell every unit the campaign expects documents or figures
+    from (in the app, and by e-mail through the outbox, which the next run_jobs delivers)."""
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if status not in _TRANSITIONS.get(campaign.status, set()):
@@ -267,4 +275,44 @@ def campaign_set_status(*, actor, campaign: Campaign, status: str, reason: str =
         log_action(
             actor=actor, action="campaign.status", obj=campaign, changes={"status": [old, status]}, reason=reason
         )
+        if notify and status != Campaign.Status.DRAFT:
+            campaign_announce(campaign, old, status, reason)
         return campaign
+
+
+def units_concerned(campaign: Campaign) -> list[Unit]:
+    """Every unit the campaign expects a document or a figure from (the union of its scopes)."""
+    ids: set[int] = set()
+    for scoped in [*campaign.milestones.all(), *campaign.indicators.all()]:
+        ids.update(scoped.scope_queryset(campaign).values_list("pk", flat=True))
+    return list(Unit.objects.filter(pk__in=ids, closed_on__isnull=True).order_by("path"))
+
+
+def campaign_announce(campaign: Campaign, old: str, status: str, reason: str = "") -> int:
+    """Tell the units concerned that the campaign is published, closed or open again: one in-app
+    notification per officer, one e-mail per unit queued in the caller's transaction."""
+    name = campaign.theme or campaign.title
+    with translation.override("vi"):
+        if status == Campaign.Status.CLOSED:
+            subject = _("The campaign “%(name)s” is closed") % {"name": name[:150]}
+        elif old == Campaign.Status.CLOSED:
+            subject = _("The campaign “%(name)s” is open again") % {"name": name[:150]}
+        else:
+            subject = _("New campaign: “%(name)s”") % {"name": name[:150]}
+        path = reverse("campaigns:detail", args=[campaign.slug])
+        body = render_to_string(
+            "campaigns/email/status.txt",
+            {"campaign": campaign, "status": status, "reason": reason, "url": site_url(path)},
+        )
+    units = units_concerned(campaign)
+    officers = officers_by_unit(u.pk for u in units)
+    notify_users([user for users in officers.values() for user in users], text=subject, url=path)
+    stamp = timeutils.now().strftime("%Y%m%d%H%M%S")
+    for unit in units:
+        email_queue(
+            to=[*unit.email_list, *(u.email for u in officers.get(unit.pk, []))],
+            subject=subject,
+            body=body,
+            key=f"campaign-status:{campaign.pk}:{status}:{stamp}:{unit.pk}",
+        )
+    return len(units)

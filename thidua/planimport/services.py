@@ -9,7 +9,7 @@ from django.db import transaction
 
 from thidua.campaigns import definition as defn
 from thidua.campaigns.checks import check_definition
-from thidua.campaigns.services import campaign_load
+from thidua.campaigns.services import campaign_announce, campaign_load
 from thidua.core.audit import log_action
 from thidua.planimport.models import PlanDraft
 from thidua.planimport.parser import import_text
@@ -83,5 +83,7 @@ def draft_publish(*, actor, draft: PlanDraft, publish: bool) -> PlanDraft:
         result = campaign_load(actor=actor, definition=definition, source=draft.text.encode("utf-8"))
         draft.campaign = result.campaign
         draft.save(update_fields=["campaign", "updated_at"])
+        if publish:
+            campaign_announce(result.campaign, "draft", "published")
         log_action(actor=actor, action="plan.publish", obj=draft, changes={"campaign": [None, result.campaign.slug]})
     return draft
