@@ -30,6 +30,7 @@ ROUTES = {
     "campaigns:detail": ({"slug": "cao-diem-2023"}, "get"),
     "campaigns:definition": ({"slug": "cao-diem-2023"}, "get"),
     "campaigns:status": ({"slug": "cao-diem-2023"}, "post"),
+    "campaigns:copy": ({"slug": "cao-diem-2023"}, "get"),
     "campaigns:my_unit": ({"slug": "cao-diem-2023"}, "get"),
     "submissions:unit_tasks": ({"slug": "cao-diem-2023", "code": "HD-NHABE"}, "get"),
     "notifications": ({}, "get"),
@@ -120,14 +121,14 @@ OBJECT_ROUTES = {
     "practices:publish", "practices:return", "practices:unpublish", "practices:feature",
 }  # fmt: skip
 CAMPAIGN_ROUTES = {
-    "campaigns:detail", "campaigns:definition", "campaigns:status", "campaigns:my_unit",
+    "campaigns:detail", "campaigns:definition", "campaigns:status", "campaigns:my_unit", "campaigns:copy",
     "submissions:registration_board", "submissions:board", "submissions:board_export", "submissions:milestone_zip",
     "progress:dashboard", "progress:indicator", "progress:signoffs", "progress:rules", "progress:matrix",
 }  # fmt: skip
 CHANGE_ROUTES = {
     "units:roles",
     "planimport:upload", "planimport:review", "planimport:set_unit", "planimport:publish",
-    "units:import", "units:edit", "units:history", "campaigns:status", "campaigns:upload",
+    "units:import", "units:edit", "units:history", "campaigns:status", "campaigns:upload", "campaigns:copy",
     "submissions:exception", "submissions:review",
     "progress:template", "progress:upload", "progress:signoff_submit", "progress:signoff_decide",
     "initiatives:publish", "initiatives:answer", "initiatives:ask", "initiatives:assign", "initiatives:score",

@@ -145,3 +145,41 @@ def test_publishing_and_closing_tell_exactly_the_units_concerned(client, demo_tr
     assert Notification.objects.filter(user=officer, text__contains="Đợt thi đua mới").count() == 1
     client.post(reverse("campaigns:status", args=[campaign.slug]), {"status": "closed", "reason": "Hết đợt"})
     assert Notification.objects.filter(user=officer, text__contains="đã kết thúc").count() == 1
+
+
+def test_copy_to_next_year_moves_every_date_and_copies_no_data(client, demo_tree, seed_definition):
+    import datetime as dt
+
+    from thidua.campaigns.services import campaign_load
+    from thidua.core import timeutils
+
+    seed = campaign_load(actor=None, definition=seed_definition).campaign
+    coordinator = get_user_model().objects.create_user("dp", password="pw-for-tests-1")
+    RoleAssignment.objects.create(user=coordinator, unit=demo_tree["TD"], role=Role.COORDINATOR)
+    client.force_login(coordinator)
+    page = client.get(reverse("campaigns:copy", args=[seed.slug]))
+    assert page.context["form"].initial["slug"] == "cao-diem-2024"
+    response = client.post(
+        reverse("campaigns:copy", args=[seed.slug]),
+        {"slug": "cao-diem-2027", "title": "Đợt thi đua cao điểm 2027", "start": "27/04/2027", "keep_weekdays": "on"},
+    )
+    assert response.status_code == 302
+    copy = Campaign.objects.get(slug="cao-diem-2027")
+    assert copy.status == "draft" and copy.title == "Đợt thi đua cao điểm 2027"
+    old = {m.code: timeutils.local(m.deadline) for m in seed.milestones.all()}
+    new = {m.code: timeutils.local(m.deadline) for m in copy.milestones.all()}
+    shift = new["KH"] - old["KH"]
+    assert shift.days % 7 == 0 and abs(shift.days - 1452) <= 3  # 27/04/2027, by whole weeks: weekdays kept
+    assert all(new[code] - old[code] == shift for code in old) and new["KH"].hour == 11
+    assert all(new[c].weekday() == old[c].weekday() for c in old)
+    conference = copy.activities.get(code="CV1")
+    assert conference.start_date == seed.activities.get(code="CV1").start_date + dt.timedelta(days=shift.days)
+    assert copy.indicators.count() == seed.indicators.count() and copy.validation_rules.count() == 5
+    assert sorted(copy.activities.get(code="CV2").assignments.values_list("unit_code", flat=True)) == sorted(
+        seed.activities.get(code="CV2").assignments.values_list("unit_code", flat=True)
+    )
+    # A district coordinator may not copy the city's campaign.
+    district = get_user_model().objects.create_user("dpq1", password="pw-for-tests-1")
+    RoleAssignment.objects.create(user=district, unit=demo_tree["QD1"], role=Role.COORDINATOR)
+    client.force_login(district)
+    assert client.get(reverse("campaigns:copy", args=[seed.slug])).status_code == 403

@@ -7,6 +7,7 @@ order, so loading an exported file and exporting it again gives the same text, b
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from decimal import Decimal
@@ -411,3 +412,44 @@ def export_definition(campaign) -> dict:
             "name": c.signature_name or None,
         },
     }
+
+
+# --- moving a campaign in time (copies, the living demo) ----------------------------------------------
+
+
+def _shift_date(value: str | None, shift: dt.timedelta) -> str | None:
+    return (parse_date(value) + shift).isoformat() if value and value != "issue_date" else value
+
+
+def _shift_instant(value: str | None, shift: dt.timedelta) -> str | None:
+    return local(parse_instant(value) + shift).isoformat() if value else value
+
+
+def shifted(definition: dict, shift: dt.timedelta) -> dict:
+    """A copy of the definition with every date moved by `shift`: period, issue date, registration
+    deadline, activities, milestones. Texts that quote the old dates (the period's text, each
+    deadline's text) are dropped rather than left wrong; goals, indicators, units, assignments and
+    rules stay as they were."""
+    d = copy.deepcopy(definition)
+    d["issuer"]["date"] = _shift_date(d["issuer"].get("date"), shift)
+    d["period"]["start"] = _shift_date(d["period"]["start"], shift)
+    d["period"]["end"] = _shift_date(d["period"]["end"], shift)
+    d["period"]["text"] = None
+    d["registration_deadline"] = _shift_instant(d.get("registration_deadline"), shift)
+    for activity in d["activities"]:
+        activity["date"] = _shift_date(activity.get("date"), shift)
+        activity["end_date"] = _shift_date(activity.get("end_date"), shift)
+    for milestone in d["milestones"]:
+        milestone["deadline"] = _shift_instant(milestone["deadline"], shift)
+        milestone["deadline_text"] = None
+    return d
+
+
+def first_date(definition: dict) -> dt.date:
+    """Where the campaign starts in time: its period's start, else its issue date, else its first deadline."""
+    start = definition["period"].get("start")
+    if start and start != "issue_date":
+        return parse_date(start)
+    if definition["issuer"].get("date"):
+        return parse_date(definition["issuer"]["date"])
+    return min(local(parse_instant(m["deadline"])).date() for m in definition["milestones"])

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from thidua.campaigns.models import Campaign
+
 MAX_DEFINITION_BYTES = 2 * 1024 * 1024
 
 
@@ -32,3 +34,37 @@ class StatusForm(forms.Form):
         error_messages={"invalid_choice": _("Unknown status."), "required": _("Unknown status.")},
     )
     reason = forms.CharField(max_length=500, required=False)
+
+
+class CopyForm(forms.Form):
+    slug = forms.RegexField(
+        label=_("Identifier of the new campaign"),
+        regex=r"^[a-z0-9][a-z0-9-]{0,79}$",
+        max_length=80,
+        help_text=_("Lower-case letters, digits and dashes, e.g. cao-diem-2027; it appears in the addresses."),
+        error_messages={"invalid": _("Use lower-case letters without accents, digits and dashes only.")},
+    )
+    title = forms.CharField(label=_("Title"), max_length=500)
+    start = forms.DateField(
+        label=_("The new period starts on"),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter a date as dd/mm/yyyy.")},
+    )
+    keep_weekdays = forms.BooleanField(
+        label=_("Keep the weekdays (move by whole weeks: a Thursday conference stays on a Thursday)"),
+        required=False,
+        initial=True,
+    )
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if Campaign.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(_("A campaign with this identifier already exists."))
+        return slug
+
+    def clean_start(self):
+        start = self.cleaned_data["start"]
+        if not 2000 <= start.year <= 2100:
+            raise forms.ValidationError(_("Choose a date between 2000 and 2100."))
+        return start

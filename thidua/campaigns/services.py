@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -278,6 +279,32 @@ def campaign_set_status(*, actor, campaign: Campaign, status: str, reason: str =
         if notify and status != Campaign.Status.DRAFT:
             campaign_announce(campaign, old, status, reason)
         return campaign
+
+
+def campaign_copy(
+    *, actor, campaign: Campaign, slug: str, title: str, start: dt.date, keep_weekdays: bool = True
+) -> LoadResult:
+    """A new draft campaign from an existing one (next year's, say): every date moved so that the new
+    period starts on `start` (by whole weeks when `keep_weekdays`, so "thứ Năm" stays a Thursday),
+    goals, indicators, rules, activities, units and assignments kept; figures, documents and
+    registrations not copied. Goes through campaign_load: the one creation rule, and the date and
+    holiday warnings run again on the new dates."""
+    source = defn.export_definition(campaign)
+    shift = dt.timedelta(days=(start - defn.first_date(source)).days)
+    if keep_weekdays:
+        shift = dt.timedelta(weeks=round(shift.days / 7))
+    copied = defn.shifted(source, shift)
+    copied.update(slug=slug, title=title, status=Campaign.Status.DRAFT)
+    copied["issuer"]["document_number"] = None  # the new plan gets its own number
+    with transaction.atomic():
+        result = campaign_load(actor=actor, definition=copied)
+        log_action(
+            actor=actor,
+            action="campaign.copy",
+            obj=result.campaign,
+            changes={"copied_from": [None, campaign.slug], "shift_days": [None, shift.days]},
+        )
+    return result
 
 
 def units_concerned(campaign: Campaign) -> list[Unit]:

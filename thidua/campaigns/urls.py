@@ -9,5 +9,6 @@ urlpatterns = [
     path("<slug:slug>/", views.campaign_detail, name="detail"),
     path("<slug:slug>/dinh-nghia.yaml", views.campaign_definition, name="definition"),
     path("<slug:slug>/trang-thai/", views.campaign_status, name="status"),
+    path("<slug:slug>/sao-chep/", views.campaign_copy, name="copy"),
     path("<slug:slug>/don-vi-cua-toi/", views.my_unit, name="my_unit"),
 ]

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -7,11 +9,13 @@ from django.views.decorators.http import require_POST
 
 from thidua.campaigns import access as campaign_access
 from thidua.campaigns import definition as defn
+from thidua.campaigns import services
 from thidua.campaigns.checks import check_definition
-from thidua.campaigns.forms import DefinitionUploadForm, StatusForm
+from thidua.campaigns.forms import CopyForm, DefinitionUploadForm, StatusForm
 from thidua.campaigns.models import Campaign
 from thidua.campaigns.queries import campaign_for_overview, expected_unit_count, unit_obligations_summary
 from thidua.campaigns.services import campaign_load, campaign_set_status
+from thidua.core.errors import Refused
 from thidua.core.forms import post_action
 from thidua.units import access
 
@@ -127,3 +131,34 @@ def my_unit(request, slug):
     if len(units) == 1:
         return redirect("submissions:unit_tasks", slug=slug, code=units[0].code)
     return render(request, "campaigns/my_units.html", {"campaign": campaign, "units": units})
+
+
+@login_required
+def campaign_copy(request, slug):
+    """Next year's campaign from this one: a new draft with every date moved (see services.campaign_copy)."""
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
+    access.require(campaign_access.can_manage_campaign(request.user, campaign))
+    start = defn.first_date(defn.export_definition(campaign))
+    year = start.year + 1
+    initial = {
+        "slug": f"{campaign.slug.removesuffix(str(start.year)).rstrip('-')}-{year}",
+        "title": campaign.title.replace(str(start.year), str(year)),
+        "start": start.replace(year=year)
+        if not (start.month == 2 and start.day == 29)
+        else start + dt.timedelta(days=365),
+        "keep_weekdays": True,
+    }
+    form = CopyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.campaign_copy(actor=request.user, campaign=campaign, **form.cleaned_data)
+        except Refused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("The copy is a draft: check its dates and warnings, then publish it (%(n)s warning(s)).")
+                % {"n": len(result.warnings)},
+            )
+            return redirect("campaigns:detail", slug=result.campaign.slug)
+    return render(request, "campaigns/copy.html", {"campaign": campaign, "form": form})

@@ -5,21 +5,12 @@ the faithful 2023 campaign stays beside it, untouched."""
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 
 from thidua.campaigns import definition as defn
 from thidua.core import timeutils
 
 SLUG = "cao-diem-dang-dien-ra"
-
-
-def _shift_date(value: str | None, shift: dt.timedelta) -> str | None:
-    return (defn.parse_date(value) + shift).isoformat() if value and value != "issue_date" else value
-
-
-def _shift_instant(value: str | None, shift: dt.timedelta) -> str | None:
-    return timeutils.local(defn.parse_instant(value) + shift).isoformat() if value else value
 
 
 def weeks_to_today(seed: dict, today: dt.date) -> dt.timedelta:
@@ -32,21 +23,10 @@ def weeks_to_today(seed: dict, today: dt.date) -> dt.timedelta:
 def living_definition(seed: dict, today: dt.date) -> tuple[dict, dt.timedelta]:
     """The seed definition moved to run now, and by how much it moved."""
     shift = weeks_to_today(seed, today)
-    d = copy.deepcopy(seed)
+    d = defn.shifted(seed, shift)
     d["slug"], d["status"] = SLUG, "published"
     year = str((defn.parse_date(seed["period"]["end"]) + shift).year)
     for key in ("title", "theme"):
         if d.get(key):
             d[key] = d[key].replace("2023", year)
-    d["issuer"]["date"] = _shift_date(d["issuer"].get("date"), shift)
-    d["period"]["start"] = _shift_date(d["period"]["start"], shift)
-    d["period"]["end"] = _shift_date(d["period"]["end"], shift)
-    d["period"]["text"] = None  # it names the 2023 dates
-    d["registration_deadline"] = _shift_instant(d.get("registration_deadline"), shift)
-    for activity in d["activities"]:
-        activity["date"] = _shift_date(activity.get("date"), shift)
-        activity["end_date"] = _shift_date(activity.get("end_date"), shift)
-    for milestone in d["milestones"]:
-        milestone["deadline"] = _shift_instant(milestone["deadline"], shift)
-        milestone["deadline_text"] = None  # "trước 11g00 ngày 06/5/2023": the old date
     return d, shift
