@@ -38,6 +38,9 @@ ROUTES = {
     "submissions:registration": ({"slug": "cao-diem-2023", "code": "HD-NHABE"}, "get"),
     "submissions:board": ({"slug": "cao-diem-2023"}, "get"),
     "submissions:board_export": ({"slug": "cao-diem-2023"}, "get"),
+    "submissions:message_new": ({"slug": "cao-diem-2023"}, "get"),
+    "submissions:message_list": ({"slug": "cao-diem-2023"}, "get"),
+    "submissions:message": ({"slug": "cao-diem-2023", "message_id": "MESSAGE"}, "get"),
     "submissions:milestone_zip": ({"slug": "cao-diem-2023", "milestone_code": "KH"}, "get"),
     "submissions:milestone": ({"slug": "cao-diem-2023", "milestone_code": "KH", "code": "HD-NHABE"}, "get"),
     "submissions:exception": ({"slug": "cao-diem-2023", "milestone_code": "KH", "code": "HD-NHABE"}, "post"),
@@ -123,12 +126,14 @@ OBJECT_ROUTES = {
 CAMPAIGN_ROUTES = {
     "campaigns:detail", "campaigns:definition", "campaigns:status", "campaigns:my_unit", "campaigns:copy",
     "submissions:registration_board", "submissions:board", "submissions:board_export", "submissions:milestone_zip",
+    "submissions:message_new", "submissions:message_list", "submissions:message",
     "progress:dashboard", "progress:indicator", "progress:signoffs", "progress:rules", "progress:matrix",
 }  # fmt: skip
 CHANGE_ROUTES = {
     "units:roles",
     "planimport:upload", "planimport:review", "planimport:set_unit", "planimport:publish",
     "units:import", "units:edit", "units:history", "campaigns:status", "campaigns:upload", "campaigns:copy",
+    "submissions:message_new", "submissions:message_list", "submissions:message",
     "submissions:exception", "submissions:review",
     "progress:template", "progress:upload", "progress:signoff_submit", "progress:signoff_decide",
     "initiatives:publish", "initiatives:answer", "initiatives:ask", "initiatives:assign", "initiatives:score",
@@ -185,6 +190,7 @@ def people(seed_campaign, demo_tree, settings, tmp_path):
     from .test_practices import route_ids as practice_route_ids
 
     ROUTE_IDS.update(practice_route_ids(seed_campaign, Unit.objects.get(code="HD-NHABE-01")))
+    ROUTE_IDS["MESSAGE"] = message_id(seed_campaign)
     from thidua.planimport.services import draft_create
 
     # A plan imported by Nhà Bè's coordinator, for its own wards.
@@ -263,3 +269,19 @@ def test_officer_cannot_change_the_campaign_or_read_other_units_data(client, peo
     for code in ["HD-NHABE-01", "HD-NHABE-01-001", "QD3", "TD", "BCNLD"]:
         assert client.get(reverse("units:detail", args=[code])).status_code == 404
     assert client.get(reverse("units:detail", args=["QD1-01"])).status_code == 200
+
+
+def message_id(campaign) -> int:
+    """For the walk: a message the coordinator sent to Nhà Bè."""
+    from thidua.submissions import messages
+
+    sender = get_user_model().objects.create_user(username="msg", password="pw-for-tests-1")
+    return messages.unit_message_send(
+        actor=sender,
+        campaign=campaign,
+        milestone=None,
+        recipients=[messages.Recipient(Unit.objects.get(code="HD-NHABE"))],
+        subject="Nhắc việc",
+        body="Kính gửi {don_vi}",
+        audience_label="Huyện Đoàn Nhà Bè",
+    ).pk

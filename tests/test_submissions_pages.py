@@ -575,3 +575,41 @@ def test_seed_campaign_board_filters_by_kind_group(seed_campaign, demo_tree, cli
     assert "Ban Công nhân lao động" in departments and "Quận Đoàn 1" not in departments
     direct = client.get(address + "?loai=truc-thuoc").content.decode().split("<tbody>")[1]
     assert "Quận Đoàn 1" in direct and "Ban Công nhân lao động" not in direct
+
+
+# --- messages to the units that are behind ----------------------------------------------------------
+
+
+def test_the_coordinator_writes_to_the_units_missing_a_report(site, nhabe_sent, client):
+    from thidua.core import outbox
+    from thidua.core.models import Notification
+    from thidua.submissions.models import UnitMessage
+
+    client.force_login(site["p"]["coordinator"])
+    filters = {"moc": "KH", "tinh-trang": "missing"}
+    with at(vn(2023, 5, 8, 9)):  # after the plan's deadline: Nhà Bè sent it, the others did not
+        board = client.get(url("board"), filters)
+        assert url("message_new") + "?moc=KH" in board.content.decode()  # from the board, with its filters
+        page = client.get(url("message_new"), filters)
+        names = [r.unit.code for r in page.context["recipients"]]
+        assert "HD-NHABE" not in names and "QD1" in names
+        form = page.context["form"]
+        data = {"subject": form.initial["subject"], "body": form.initial["body"]}
+        preview = client.post(url("message_new") + "?moc=KH&tinh-trang=missing", data | {"preview": "1"})
+        assert preview.context["preview"][0].startswith("Nhắc nộp Kế hoạch")
+        bad = client.post(url("message_new") + "?moc=KH&tinh-trang=missing", {"subject": "x", "body": "{han_np}"})
+        assert "{han_np}" in bad.content.decode() and not UnitMessage.objects.exists()
+        mail.outbox.clear()
+        response = client.post(url("message_new") + "?moc=KH&tinh-trang=missing", data | {"send": "1"})
+    assert response.status_code == 302
+    message = UnitMessage.objects.get()
+    assert message.recipients.count() == len(names)
+    outbox.outbox_deliver()
+    outbox.outbox_deliver()  # run twice (a second worker, a retry): nothing goes out twice
+    to_qd1 = [m for m in mail.outbox if "quandoan1@example.vn" in m.to]
+    assert len(to_qd1) == 1 and "Quận Đoàn 1" in to_qd1[0].body and "/nop/KH/QD1/" in to_qd1[0].body
+    assert Notification.objects.filter(user=site["p"]["officer_q1"], text__startswith="Nhắc nộp").count() == 1
+    log = client.get(url("message", message.pk)).content.decode()
+    assert "Quận Đoàn 1" in log and "đã gửi" in log
+    client.force_login(site["p"]["steering"])
+    assert client.get(url("message_new"), filters).status_code == 403

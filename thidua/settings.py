@@ -271,6 +271,7 @@ RATE_LIMITS = {
         "initiative-ip": "10/3600",  # initiatives sent from one address an hour
         "initiative-ip-day": "30/86400",
         "confirm-email": "3/86400",  # confirmation e-mails to one address a day
+        "unit-message-user": "20/3600",  # messages to units one coordinator sends an hour
     }.items()
 }
 for _name, _value in RATE_LIMITS.items():

@@ -112,3 +112,15 @@ class DeadlineExceptionForm(forms.Form):
         if data.get("kind") == DeadlineException.Kind.EXTENSION and not data.get("new_deadline"):
             self.add_error("new_deadline", _("An extension needs the new deadline."))
         return data
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("Text"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Placeholders are filled in for each unit: {don_vi}, {han_nop}, {lien_ket}, {dot_thi_dua}, {bao_cao}."
+        ),
+    )

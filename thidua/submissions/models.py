@@ -211,3 +211,39 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}/{self.day}"
+
+
+class UnitMessage(models.Model):
+    """A message the coordinator sent to a chosen set of units (those missing a report, not yet
+    registered, of a district …): its template, who it went to, and each e-mail's fate."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="unit_messages")
+    milestone = models.ForeignKey(Milestone, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    audience = models.CharField(_("sent to"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message to units")
+        verbose_name_plural = _("messages to units")
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class UnitMessageRecipient(models.Model):
+    message = models.ForeignKey(UnitMessage, on_delete=models.CASCADE, related_name="recipients")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    email = models.ForeignKey(
+        "core.OutboundEmail", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )  # None: the unit has no e-mail address (it is told in the app only)
+    officers_told = models.PositiveIntegerField(_("told in the app"), default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["message", "unit"], name="one_recipient_per_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.message_id}/{self.unit_id}"

@@ -5,9 +5,11 @@ import zipfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from thidua.campaigns import access as campaign_access
@@ -18,8 +20,9 @@ from thidua.core.errors import Refused
 from thidua.core.forms import post_action
 from thidua.core.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
 from thidua.submissions import access as submission_access
+from thidua.submissions import messages as messages_
 from thidua.submissions import queries, services
-from thidua.submissions.forms import DeadlineExceptionForm, RegistrationForm, ReviewForm, SubmissionForm
+from thidua.submissions.forms import DeadlineExceptionForm, MessageForm, RegistrationForm, ReviewForm, SubmissionForm
 from thidua.submissions.models import DeadlineException, Registration, Submission, SubmissionFile
 from thidua.units import access
 from thidua.units.models import DIRECT_KINDS, GROUP_KINDS, Role, Unit, UnitGroup
@@ -299,6 +302,14 @@ def deadline_exception(request, slug, milestone_code, code):
 
 # --- the completeness board ------------------------------------------------------------------
 
+KIND_LABELS = {
+    "truc-thuoc": gettext_lazy("Direct units"),
+    "ban": gettext_lazy("Departments and office"),
+    "su-nghiep": gettext_lazy("Institutions"),
+    "doanh-nghiep": gettext_lazy("Enterprises"),
+    "quan-huyen": gettext_lazy("District unions"),
+    "truong": gettext_lazy("Universities and colleges"),
+}
 KIND_FILTERS = {
     "truc-thuoc": DIRECT_KINDS,
     "ban": GROUP_KINDS[UnitGroup.DEPARTMENTS],
@@ -314,7 +325,10 @@ def _board(request, campaign):
     kind = request.GET.get("loai", "")
     result = queries.board(campaign, within=scope, kinds=KIND_FILTERS.get(kind))
     status = request.GET.get("tinh-trang", "")
-    if status:
+    column = next((n for n, m in enumerate(result.milestones) if m.code == request.GET.get("moc")), None)
+    if status and column is not None:  # in that status for that document
+        result.rows = [(u, cells) for u, cells in result.rows if cells[column] and cells[column].status == status]
+    elif status:  # in that status for any document
         result.rows = [(u, cells) for u, cells in result.rows if any(c and c.status == status for c in cells)]
     return scope, kind, status, result
 
@@ -338,6 +352,7 @@ def board(request, slug):
             "kind_filters": KIND_FILTERS,
             "districts": [d for d in districts if access.can_view_unit(request.user, d)],
             "now": timeutils.now(),
+            "can_message": campaign_access.can_manage_campaign(request.user, campaign),
         },
     )
 
@@ -457,4 +472,113 @@ def unit_tasks(request, slug, code):
             "registration": registration,
             "can_edit": access.can_edit_unit(request.user, unit),
         },
+    )
+
+
+# --- messages to units --------------------------------------------------------------------------------
+
+
+def _audience(request, campaign):
+    """The units the board's filters (and ?moc=, ?chua-dang-ky=1) select, and a label for the log."""
+    scope = _scope_unit(request, campaign)
+    kind = request.GET.get("loai", "")
+    status = request.GET.get("tinh-trang", "")
+    status = status if status in STATUS_LABELS else ""
+    milestone = campaign.milestones.filter(code=request.GET.get("moc", "")[:20]).first()
+    unregistered = request.GET.get("chua-dang-ky") == "1"
+    found = messages_.audience(
+        campaign,
+        scope=scope,
+        milestone=milestone,
+        status=status,
+        kinds=KIND_FILTERS.get(kind),
+        unregistered=unregistered,
+    )
+    parts = [scope.name]
+    if kind in KIND_FILTERS:
+        parts.append(str(KIND_LABELS[kind]))
+    if milestone:
+        parts.append(milestone.title + (f": {STATUS_LABELS[status]}" if status else ""))
+    if unregistered:
+        parts.append(_("not registered"))
+    return milestone, found, " · ".join(parts)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def message_new(request, slug):
+    """Write to the units the filters select: a template, a preview for the first one, then send."""
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
+    access.require(campaign_access.can_manage_campaign(request.user, campaign))
+    milestone, recipients, label = _audience(request, campaign)
+    chosen = request.GET.get("mau") or ("nhac-dang-ky" if request.GET.get("chua-dang-ky") == "1" else "nhac-nop")
+    subject, body = messages_.TEMPLATES.get(chosen, ("", ""))
+    form = MessageForm(request.POST or None, initial={"subject": subject, "body": body})
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if "preview" in request.POST:
+                messages_.check_template(data["subject"], data["body"])
+                if recipients:
+                    first = recipients[0]
+                    preview = (
+                        messages_.render(data["subject"], campaign, milestone, first),
+                        messages_.render(data["body"], campaign, milestone, first),
+                        first.unit,
+                    )
+            else:
+                sent = messages_.unit_message_send(
+                    actor=request.user,
+                    campaign=campaign,
+                    milestone=milestone,
+                    recipients=recipients,
+                    subject=data["subject"],
+                    body=data["body"],
+                    audience_label=label,
+                )
+                messages.success(
+                    request, _("Sent to %(n)s unit(s); the e-mails go out within a minute.") % {"n": len(recipients)}
+                )
+                return redirect("submissions:message", slug=slug, message_id=sent.pk)
+        except Refused as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+    return render(
+        request,
+        "submissions/message_new.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "recipients": recipients,
+            "label": label,
+            "preview": preview,
+            "templates": [(key, value[0]) for key, value in messages_.TEMPLATES.items()],
+            "chosen": chosen,
+            "placeholders": messages_.PLACEHOLDERS,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_safe
+@login_required
+def message_list(request, slug):
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
+    access.require(campaign_access.can_manage_campaign(request.user, campaign))
+    items = campaign.unit_messages.select_related("sent_by").annotate(n=Count("recipients"))
+    return render(request, "submissions/message_list.html", {"campaign": campaign, "items": items})
+
+
+@require_safe
+@login_required
+def message_detail(request, slug, message_id):
+    """One message: its text, and each unit with whether its e-mail went out."""
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
+    access.require(campaign_access.can_manage_campaign(request.user, campaign))
+    message = campaign.unit_messages.select_related("sent_by").filter(pk=message_id).first()
+    if message is None:
+        raise Http404
+    recipients = message.recipients.select_related("unit", "email").order_by("unit__path")
+    return render(
+        request, "submissions/message_detail.html", {"campaign": campaign, "message": message, "recipients": recipients}
     )
