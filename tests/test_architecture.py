@@ -15,8 +15,18 @@ PACKAGE = Path(__file__).resolve().parent.parent / "thidua"
 # Lower layers first; an app may import only from apps before it in this list. `submissions`
 # comes before `progress` (commitments feed the figures), `planimport` needs only campaigns.
 LAYERS = [
-    "core", "accounts", "units", "campaigns", "submissions", "progress", "practices", "initiatives", "planimport", "demo",
-]  # fmt: skip
+    "core",
+    "accounts",
+    "units",
+    "campaigns",
+    "submissions",
+    "progress",
+    "practices",
+    "initiatives",
+    "planimport",
+    "home",
+    "demo",
+]
 PROJECT_MODULES = {"settings", "urls", "wsgi", "asgi"}  # the project's own wiring, above every app
 
 

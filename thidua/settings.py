@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "thidua.planimport",
     "thidua.initiatives",
     "thidua.practices",
+    "thidua.home",
     "thidua.demo",
 ]
 

@@ -3,11 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from thidua.accounts import views as account_views
-from thidua.campaigns import views as campaign_views
 from thidua.core import views as core_views
+from thidua.home import views as home_views
 
 urlpatterns = [
-    path("", campaign_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("dang-nhap/", account_views.SignIn.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -13,27 +13,11 @@ from thidua.campaigns import services
 from thidua.campaigns.checks import check_definition
 from thidua.campaigns.forms import CopyForm, DefinitionUploadForm, StatusForm
 from thidua.campaigns.models import Campaign
-from thidua.campaigns.queries import campaign_for_overview, expected_unit_count, unit_obligations_summary
+from thidua.campaigns.queries import campaign_for_overview, expected_unit_count
 from thidua.campaigns.services import campaign_load, campaign_set_status
 from thidua.core.errors import Refused
 from thidua.core.forms import post_action
 from thidua.units import access
-
-
-@login_required
-def home(request):
-    """The start page: the user's roles, the campaigns they see, and what their units must do next."""
-    campaigns = list(campaign_access.visible_campaigns(request.user).order_by("-period_end", "slug")[:20])
-    my_units = access.role_units(request.user)
-    return render(
-        request,
-        "core/home.html",
-        {
-            "campaigns": campaigns,
-            "roles": access.assignments(request.user),
-            "summaries": unit_obligations_summary(campaigns, my_units) if my_units else [],
-        },
-    )
 
 
 @login_required
