@@ -55,7 +55,9 @@ def test_the_officer_sees_each_document_and_the_next_step(client, demo):
     (card,) = page.context["units"]
     assert card.unit.code == "QD1" and [m.code for m, _s in card.rows] == ["KH", "SK", "TK"]
     assert card.next_step.code == "SK"
-    assert reverse("submissions:milestone", args=["cao-diem-dang-dien-ra", "SK", "QD1"]) in page.content.decode()
+    text = page.content.decode()
+    assert reverse("submissions:milestone", args=["cao-diem-dang-dien-ra", "SK", "QD1"]) in text
+    assert reverse("progress:entry", args=["cao-diem-dang-dien-ra", "QD1"]) in text  # home → figures → saved
 
 
 def test_someone_without_a_role_is_told_to_ask_for_one(client, db):
