@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connections, transaction
+from django.test import override_settings
 
 from thidua.campaigns import definition as defn
 from thidua.campaigns.services import campaign_load
@@ -91,7 +93,40 @@ def client_for(client):
     return login
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Real hashing costs ~0.3 s a user; tests create many users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Data shared by the tests of one module, built once and never committed.
+
+    Opens an outer transaction on every database (marked like django.test.TestCase's class-level
+    one) and lets the module's own fixture build its data inside `django_db_blocker.unblock()`.
+    Each test's `db` transaction then nests in it as a savepoint and rolls back to the shared data;
+    the module's end rolls the shared data back too. Settings for the whole module (uploaded files
+    in a module temp dir, the fast hasher for the users it creates) are overridden meanwhile.
+
+    Only for modules without transactional tests (a TransactionTestCase would flush the shared data).
+    """
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"), PASSWORD_HASHERS=FAST_HASHERS):
+        atomics = []
+        with django_db_blocker.unblock():
+            for alias in connections:
+                atomic = transaction.atomic(using=alias)
+                atomic._from_testcase = True  # as TestCase's: durable=True blocks inside still work
+                atomic.__enter__()
+                atomics.append((alias, atomic))
+        try:
+            yield
+        finally:
+            with django_db_blocker.unblock():
+                for alias, atomic in reversed(atomics):
+                    transaction.set_rollback(True, using=alias)
+                    atomic.__exit__(None, None, None)
+                    assert not connections[alias].in_atomic_block, "a test left a transaction open"
