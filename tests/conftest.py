@@ -1,4 +1,8 @@
-"""Shared test fixtures: a small unit tree, the demo directory, and one persona per role."""
+"""Shared test fixtures: a small unit tree, the demo directory, and one persona per role.
+
+The demo directory and the seed campaign are built once and shared by consecutive tests that ask
+for them, each test rolling back to them (tests/shared_data.py explains how).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,15 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connections, transaction
+from django.db import connections
 from django.test import override_settings
 
-from thidua.campaigns import definition as defn
+from thidua.campaigns.models import Campaign
 from thidua.campaigns.services import campaign_load
 from thidua.units.models import Role, RoleAssignment, Unit, UnitKind
 from thidua.units.services import UnitSpec, units_bulk_create
+
+from . import shared_data
 
 SEED_PATH = Path(__file__).resolve().parent.parent / "thidua" / "campaigns" / "seed" / "cao-diem-2023.yaml"
 
@@ -45,12 +51,26 @@ def tree(db) -> dict[str, Unit]:
     return make_tree(SMALL_TREE)
 
 
-@pytest.fixture
-def demo_tree(db) -> dict[str, Unit]:
-    """The demo HCMC directory with a few branches: every unit the seed plan names is in it."""
+def _build_demo_tree() -> None:
     from thidua.units.demo import build_directory
 
     build_directory(actor=None, branches=60)
+
+
+def _build_seed_campaign() -> int:
+    return campaign_load(actor=None, definition=shared_data.seed_definition(SEED_PATH)).campaign.pk
+
+
+LAYERS = shared_data.Layers(
+    {"demo_tree": (None, _build_demo_tree), "seed_campaign": ("demo_tree", _build_seed_campaign)}
+)
+
+
+@pytest.fixture
+def demo_tree(db) -> dict[str, Unit]:
+    """The demo HCMC directory with a few branches: every unit the seed plan names is in it."""
+    if not LAYERS.has("demo_tree"):  # a transactional test, or a module with its own shared data
+        _build_demo_tree()
     return {u.code: u for u in Unit.objects.filter(depth__lte=2)}
 
 
@@ -76,12 +96,58 @@ def personas(tree):
 
 @pytest.fixture
 def seed_definition() -> dict:
-    return defn.parse_text(SEED_PATH.read_text(encoding="utf-8"))
+    return shared_data.seed_definition(SEED_PATH)
 
 
 @pytest.fixture
 def seed_campaign(demo_tree, seed_definition):
+    if LAYERS.has("seed_campaign"):
+        return Campaign.objects.get(pk=LAYERS.value("seed_campaign"))
     return campaign_load(actor=None, definition=seed_definition).campaign
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    options = {**dict(zip(("transaction", "reset_sequences"), marker.args)), **marker.kwargs} if marker else {}
+    names = set(item.fixturenames)
+    return bool(
+        options.get("transaction")
+        or options.get("reset_sequences")
+        or names & {"transactional_db", "live_server", "django_db_reset_sequences"}
+    )
+
+
+@pytest.fixture(scope="session")
+def _shared_layers(django_db_setup, django_db_blocker):
+    yield LAYERS
+    with django_db_blocker.unblock():
+        LAYERS.close()
+
+
+@pytest.fixture
+def _shared_layers_for_test(request, _shared_layers, django_db_blocker):
+    """Bring the shared layers to what this test asks for, before its own transaction opens."""
+    if LAYERS.paused:
+        return
+    names = request.node.fixturenames
+    if _is_transactional(request.node):
+        top = None  # it commits and flushes: it builds its own data, outside any layer
+    elif "seed_campaign" in names:
+        top = "seed_campaign"
+    elif "demo_tree" in names:
+        top = "demo_tree"
+    else:
+        top = None
+    with django_db_blocker.unblock():
+        LAYERS.bring_to(top)
+
+
+@pytest.fixture
+def _django_db_helper(_shared_layers_for_test, _django_db_helper):
+    """pytest-django's (internal) fixture that opens each test's transaction, for every database test
+    (`db` and the django_db mark alike), overridden to set the shared layers up first. Should a later
+    pytest-django rename it, the layers simply stay closed and every test builds its own data."""
+    return _django_db_helper
 
 
 @pytest.fixture
@@ -115,18 +181,15 @@ def module_transaction(django_db_setup, django_db_blocker, tmp_path_factory):
     Only for modules without transactional tests (a TransactionTestCase would flush the shared data).
     """
     with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"), PASSWORD_HASHERS=FAST_HASHERS):
-        atomics = []
+        LAYERS.paused += 1  # the module's data replaces the shared layers
         with django_db_blocker.unblock():
-            for alias in connections:
-                atomic = transaction.atomic(using=alias)
-                atomic._from_testcase = True  # as TestCase's: durable=True blocks inside still work
-                atomic.__enter__()
-                atomics.append((alias, atomic))
+            LAYERS.close()
+            atomics = shared_data.enter_atomics()
         try:
             yield
         finally:
+            LAYERS.paused -= 1
             with django_db_blocker.unblock():
-                for alias, atomic in reversed(atomics):
-                    transaction.set_rollback(True, using=alias)
-                    atomic.__exit__(None, None, None)
+                shared_data.rollback_atomics(atomics)
+                for alias in connections:
                     assert not connections[alias].in_atomic_block, "a test left a transaction open"
