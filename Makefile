@@ -31,7 +31,7 @@ var:
 
 messages: $(MO)
 
-$(MO): %.mo: %.po $(STAMP)
+$(MO): %.mo: %.po | $(STAMP)
 	$(PY) manage.py compile_translations
 
 migrate: $(STAMP) var messages
@@ -56,8 +56,9 @@ lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-bench: migrate
-	$(PY) bench/run_all.py
+# Small sizes by default (a couple of minutes); `make bench BENCH_ARGS=--full` for those of docs/benchmarks.md.
+bench: $(STAMP) messages
+	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles
