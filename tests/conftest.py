@@ -20,6 +20,8 @@ from thidua.units.services import UnitSpec, units_bulk_create
 
 from . import shared_data
 
+# Real hashing costs ~0.3 s a user; tests create many users.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SEED_PATH = Path(__file__).resolve().parent.parent / "thidua" / "campaigns" / "seed" / "cao-diem-2023.yaml"
 
 
@@ -46,9 +48,29 @@ SMALL_TREE = [
 ]
 
 
-@pytest.fixture
-def tree(db) -> dict[str, Unit]:
-    return make_tree(SMALL_TREE)
+def _build_tree() -> None:
+    make_tree(SMALL_TREE)
+
+
+def _user(username: str, role: str | None, unit: Unit | None):
+    user = get_user_model().objects.create_user(username=username, password="pw-for-tests-1")
+    if role:
+        RoleAssignment.objects.create(user=user, unit=unit, role=role)
+    return user
+
+
+def _build_personas() -> dict[str, int]:
+    units = {u.code: u for u in Unit.objects.filter(code__in=["TD", "QD1", "HD-NHABE"])}
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        people = {
+            "coordinator": _user("coordinator", Role.COORDINATOR, units["TD"]),
+            "steering": _user("steering", Role.STEERING, units["TD"]),
+            "officer_q1": _user("officer_q1", Role.OFFICER, units["QD1"]),
+            "officer_nhabe": _user("officer_nhabe", Role.OFFICER, units["HD-NHABE"]),
+            "viewer_q1": _user("viewer_q1", Role.VIEWER, units["QD1"]),
+            "outsider": _user("outsider", None, None),
+        }
+    return {who: user.pk for who, user in people.items()}
 
 
 def _build_demo_tree() -> None:
@@ -61,37 +83,38 @@ def _build_seed_campaign() -> int:
     return campaign_load(actor=None, definition=shared_data.seed_definition(SEED_PATH)).campaign.pk
 
 
+# name → (the layer it sits on, what builds it); a test gets the highest one it asks for, with those below.
 LAYERS = shared_data.Layers(
-    {"demo_tree": (None, _build_demo_tree), "seed_campaign": ("demo_tree", _build_seed_campaign)}
+    {
+        "tree": (None, _build_tree),
+        "personas": ("tree", _build_personas),
+        "demo_tree": (None, _build_demo_tree),
+        "seed_campaign": ("demo_tree", _build_seed_campaign),
+    }
 )
+
+
+@pytest.fixture
+def tree(db) -> dict[str, Unit]:
+    if not LAYERS.has("tree"):  # a transactional test, or a module with its own shared data
+        _build_tree()
+    return {u.code: u for u in Unit.objects.all()}
 
 
 @pytest.fixture
 def demo_tree(db) -> dict[str, Unit]:
     """The demo HCMC directory with a few branches: every unit the seed plan names is in it."""
-    if not LAYERS.has("demo_tree"):  # a transactional test, or a module with its own shared data
+    if not LAYERS.has("demo_tree"):
         _build_demo_tree()
     return {u.code: u for u in Unit.objects.filter(depth__lte=2)}
-
-
-def _user(username: str, role: str | None, unit: Unit | None):
-    user = get_user_model().objects.create_user(username=username, password="pw-for-tests-1")
-    if role:
-        RoleAssignment.objects.create(user=user, unit=unit, role=role)
-    return user
 
 
 @pytest.fixture
 def personas(tree):
     """One user per role: city coordinator, steering member, two district officers, a viewer, an outsider."""
-    return {
-        "coordinator": _user("coordinator", Role.COORDINATOR, tree["TD"]),
-        "steering": _user("steering", Role.STEERING, tree["TD"]),
-        "officer_q1": _user("officer_q1", Role.OFFICER, tree["QD1"]),
-        "officer_nhabe": _user("officer_nhabe", Role.OFFICER, tree["HD-NHABE"]),
-        "viewer_q1": _user("viewer_q1", Role.VIEWER, tree["QD1"]),
-        "outsider": _user("outsider", None, None),
-    }
+    pks = LAYERS.value("personas") if LAYERS.has("personas") else _build_personas()
+    users = get_user_model().objects.in_bulk(pks.values())
+    return {who: users[pk] for who, pk in pks.items()}
 
 
 @pytest.fixture
@@ -132,12 +155,8 @@ def _shared_layers_for_test(request, _shared_layers, django_db_blocker):
     names = request.node.fixturenames
     if _is_transactional(request.node):
         top = None  # it commits and flushes: it builds its own data, outside any layer
-    elif "seed_campaign" in names:
-        top = "seed_campaign"
-    elif "demo_tree" in names:
-        top = "demo_tree"
     else:
-        top = None
+        top = next((name for name in ("seed_campaign", "demo_tree", "personas", "tree") if name in names), None)
     with django_db_blocker.unblock():
         LAYERS.bring_to(top)
 
@@ -159,12 +178,8 @@ def client_for(client):
     return login
 
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    # Real hashing costs ~0.3 s a user; tests create many users.
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 

@@ -39,3 +39,26 @@ def test_a_demo_tree_test_after_it_sees_no_campaign(demo_tree):
 def test_a_transactional_test_builds_its_own(demo_tree, seed_campaign):
     assert Campaign.objects.get() == seed_campaign
     assert Unit.objects.filter(depth__lte=2).count() == len(demo_tree)
+
+
+def test_a_personas_test_changes_its_people(personas, tree):
+    from thidua.units.models import RoleAssignment
+
+    assert RoleAssignment.objects.get(user=personas["officer_q1"]).unit == tree["QD1"]
+    RoleAssignment.objects.filter(user=personas["officer_q1"]).update(unit=tree["HD-NHABE"])
+    personas["coordinator"].username = "changed in memory only"
+
+
+def test_the_next_one_sees_them_as_built(personas):
+    from thidua.units.models import RoleAssignment
+
+    assert RoleAssignment.objects.get(user=personas["officer_q1"]).unit.code == "QD1"
+    assert personas["coordinator"].username == "coordinator"
+    assert personas["coordinator"].check_password("pw-for-tests-1")
+
+
+def test_a_tree_test_sees_no_people(tree):
+    from django.contrib.auth import get_user_model
+
+    assert not get_user_model().objects.exists()
+    assert len(tree) == Unit.objects.count() == 10
