@@ -151,6 +151,8 @@ def _shared_layers(django_db_setup, django_db_blocker):
 def _shared_layers_for_test(request, _shared_layers, django_db_blocker):
     """Bring the shared layers to what this test asks for, before its own transaction opens."""
     if LAYERS.paused:
+        if _is_transactional(request.node):  # it would commit into, then flush, the module's shared data
+            pytest.fail("a transactional test cannot share a module with module_transaction: move it out")
         return
     names = request.node.fixturenames
     if _is_transactional(request.node):
