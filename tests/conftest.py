@@ -1,7 +1,8 @@
 """Shared test fixtures: a small unit tree, the demo directory, and one persona per role.
 
-The demo directory and the seed campaign are built once and shared by consecutive tests that ask
-for them, each test rolling back to them (tests/shared_data.py explains how).
+The small tree and its personas, the demo directory and the seed campaign are built once and shared
+by consecutive tests that ask for them, each test rolling back to them (tests/shared_data.py explains
+how); `module_transaction` does the same for one module's own data.
 """
 
 from __future__ import annotations

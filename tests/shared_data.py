@@ -1,8 +1,9 @@
 """Test data that consecutive tests share instead of rebuilding it, each layer in a transaction of its own.
 
 The demo directory (~1,000 units) and the seed campaign take ~0.25 s to build, more under coverage,
-and some 250 tests ask for them. Built inside a test's own transaction they are thrown away after
-every test. Here they are built once and kept in a stack of open transactions *outside* the tests':
+and some 250 tests ask for them; some 300 more ask for the small tree and its personas. Built inside
+a test's own transaction they are thrown away after every test. Here they are built once and kept in
+a stack of open transactions *outside* the tests' (tests/conftest.py names the layers):
 
     BEGIN                        layer "demo_tree": the demo directory
       SAVEPOINT                  layer "seed_campaign": the seed campaign on top of it
