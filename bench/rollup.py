@@ -2,6 +2,7 @@
 aggregate, one transaction) and of reading totals, at city and national scale.
 
     .venv/bin/python bench/rollup.py --scale city        # the HCMC demo directory, 40,000 branches
+    .venv/bin/python bench/rollup.py --scale city --branches 2000   # a smaller city, for a quick run
     .venv/bin/python bench/rollup.py --scale national    # 63 provinces, ~221,000 units
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/thidua_bench .venv/bin/python bench/rollup.py --scale national
 
@@ -49,6 +50,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", choices=["city", "national"], default="city")
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--branches", type=int, default=40000, help="branches of the demo city (--scale city)")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
 
@@ -60,7 +62,7 @@ def main():
         sys.exit("the bench database must be empty")
     start = time.perf_counter()
     if args.scale == "city":
-        call_command("demo_setup", "--branches", "40000", "--quiet")
+        call_command("demo_setup", "--branches", str(args.branches), "--quiet")
         root = Unit.objects.get(code="TD")
     else:
         root = Unit.objects.get(code=national_tree())

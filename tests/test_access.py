@@ -165,98 +165,132 @@ def _user(username, role=None, unit=None):
     return user
 
 
-@pytest.fixture
-def people(seed_campaign, demo_tree, settings, tmp_path):
+@pytest.fixture(scope="module")
+def walk(module_transaction, django_db_blocker):
+    """Built once for the module (each test rolls back to it): the demo directory, the seed campaign
+    with every deadline on 06/5/2023, Nhà Bè's plan and sign-off, a forwarded initiative, a plan
+    draft imported by Nhà Bè, one user per role, and the ids the routes need."""
+    from thidua.campaigns import definition as defn
+    from thidua.campaigns.services import campaign_load
+    from thidua.demo.directory import build_directory
     from thidua.demo.submissions import pdf_bytes
+    from thidua.planimport.services import draft_create
+    from thidua.progress.services import signoff_submit
     from thidua.submissions.services import submission_create
 
-    settings.MEDIA_ROOT = tmp_path
-    seed_campaign.milestones.update(deadline=seed_campaign.milestones.first().deadline)  # all due 06/5/2023
-    submission = submission_create(
-        actor=None, milestone=seed_campaign.milestones.get(code="KH"), unit=demo_tree["HD-NHABE"],
-        uploads=[("ke-hoach.pdf", pdf_bytes("Ke hoach Nha Be"))], notify=False,
-    )  # fmt: skip
-    from thidua.progress.services import signoff_submit
-
-    signoff = signoff_submit(
-        actor=None, milestone=seed_campaign.milestones.get(code="SK"), unit=demo_tree["HD-NHABE"]
-    ).signoff
-    ROUTE_IDS.update(
-        SUBMISSION=submission.pk, RECEIPT=submission.receipt_number, FILE=submission.files.get().pk, SIGNOFF=signoff.pk
-    )
+    from .conftest import SEED_PATH
     from .test_initiatives_services import route_ids
-
-    ROUTE_IDS.update(route_ids(seed_campaign, Unit.objects.get(code="HD-NHABE-01")))
     from .test_practices import route_ids as practice_route_ids
 
-    ROUTE_IDS.update(practice_route_ids(seed_campaign, Unit.objects.get(code="HD-NHABE-01")))
-    ROUTE_IDS["MESSAGE"] = message_id(seed_campaign)
-    from thidua.planimport.services import draft_create
+    with django_db_blocker.unblock():
+        build_directory(actor=None, branches=60)
+        demo_tree = {u.code: u for u in Unit.objects.filter(depth__lte=2)}
+        seed_campaign = campaign_load(
+            actor=None, definition=defn.parse_text(SEED_PATH.read_text(encoding="utf-8"))
+        ).campaign
+        seed_campaign.milestones.update(deadline=seed_campaign.milestones.first().deadline)  # all due 06/5/2023
+        submission = submission_create(
+            actor=None, milestone=seed_campaign.milestones.get(code="KH"), unit=demo_tree["HD-NHABE"],
+            uploads=[("ke-hoach.pdf", pdf_bytes("Ke hoach Nha Be"))], notify=False,
+        )  # fmt: skip
+        signoff = signoff_submit(
+            actor=None, milestone=seed_campaign.milestones.get(code="SK"), unit=demo_tree["HD-NHABE"]
+        ).signoff
+        ids = {
+            "SUBMISSION": submission.pk,
+            "RECEIPT": submission.receipt_number,
+            "FILE": submission.files.get().pk,
+            "SIGNOFF": signoff.pk,
+        }
+        ids.update(route_ids(seed_campaign, Unit.objects.get(code="HD-NHABE-01")))
+        ids.update(practice_route_ids(seed_campaign, Unit.objects.get(code="HD-NHABE-01")))
+        ids["MESSAGE"] = message_id(seed_campaign)
+        # A plan imported by Nhà Bè's coordinator, for its own wards.
+        plan = (Path(__file__).resolve().parent / "seed" / "ke-hoach-2023.txt").read_bytes()
+        ids["DRAFT"] = draft_create(
+            actor=_user("cnb", Role.COORDINATOR, demo_tree["HD-NHABE"]),
+            unit=demo_tree["HD-NHABE"],
+            filename="kh.txt",
+            data=plan,
+        ).pk
+        people = {
+            "coordinator": _user("c", Role.COORDINATOR, demo_tree["TD"]),
+            "steering": _user("s", Role.STEERING, demo_tree["TD"]),
+            "officer_q1": _user("o1", Role.OFFICER, demo_tree["QD1"]),
+            "viewer_nhabe": _user("vn", Role.VIEWER, demo_tree["HD-NHABE"]),
+            "outsider": _user("x"),
+        }
+        return {"ids": ids, "people": {who: user.pk for who, user in people.items()}}
 
-    # A plan imported by Nhà Bè's coordinator, for its own wards.
-    plan = (Path(__file__).resolve().parent / "seed" / "ke-hoach-2023.txt").read_bytes()
-    ROUTE_IDS["DRAFT"] = draft_create(
-        actor=_user("cnb", Role.COORDINATOR, demo_tree["HD-NHABE"]),
-        unit=demo_tree["HD-NHABE"],
-        filename="kh.txt",
-        data=plan,
-    ).pk
-    return {
-        "coordinator": _user("c", Role.COORDINATOR, demo_tree["TD"]),
-        "steering": _user("s", Role.STEERING, demo_tree["TD"]),
-        "officer_q1": _user("o1", Role.OFFICER, demo_tree["QD1"]),
-        "viewer_nhabe": _user("vn", Role.VIEWER, demo_tree["HD-NHABE"]),
-        "outsider": _user("x"),
-    }
+
+# The module's data, read afresh for each test: what one test changed in memory never reaches the next.
+@pytest.fixture
+def demo_tree(walk, db):
+    return {u.code: u for u in Unit.objects.filter(depth__lte=2)}
 
 
-ROUTE_IDS = {}
+@pytest.fixture
+def seed_campaign(walk, db):
+    from thidua.campaigns.models import Campaign
+
+    return Campaign.objects.get(slug="cao-diem-2023")
 
 
-def _call(client, name):
+@pytest.fixture
+def people(walk, db):
+    users = get_user_model().objects.in_bulk(walk["people"].values())
+    return {who: users[pk] for who, pk in walk["people"].items()}
+
+
+@pytest.fixture
+def route_ids(walk):
+    return walk["ids"]
+
+
+def _call(client, name, route_ids):
     kwargs, method = ROUTES[name]
-    kwargs = {k: ROUTE_IDS.get(v, v) for k, v in kwargs.items()}
+    kwargs = {k: route_ids.get(v, v) for k, v in kwargs.items()}
     url = reverse(name, kwargs=kwargs)
     return getattr(client, method)(url, {"status": "closed"} if method == "post" else {})
 
 
 @pytest.mark.parametrize("name", sorted(set(ROUTES) - PUBLIC))
-def test_anonymous_is_sent_to_sign_in(client, people, name):
-    response = _call(client, name)
+def test_anonymous_is_sent_to_sign_in(client, people, route_ids, name):
+    response = _call(client, name, route_ids)
     assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
 
 
 @pytest.mark.parametrize("name", sorted(PUBLIC))
-def test_public_pages_open_without_sign_in(client, people, name):
-    response = _call(client, name)
+def test_public_pages_open_without_sign_in(client, people, route_ids, name):
+    response = _call(client, name, route_ids)
     assert response.status_code in (200, 302)
     if response.status_code == 302:  # the confirmation link leads to the private tracking page
         assert response["Location"].startswith("/sang-kien/theo-doi/")
 
 
 @pytest.mark.parametrize("name", sorted(OBJECT_ROUTES | CAMPAIGN_ROUTES))
-def test_outsider_gets_404(client, people, name):
+def test_outsider_gets_404(client, people, route_ids, name):
     client.force_login(people["outsider"])
-    assert _call(client, name).status_code == 404
+    assert _call(client, name, route_ids).status_code == 404
 
 
 @pytest.mark.parametrize("name", sorted(OBJECT_ROUTES))
-def test_officer_of_another_district_gets_404(client, people, name):
+def test_officer_of_another_district_gets_404(client, people, route_ids, name):
     client.force_login(people["officer_q1"])
-    assert _call(client, name).status_code == 404
+    assert _call(client, name, route_ids).status_code == 404
 
 
 @pytest.mark.parametrize("name", sorted(CHANGE_ROUTES))
 @pytest.mark.parametrize("who", ["steering", "viewer_nhabe"])
-def test_read_only_roles_get_403_on_changes(client, people, name, who):
+def test_read_only_roles_get_403_on_changes(client, people, route_ids, name, who):
     client.force_login(people[who])
-    assert _call(client, name).status_code == 403
+    assert _call(client, name, route_ids).status_code == 403
 
 
 @pytest.mark.parametrize("name", sorted(ROUTES))
-def test_coordinator_reaches_everything(client, people, name):
+def test_coordinator_reaches_everything(client, people, route_ids, name):
     client.force_login(people["coordinator"])
-    assert _call(client, name).status_code in (200, 302)
+    assert _call(client, name, route_ids).status_code in (200, 302)
 
 
 def test_officer_cannot_change_the_campaign_or_read_other_units_data(client, people, seed_campaign):

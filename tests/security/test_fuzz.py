@@ -40,19 +40,10 @@ NAME = re.compile(r'name="([A-Za-z0-9_\-]+)"')
 
 
 @pytest.fixture(scope="module")
-def walk(django_db_setup, django_db_blocker, tmp_path_factory):
+def walk(module_transaction, django_db_blocker):
     """The access walk's data, built once for this module and rolled back at its end."""
-    from django.test.utils import override_settings
-
     with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("files")):
-                yield _build()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+        return _build()
 
 
 def _build() -> dict:
