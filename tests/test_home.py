@@ -14,10 +14,15 @@ from thidua.units.models import RoleAssignment, Unit
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def built(module_transaction, django_db_blocker):
+    """The demo, built once for the module (each test rolls back to it)."""
+    with django_db_blocker.unblock():
+        call_command("demo_setup", "--branches", "60", "--quiet")
+
+
 @pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("demo_setup", "--branches", "60", "--quiet")
+def demo(built, db):
     return get_user_model().objects
 
 
@@ -60,7 +65,7 @@ def test_the_officer_sees_each_document_and_the_next_step(client, demo):
     assert reverse("progress:entry", args=["cao-diem-dang-dien-ra", "QD1"]) in text  # home → figures → saved
 
 
-def test_someone_without_a_role_is_told_to_ask_for_one(client, db):
+def test_someone_without_a_role_is_told_to_ask_for_one(client, demo):
     user = get_user_model().objects.create_user("moi", password="pw-for-tests-1")
     client.force_login(user)
     page = client.get(reverse("home"))

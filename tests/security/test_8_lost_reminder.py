@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 def _env(tmp_path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # its own SQLite database
-    env |= {"THIDUA_VAR_DIR": str(tmp_path), "THIDUA_OUTBOX_LEASE_SECONDS": "3", "THIDUA_EMAIL": "file"}
+    env |= {"THIDUA_VAR_DIR": str(tmp_path), "THIDUA_OUTBOX_LEASE_SECONDS": "4", "THIDUA_EMAIL": "file"}
     return env | extra
 
 
@@ -69,7 +69,7 @@ def test_a_sender_killed_mid_send_leaves_the_message_to_the_next_run(tmp_path):
     mails = tmp_path / "mail"
     assert _manage(tmp_path, "run_jobs").returncode == 0  # within the lease: nobody takes it over
     assert not mails.exists() or not list(mails.iterdir())
-    time.sleep(3.2)
+    time.sleep(4.2)
     assert _manage(tmp_path, "run_jobs").returncode == 0  # the lease ran out: sent now
     assert _manage(tmp_path, "run_jobs").returncode == 0  # … and only once
     assert len(list(mails.iterdir())) == 1 and _row(tmp_path)[1] is not None

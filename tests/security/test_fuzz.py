@@ -117,7 +117,7 @@ def _fields(client: Client, url: str, key: tuple[str, str]) -> list[str]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(ROUTES))
-@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(data=st.data())
 def test_no_generated_input_is_a_500(walk, name, data):
     who = data.draw(st.sampled_from(PEOPLE if name not in PUBLIC else ["anonymous", "coordinator"]), label="who")
@@ -138,8 +138,9 @@ def test_no_generated_input_is_a_500(walk, name, data):
         transaction.set_rollback(True)
 
 
-SWEEP = ["", "-1", "1.5", "NaN", "12345678901234567890", "99999999999999999999999999", "a\x00b", "31/12/9999",
-         "2023-02-30", "<script>alert(1)</script>", "' OR 1=1 --", "\u202e\ufeff🙂", "x" * 5000]  # fmt: skip
+# The values that broke something once, or would: a number too large, a non-number, a NUL, an
+# impossible or far-away date, markup, a long text.
+SWEEP = ["-1", "1.5", "12345678901234567890", "a\x00b", "31/12/9999", "2023-02-30", "<script>x</script>", "x" * 5000]
 
 
 @pytest.mark.django_db
