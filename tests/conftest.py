@@ -7,6 +7,8 @@ how); `module_transaction` does the same for one module's own data.
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from pathlib import Path
 
 import pytest
@@ -224,3 +226,17 @@ def verified_login(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+@contextlib.contextmanager
+def coverage_paused():
+    """Run a block without coverage tracing in this thread: the fuzz and accessibility walks send
+    thousands of requests whose lines the functional tests already cover; traced, they cost twice
+    the time. (Coverage's own stop() leaves xdist workers' tracer in place: the trace function is
+    set aside directly, and put back.)"""
+    tracer = sys.gettrace()
+    sys.settrace(None)
+    try:
+        yield
+    finally:
+        sys.settrace(tracer)

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from .conftest import coverage_paused
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 AXE = (Path(__file__).resolve().parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 pytestmark = [
@@ -97,6 +99,7 @@ def test_key_pages_of_every_persona_pass_axe_on_desktop_and_phone(demo):
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
         )
-        found = [problem for user in WALK for width in (1280, 390) for problem in _walk(browser, demo, user, width)]
+        with coverage_paused():
+            found = [problem for user in WALK for width in (1280, 390) for problem in _walk(browser, demo, user, width)]
         browser.close()
     assert found == []
