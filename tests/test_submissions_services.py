@@ -222,6 +222,31 @@ def test_an_extension_moves_the_boundary_for_that_unit_only(env, process_tz):
     assert (summary.expected, summary.on_time, summary.late, summary.on_time_rate) == (3, 1, 2, 33.3)
 
 
+def test_moving_a_deadline_never_rejudges_a_report_already_received(env):
+    """The coordinator moves the mid-term deadline a week later after some reports arrived: what was
+    late when it arrived stays late (its receipt said so); what has not arrived is judged by the new
+    deadline; an earlier deadline does not turn an on-time receipt late either."""
+    q1 = submit(env.sk, env.tree["QD1"], env.p["officer_q1"], vn(2023, 6, 1, 9, 0))
+    nhabe = submit(env.sk, env.tree["HD-NHABE"], env.p["officer_nhabe"], vn(2023, 5, 30, 9, 0))
+    assert not q1.on_time and nhabe.on_time
+    Milestone.objects.filter(pk=env.sk.pk).update(deadline=vn(2023, 6, 7, 11, 0))
+    env.sk.refresh_from_db()
+    bcnld = submit(env.sk, env.tree["BCNLD"], add_officer(env.tree["BCNLD"], "officer_bcnld"), vn(2023, 6, 5, 9, 0))
+    assert bcnld.on_time
+    state = queries.statuses(env.sk, env.ids, now=vn(2023, 6, 8))
+    assert [state[env.tree[c].pk].status for c in ("QD1", "HD-NHABE", "BCNLD")] == ["late", "on_time", "on_time"]
+    Milestone.objects.filter(pk=env.sk.pk).update(deadline=vn(2023, 5, 20, 11, 0))
+    env.sk.refresh_from_db()
+    state = queries.statuses(env.sk, env.ids, now=vn(2023, 6, 8))
+    assert [state[env.tree[c].pk].status for c in ("QD1", "HD-NHABE", "BCNLD")] == ["late", "on_time", "on_time"]
+    # An extension granted to QĐ1 afterwards still forgives its late report.
+    services.deadline_exception_set(
+        actor=env.p["coordinator"], milestone=env.sk, unit=env.tree["QD1"], kind=DeadlineException.Kind.EXTENSION,
+        new_deadline=vn(2023, 6, 2, 11, 0), reason="Đơn vị tổ chức hoạt động cao điểm đến hết ngày hạn nộp.",
+    )  # fmt: skip
+    assert queries.statuses(env.sk, env.ids, now=vn(2023, 6, 8))[env.tree["QD1"].pk].status == "on_time"
+
+
 def test_extension_and_exemption_need_a_reason_and_a_later_deadline(env):
     coordinator, unit = env.p["coordinator"], env.tree["QD1"]
     with pytest.raises(Refused, match="lý do"):

@@ -66,7 +66,9 @@ def statuses(milestone: Milestone, unit_ids, now: dt.datetime | None = None) -> 
     """Status of each unit for one milestone, from three grouped queries (no per-unit query).
 
     On time means the FIRST version arrived strictly before the unit's deadline (the milestone's,
-    or its extension's); later versions answer reviews and do not change it.
+    or its extension's); later versions answer reviews and do not change it. A report once judged
+    stays judged by the deadline its receipt gave it: moving the milestone's deadline later re-judges
+    only what has not arrived yet (an extension granted to the unit itself still forgives).
     """
     now = now or timeutils.now()
     unit_ids = list(unit_ids)
@@ -75,7 +77,7 @@ def statuses(milestone: Milestone, unit_ids, now: dt.datetime | None = None) -> 
         row["unit_id"]: row
         for row in Submission.objects.filter(milestone=milestone, unit_id__in=unit_ids)
         .values("unit_id")
-        .annotate(first=Min("received_at"), versions=Max("version"))
+        .annotate(first=Min("received_at"), versions=Max("version"), given=Min("deadline", filter=Q(version=1)))
     }
     latest_review = dict(
         Submission.objects.filter(milestone=milestone, unit_id__in=unit_ids)
@@ -92,6 +94,7 @@ def statuses(milestone: Milestone, unit_ids, now: dt.datetime | None = None) -> 
         elif row is None:
             status = Status.MISSING if not timeutils.is_on_time(now, deadline) else Status.AWAITING
         else:
+            deadline = _judged_by(row["given"], exception)
             status = Status.ON_TIME if timeutils.is_on_time(row["first"], deadline) else Status.LATE
         result[unit_id] = UnitStatus(
             status=status,
@@ -102,6 +105,14 @@ def statuses(milestone: Milestone, unit_ids, now: dt.datetime | None = None) -> 
             exception=exception,
         )
     return result
+
+
+def _judged_by(given: dt.datetime | None, exception: DeadlineException | None) -> dt.datetime | None:
+    """The deadline a received report is judged by: the one its first receipt gave it, or the
+    unit's extension when that is later (granted afterwards, it forgives)."""
+    if exception is not None and exception.kind == DeadlineException.Kind.EXTENSION:
+        return max(given, exception.new_deadline) if given else exception.new_deadline
+    return given
 
 
 def _latest_version_subquery():
