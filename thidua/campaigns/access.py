@@ -75,17 +75,40 @@ def may_create_campaigns(user) -> bool:
     return bool(units_access.managed_units(user))
 
 
-def campaign_creation_refusals(user, definition: dict, *, issuer: Unit | None, existing: Campaign | None) -> list[str]:
-    """The one rule for creating or replacing a campaign, whatever the path (definition upload,
-    plan import, copy, editor, API): the issuing unit is one the user coordinates (so every unit
-    the campaign expects, always within the issuer's subtree, is too); only a draft is replaced,
-    and only by a coordinator of that draft. Publishing is then the issuer's coordinators' right."""
+def campaign_creation_refusals(user, definition: dict, *, issuer: Unit | None) -> list[str]:
+    """The one rule for creating or changing a campaign, whatever the path (definition upload,
+    plan import, copy, editor, API): the issuing unit is one the user coordinates, and the units the
+    definition gives a role (coordinator, reviewers) lie within the issuer's subtree — so a district
+    coordinator's campaign never reaches outside the district.
+    Publishing is then the issuer's coordinators' right."""
     if issuer is not None and not units_access.can_manage_unit(user, issuer):
         return [_("You do not coordinate the issuing unit “%(name)s”.") % {"name": issuer.name}]
-    if existing is not None and existing.status != Campaign.Status.DRAFT:
-        return [
-            _("Campaign “%(slug)s” is already published; it cannot be replaced from a file.") % {"slug": existing.slug}
-        ]
-    if existing is not None and not can_manage_campaign(user, existing):
-        return [_("You do not coordinate campaign “%(slug)s”.") % {"slug": existing.slug}]
-    return []
+    if issuer is None:
+        return []
+    outside = (
+        Unit.objects.filter(code__in=_named_codes(definition))
+        .exclude(path__startswith=issuer.path)
+        .order_by("path")
+        .values_list("name", flat=True)
+    )
+    return [
+        _("“%(unit)s” is outside %(issuer)s: only a unit within the issuer can coordinate or review.")
+        % {"unit": name, "issuer": issuer.name}
+        for name in outside
+    ]
+
+
+def campaign_edit_refusals(user, campaign: Campaign, definition: dict, *, issuer: Unit | None) -> list[str]:
+    """Changing an existing campaign (any status): a coordinator of it, under the creation rule."""
+    if not can_manage_campaign(user, campaign):
+        return [_("You do not coordinate campaign “%(slug)s”.") % {"slug": campaign.slug}]
+    return campaign_creation_refusals(user, definition, issuer=issuer)
+
+
+def _named_codes(d: dict) -> set[str]:
+    """Units a definition gives a role: its coordinator (gets the reminder digests) and the
+    reviewers (read and review the units' documents). Units named as lead or co-lead, or in a
+    scope, may lie anywhere (a plan names its partners); scopes are cut to the issuer's subtree
+    and only units within it are ever told anything."""
+    codes = {(d.get("coordinator") or {}).get("unit")} | {m.get("reviewer") for m in d.get("milestones") or []}
+    return {code for code in codes if code}

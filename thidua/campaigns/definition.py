@@ -302,6 +302,13 @@ def _scope(obj) -> dict:
     }
 
 
+def assignments_of(activity) -> list[dict]:
+    return [
+        {"role": s.role, "name": s.name_in_plan, "unit": s.unit_code or None, "group": s.group or None}
+        for s in activity.assignments.all()
+    ]
+
+
 def export_definition(campaign) -> dict:
     """The campaign as a definition dict, every key present, in the documented order."""
     c = campaign
@@ -357,10 +364,7 @@ def export_definition(campaign) -> dict:
                 "weekday": a.weekday_text or None,
                 "target": _target(a.target_value, a.target_unit),
                 "assignment_text": a.assignment_text or None,
-                "assignments": [
-                    {"role": s.role, "name": s.name_in_plan, "unit": s.unit_code or None, "group": s.group or None}
-                    for s in a.assignments.all()
-                ],
+                "assignments": assignments_of(a),
             }
             for a in activities
         ],

@@ -7,6 +7,7 @@ application queries.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -318,3 +319,33 @@ class Milestone(UnitScope):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CampaignVersion(models.Model):
+    """One saved state of a campaign's definition: who changed it, when, why, and what changed
+    (changes.diff against the previous version). Never edited; the history page shows them."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    definition = models.JSONField(_("definition"))
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+    notified_units = models.PositiveIntegerField(_("units notified"), default=0)
+
+    class Meta:
+        verbose_name = _("campaign version")
+        verbose_name_plural = _("campaign versions")
+        ordering = ["campaign", "-number"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "number"], name="unique_campaign_version")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.slug} v{self.number}"

@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from thidua.campaigns import access
+from thidua.campaigns import changes as changes_mod
 from thidua.campaigns import definition as defn
 from thidua.campaigns.checks import Finding, check_definition
-from thidua.campaigns.models import Activity, Assignment, Campaign, Goal, Indicator, Milestone, ValidationRule
+from thidua.campaigns.models import (
+    Activity,
+    Assignment,
+    Campaign,
+    CampaignVersion,
+    Goal,
+    Indicator,
+    Milestone,
+    ValidationRule,
+    kinds_of_groups,
+)
 from thidua.core import timeutils
 from thidua.core.audit import log_action
 from thidua.core.errors import Refused
@@ -42,46 +56,24 @@ def _target_fields(target: dict | None) -> tuple[Decimal | None, str]:
     return _decimal(target["value"]), target.get("unit") or ""
 
 
-def campaign_load(*, actor, definition: dict, replace: bool = False, source: bytes | None = None) -> LoadResult:
-    """Create a campaign from a definition, or replace one with the same slug when `replace`.
-
-    All-or-nothing: raises DefinitionError (with every problem listed) and writes nothing if the
-    definition is invalid, names an issuer or coordinator missing from the directory, or
-    targets an existing slug without `replace`, or if `actor` may not create it (the one
-    creation rule, thidua.campaigns.access; `actor=None` is the operator at the command line).
-    Units named in assignments or scopes that are not in the directory are kept by code and
-    reported as warnings.
-    """
-    defn.validate(definition)
-    d = definition
-    codes = {d["issuer"]["unit"]} | ({d["coordinator"]["unit"]} if (d.get("coordinator") or {}).get("unit") else set())
+def _top_units(d: dict) -> tuple[dict[str, Unit], list[str]]:
+    """The issuer and the coordinator named by a definition, and a problem for each one missing."""
+    coordinator = (d.get("coordinator") or {}).get("unit")
+    codes = {d["issuer"]["unit"]} | ({coordinator} if coordinator else set())
     units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
     problems = [
         _("%(where)s: unit “%(code)s” is not in the directory.") % {"where": where, "code": code}
-        for where, code in (
-            ("issuer.unit", d["issuer"]["unit"]),
-            ("coordinator.unit", (d.get("coordinator") or {}).get("unit")),
-        )
+        for where, code in (("issuer.unit", d["issuer"]["unit"]), ("coordinator.unit", coordinator))
         if code and code not in units
     ]
-    existing = Campaign.objects.filter(slug=d["slug"]).first()
-    if existing and not replace:
-        problems.append(_("A campaign with the identifier “%(slug)s” already exists.") % {"slug": d["slug"]})
-    if actor is not None and not problems:
-        problems = access.campaign_creation_refusals(
-            actor, d, issuer=units.get(d["issuer"]["unit"]), existing=existing if replace else None
-        )
-    if problems:
-        raise defn.DefinitionError(problems)
+    return units, problems
 
-    period, issuer, coordinator, signature = (
-        d["period"],
-        d["issuer"],
-        d.get("coordinator") or {},
-        d.get("signature") or {},
-    )
-    fields = {
-        "status": d["status"],
+
+def _campaign_fields(d: dict, units: dict[str, Unit]) -> dict:
+    period, issuer = d["period"], d["issuer"]
+    coordinator, signature = d.get("coordinator") or {}, d.get("signature") or {}
+    from_issue_date = period["start"] == "issue_date"
+    return {
         "title": d["title"],
         "theme": d.get("theme") or "",
         "context": d.get("context") or "",
@@ -90,10 +82,8 @@ def campaign_load(*, actor, definition: dict, replace: bool = False, source: byt
         "document_number": issuer.get("document_number") or "",
         "issue_place": issuer.get("place") or "",
         "issue_date": defn.parse_date(issuer.get("date")),
-        "period_start_rule": Campaign.PeriodStart.ISSUE_DATE
-        if period["start"] == "issue_date"
-        else Campaign.PeriodStart.DATE,
-        "period_start": None if period["start"] == "issue_date" else defn.parse_date(period["start"]),
+        "period_start_rule": Campaign.PeriodStart.ISSUE_DATE if from_issue_date else Campaign.PeriodStart.DATE,
+        "period_start": None if from_issue_date else defn.parse_date(period["start"]),
         "period_end": defn.parse_date(period["end"]),
         "period_text": period.get("text") or "",
         "audience": d.get("audience") or "",
@@ -110,146 +100,409 @@ def campaign_load(*, actor, definition: dict, replace: bool = False, source: byt
         "signature_on_behalf": signature.get("on_behalf") or "",
         "signature_position": signature.get("position") or "",
         "signature_name": signature.get("name") or "",
-        "source_sha256": hashlib.sha256(source).hexdigest() if source else "",
     }
+
+
+def campaign_load(*, actor, definition: dict, replace: bool = False, source: bytes | None = None) -> LoadResult:
+    """Create a campaign from a definition, or, with `replace`, update the one with the same slug
+    (through campaign_update: a new version, children kept by code, nothing that happened rewritten).
+
+    All-or-nothing: raises DefinitionError (with every problem listed) and writes nothing if the
+    definition is invalid, names an issuer or coordinator missing from the directory, or
+    targets an existing slug without `replace`, or if `actor` may not create it (the one
+    creation rule, thidua.campaigns.access; `actor=None` is the operator at the command line).
+    Units named in assignments or scopes that are not in the directory are kept by code and
+    reported as warnings.
+    """
+    defn.validate(definition)
+    d = definition
+    existing = Campaign.objects.filter(slug=d["slug"]).first()
+    if existing and replace:
+        result = campaign_update(
+            actor=actor,
+            campaign=existing,
+            definition=d,
+            reason=_("Loaded again from a definition file."),
+            source=source,
+        )
+        return LoadResult(campaign=result.campaign, created=False, warnings=result.warnings)
+    units, problems = _top_units(d)
+    if existing:
+        problems.append(_("A campaign with the identifier “%(slug)s” already exists.") % {"slug": d["slug"]})
+    if actor is not None and not problems:
+        problems = access.campaign_creation_refusals(actor, d, issuer=units.get(d["issuer"]["unit"]))
+    if problems:
+        raise defn.DefinitionError(problems)
+    fields = _campaign_fields(d, units)
     with transaction.atomic():
-        if existing:
-            campaign = Campaign.objects.select_for_update().get(pk=existing.pk)
-            for name, value in fields.items():
-                setattr(campaign, name, value)
-            campaign.save()
-            related_sets = (
-                campaign.validation_rules,
-                campaign.indicators,
-                campaign.milestones,
-                campaign.activities,
-                campaign.goals,
-            )
-            for related in related_sets:
-                related.all().delete()
-        else:
-            campaign = Campaign.objects.create(slug=d["slug"], **fields)
-        _create_children(campaign, d)
+        campaign = Campaign.objects.create(
+            slug=d["slug"],
+            status=d["status"],
+            source_sha256=hashlib.sha256(source).hexdigest() if source else "",
+            **fields,
+        )
+        _sync_children(campaign, d)
         log_action(
             actor=actor,
-            action="campaign.replace" if existing else "campaign.load",
+            action="campaign.load",
             obj=campaign,
             changes={
                 "slug": [None, campaign.slug],
                 "status": [None, campaign.status],
-                "sha256": [None, fields["source_sha256"]],
+                "sha256": [None, campaign.source_sha256],
             },
         )
-    return LoadResult(campaign=campaign, created=existing is None, warnings=check_definition(definition))
-
-
-def _create_children(campaign: Campaign, d: dict) -> None:
-    goals = {}
-    for order, g in enumerate(d["goals"], start=1):
-        target = g.get("target") or {}
-        goals[g["code"]] = Goal.objects.create(
+        CampaignVersion.objects.create(
             campaign=campaign,
-            code=g["code"],
-            order=order,
-            text=g["text"],
-            target_value=_decimal(target.get("value")),
-            target_unit=target.get("unit") or "",
-            target_subject=target.get("subject") or "",
+            number=1,
+            actor=actor if getattr(actor, "pk", None) else None,
+            reason=_("Created."),
+            definition=defn.export_definition(campaign),
         )
-    activities = {}
-    unit_ids = dict(
-        Unit.objects.filter(
-            code__in=[s["unit"] for a in d["activities"] for s in a["assignments"] if s.get("unit")]
-        ).values_list("code", "pk")
+    return LoadResult(campaign=campaign, created=True, warnings=check_definition(definition))
+
+
+# --- children, kept by code ----------------------------------------------------------------------------
+
+
+def _goal_fields(g: dict, order: int, refs: dict) -> dict:
+    target = g.get("target") or {}
+    return {
+        "order": order,
+        "text": g["text"],
+        "target_value": _decimal(target.get("value")),
+        "target_unit": target.get("unit") or "",
+        "target_subject": target.get("subject") or "",
+    }
+
+
+def _activity_fields(a: dict, order: int, refs: dict) -> dict:
+    target_value, target_unit = _target_fields(a.get("target"))
+    return {
+        "order": order,
+        "title": a["title"],
+        "description": a["description"],
+        "programme": a.get("programme") or "",
+        "url": a.get("url") or "",
+        "venue": a.get("venue") or "",
+        "start_date": defn.parse_date(a.get("date")),
+        "end_date": defn.parse_date(a.get("end_date")),
+        "date_is_tentative": bool(a.get("date_tentative")),
+        "weekday_text": a.get("weekday") or "",
+        "target_value": target_value,
+        "target_unit": target_unit,
+        "assignment_text": a.get("assignment_text") or "",
+    }
+
+
+def _indicator_fields(i: dict, order: int, refs: dict) -> dict:
+    return {
+        "order": order,
+        "name": i["name"],
+        "kind": i["kind"],
+        "direction": i.get("direction") or Indicator.Direction.HIGHER,
+        "goal": refs["goals"].get(i.get("goal")),
+        "activity": refs["activities"].get(i.get("activity")),
+        "target_value": _decimal(i.get("target")),
+        "unit_of_measure": i.get("unit_of_measure") or "",
+        "denominator": i.get("denominator") or "",
+        "scope_groups": list(i["reported_by"].get("groups", [])),
+        "scope_unit_codes": list(i["reported_by"].get("units", [])),
+    }
+
+
+def _rule_fields(r: dict, order: int, refs: dict) -> dict:
+    return {
+        "order": order,
+        "name": r["name"],
+        "left": list(r["left"]),
+        "operator": r["operator"],
+        "right": list(r["right"]),
+        "importance": r.get("importance") or ValidationRule.Importance.REFUSE,
+    }
+
+
+def _milestone_fields(m: dict, order: int, refs: dict) -> dict:
+    return {
+        "order": order,
+        "kind": m["kind"],
+        "title": m["title"],
+        "deadline": defn.parse_instant(m["deadline"]),
+        "deadline_text": m.get("deadline_text") or "",
+        "weekday_text": m.get("weekday") or "",
+        "submit_to": m.get("submit_to") or "",
+        "reviewer_unit_code": m.get("reviewer") or "",
+        "scope_groups": list(m["expected"].get("groups", [])),
+        "scope_unit_codes": list(m["expected"].get("units", [])),
+    }
+
+
+_SECTIONS = (  # in dependency order: indicators refer to goals and activities
+    ("goals", Goal, _goal_fields),
+    ("activities", Activity, _activity_fields),
+    ("indicators", Indicator, _indicator_fields),
+    ("validation_rules", ValidationRule, _rule_fields),
+    ("milestones", Milestone, _milestone_fields),
+)
+
+
+def _sync_section(campaign: Campaign, model, items: list[dict], fields_of, refs: dict) -> tuple[dict, list]:
+    """Create, update in place or set aside each item of one section, matched by code."""
+    existing = {obj.code: obj for obj in model.objects.filter(campaign=campaign)}
+    kept = {}
+    for order, item in enumerate(items, start=1):
+        values = fields_of(item, order, refs)
+        obj = existing.pop(item["code"], None)
+        if obj is None:
+            obj = model.objects.create(campaign=campaign, code=item["code"], **values)
+        else:
+            changed = [name for name, value in values.items() if getattr(obj, name) != value]
+            for name in changed:
+                setattr(obj, name, values[name])
+            if changed:
+                obj.save(update_fields=changed)
+        kept[item["code"]] = obj
+    return kept, list(existing.values())
+
+
+def _sync_assignments(activity: Activity, assignments: list[dict], unit_ids: dict[str, int]) -> None:
+    wanted = [
+        (s["role"], s["name"], s.get("unit") or "", unit_ids.get(s.get("unit")), s.get("group") or "")
+        for s in assignments
+    ]
+    have = [(s.role, s.name_in_plan, s.unit_code, s.unit_id, s.group) for s in activity.assignments.all()]
+    if wanted == have:
+        return
+    activity.assignments.all().delete()
+    Assignment.objects.bulk_create(
+        [
+            Assignment(
+                activity=activity, order=i, role=role, name_in_plan=name, unit_code=code, unit_id=uid, group=group
+            )
+            for i, (role, name, code, uid, group) in enumerate(wanted, start=1)
+        ]
     )
-    for order, a in enumerate(d["activities"], start=1):
-        target_value, target_unit = _target_fields(a.get("target"))
-        activity = Activity.objects.create(
-            campaign=campaign,
-            code=a["code"],
-            order=order,
-            title=a["title"],
-            description=a["description"],
-            programme=a.get("programme") or "",
-            url=a.get("url") or "",
-            venue=a.get("venue") or "",
-            start_date=defn.parse_date(a.get("date")),
-            end_date=defn.parse_date(a.get("end_date")),
-            date_is_tentative=bool(a.get("date_tentative")),
-            weekday_text=a.get("weekday") or "",
-            target_value=target_value,
-            target_unit=target_unit,
-            assignment_text=a.get("assignment_text") or "",
+
+
+def _removal_refused(obj) -> str:
+    labels = {
+        Goal: _("goal"),
+        Activity: _("activity"),
+        Indicator: _("indicator"),
+        ValidationRule: _("validation rule"),
+        Milestone: _("milestone"),
+    }
+    return _(
+        "The %(what)s “%(code)s” cannot be removed: units have already sent documents, figures or "
+        "activities for it. Keep it (you may rename it or move its deadline)."
+    ) % {"what": labels[type(obj)], "code": obj.code}
+
+
+def _sync_children(campaign: Campaign, d: dict) -> None:
+    """Make the campaign's goals, activities, indicators, rules and milestones those of `d`: items
+    are matched by code and updated in place, so what units sent, entered or logged stays attached.
+    An item removed from `d` is deleted only if nothing refers to it; otherwise DefinitionError."""
+    refs: dict[str, dict] = {}
+    leftovers = []
+    for section, model, fields_of in _SECTIONS:
+        refs[section], removed = _sync_section(campaign, model, d.get(section) or [], fields_of, refs)
+        leftovers.extend(removed)
+    codes = [s["unit"] for a in d["activities"] for s in a["assignments"] if s.get("unit")]
+    unit_ids = dict(Unit.objects.filter(code__in=codes).values_list("code", "pk"))
+    for a in d["activities"]:
+        _sync_assignments(refs["activities"][a["code"]], a["assignments"], unit_ids)
+    problems = []
+    for obj in reversed(leftovers):  # milestones and indicators before the goals they point to
+        try:
+            with transaction.atomic():
+                obj.delete()
+        except ProtectedError:
+            problems.append(_removal_refused(obj))
+    if problems:
+        raise defn.DefinitionError(problems)
+
+
+# --- changing a campaign ---------------------------------------------------------------------------------
+
+
+@dataclass
+class UpdateResult:
+    campaign: Campaign
+    version: CampaignVersion | None  # None when nothing changed
+    changes: list[changes_mod.Change] = field(default_factory=list)
+    notified: int = 0
+    warnings: list[Finding] = field(default_factory=list)
+
+
+def campaign_update(
+    *, actor, campaign: Campaign, definition: dict, reason: str = "", source: bytes | None = None
+) -> UpdateResult:
+    """Change a campaign (draft, imported or published) to `definition`: the campaign editor, a
+    definition file loaded again, the API. The slug and the status stay (status has its own steps).
+
+    Goes through the one creation rule (the actor coordinates the campaign and the issuer, and
+    names no unit outside the issuer's subtree). Children are kept by code and updated in place
+    (see _sync_children). Records a CampaignVersion with the diff and the reason (required once the
+    campaign is published). Never rewrites what happened: receipts keep the deadline they were
+    given (submissions.queries judges a report by it), figures and registrations stay attached.
+    On a published campaign, tells exactly the units affected, once each: those that still owe a
+    document whose deadline moved or that is new to them, those newly assigned to an activity,
+    and those that must now report an indicator.
+    """
+    d = copy.deepcopy(definition)
+    d["slug"], d["status"] = campaign.slug, campaign.status
+    defn.validate(d)
+    units, problems = _top_units(d)
+    if actor is not None and not problems:
+        problems = access.campaign_edit_refusals(actor, campaign, d, issuer=units.get(d["issuer"]["unit"]))
+    if campaign.status != Campaign.Status.DRAFT and not reason.strip():
+        problems.append(_("Say why the campaign changes: the units concerned are told."))
+    if problems:
+        raise defn.DefinitionError(problems)
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        before, before_scopes = defn.export_definition(campaign), _scopes(campaign)
+        for name, value in _campaign_fields(d, units).items():
+            setattr(campaign, name, value)
+        if source:
+            campaign.source_sha256 = hashlib.sha256(source).hexdigest()
+        campaign.save()
+        _sync_children(campaign, d)
+        after = defn.export_definition(campaign)
+        found = changes_mod.diff(before, after)
+        version = _record_version(actor, campaign, before, after, found, reason) if found else None
+        if version is None:  # nothing changed: leave no trace
+            transaction.set_rollback(True)
+        elif campaign.status != Campaign.Status.DRAFT:
+            version.notified_units = _tell_affected(campaign, version, _affected(campaign, before, before_scopes))
+            version.save(update_fields=["notified_units"])
+    if version is None:
+        campaign.refresh_from_db()
+        return UpdateResult(campaign=campaign, version=None, warnings=check_definition(after))
+    return UpdateResult(
+        campaign=campaign,
+        version=version,
+        changes=found,
+        notified=version.notified_units,
+        warnings=check_definition(after),
+    )
+
+
+def _record_version(actor, campaign, before: dict, after: dict, found: list, reason: str) -> CampaignVersion:
+    last = campaign.versions.order_by("-number").first()
+    if last is None:  # a campaign from before versions were kept: its state before this change is version 1
+        last = CampaignVersion.objects.create(
+            campaign=campaign, number=1, reason=_("State before the first recorded change."), definition=before
         )
-        activities[a["code"]] = activity
-        Assignment.objects.bulk_create(
-            [
-                Assignment(
-                    activity=activity,
-                    order=i,
-                    role=s["role"],
-                    name_in_plan=s["name"],
-                    unit_code=s.get("unit") or "",
-                    unit_id=unit_ids.get(s.get("unit")),
-                    group=s.get("group") or "",
+    version = CampaignVersion.objects.create(
+        campaign=campaign,
+        number=last.number + 1,
+        actor=actor if getattr(actor, "pk", None) else None,
+        reason=reason.strip(),
+        definition=after,
+        changes=[c.as_dict() for c in found],
+    )
+    log_action(
+        actor=actor,
+        action="campaign.update",
+        obj=campaign,
+        changes={"version": [last.number, version.number], "changes": [None, len(found)]},
+        reason=reason,
+    )
+    return version
+
+
+def _scopes(campaign: Campaign) -> dict[tuple[str, str], set[int]]:
+    """The units each milestone and indicator concerns, by (section, code)."""
+    return {
+        (section, obj.code): set(obj.scope_queryset(campaign).values_list("pk", flat=True))
+        for section, manager in (("milestones", campaign.milestones), ("indicators", campaign.indicators))
+        for obj in manager.all()
+    }
+
+
+def _assigned(campaign: Campaign, assignments: list[dict]) -> dict[tuple[str, str], set[int]]:
+    """(role, unit or group) → the units it names within the issuer's subtree (a group: its units)."""
+    named = {}
+    for s in assignments:
+        within = Unit.objects.subtree(campaign.issuer_unit)
+        if s.get("unit"):
+            ids = set(within.filter(code=s["unit"]).values_list("pk", flat=True))
+        else:
+            ids = set(within.filter(kind__in=kinds_of_groups([s["group"]])).values_list("pk", flat=True))
+        named[(s["role"], s.get("unit") or s.get("group"))] = ids
+    return named
+
+
+def _affected(campaign: Campaign, before: dict, before_scopes: dict) -> dict[int, list[str]]:
+    """What each unit must be told about a change, as lines of text, by unit id."""
+    lines: dict[int, list[str]] = defaultdict(list)
+    old = {(section, item["code"]): item for section in ("milestones", "activities") for item in before[section]}
+    for m in campaign.milestones.all():
+        scope = set(m.scope_queryset(campaign).values_list("pk", flat=True))
+        owing = scope - set(m.submissions.values_list("unit_id", flat=True))
+        owing -= set(m.exceptions.filter(kind="exemption").values_list("unit_id", flat=True))
+        previous = old.get(("milestones", m.code))
+        newly = owing - before_scopes.get(("milestones", m.code), set())
+        for unit_id in newly:
+            lines[unit_id].append(
+                _("A new document to send: “%(title)s”, before %(deadline)s.")
+                % {"title": m.title, "deadline": timeutils.format_vn(m.deadline)}
+            )
+        if previous and defn.parse_instant(previous["deadline"]) != m.deadline:
+            for unit_id in owing - newly:
+                lines[unit_id].append(
+                    _("The deadline for “%(title)s” moved from %(old)s to %(new)s.")
+                    % {
+                        "title": m.title,
+                        "old": timeutils.format_vn(defn.parse_instant(previous["deadline"])),
+                        "new": timeutils.format_vn(m.deadline),
+                    }
                 )
-                for i, s in enumerate(a["assignments"], start=1)
-            ]
-        )
-    Indicator.objects.bulk_create(
-        [
-            Indicator(
-                campaign=campaign,
-                code=i["code"],
-                order=order,
-                name=i["name"],
-                kind=i["kind"],
-                direction=i.get("direction") or Indicator.Direction.HIGHER,
-                goal=goals.get(i.get("goal")),
-                activity=activities.get(i.get("activity")),
-                target_value=_decimal(i.get("target")),
-                unit_of_measure=i.get("unit_of_measure") or "",
-                denominator=i.get("denominator") or "",
-                scope_groups=list(i["reported_by"].get("groups", [])),
-                scope_unit_codes=list(i["reported_by"].get("units", [])),
+    for i in campaign.indicators.all():
+        scope = set(i.scope_queryset(campaign).values_list("pk", flat=True))
+        for unit_id in scope - before_scopes.get(("indicators", i.code), set()):
+            lines[unit_id].append(_("A new figure to report: “%(name)s”.") % {"name": i.name})
+    roles = dict(Assignment.Role.choices)
+    for a in campaign.activities.prefetch_related("assignments"):
+        now = _assigned(campaign, defn.assignments_of(a))
+        was = _assigned(campaign, (old.get(("activities", a.code)) or {}).get("assignments") or [])
+        for key, ids in now.items():
+            for unit_id in ids - was.get(key, set()):
+                lines[unit_id].append(
+                    _("Your unit is assigned to “%(activity)s” (%(role)s).")
+                    % {"activity": a.title, "role": str(roles[key[0]]).lower()}
+                )
+    return lines
+
+
+def _tell_affected(campaign: Campaign, version: CampaignVersion, lines: dict[int, list[str]]) -> int:
+    """One in-app notification per officer and one e-mail per unit, each listing what changed for it."""
+    units = list(Unit.objects.filter(pk__in=lines, closed_on__isnull=True).order_by("path"))
+    officers = officers_by_unit(u.pk for u in units)
+    path = reverse("campaigns:detail", args=[campaign.slug])
+    name = (campaign.theme or campaign.title)[:150]
+    with translation.override("vi"):
+        subject = _("Changes to the campaign “%(name)s”") % {"name": name}
+        for unit in units:
+            notify_users(officers.get(unit.pk, []), text=f"{subject}: {' '.join(lines[unit.pk])}", url=path)
+            body = render_to_string(
+                "campaigns/email/changes.txt",
+                {
+                    "campaign": campaign,
+                    "unit": unit,
+                    "lines": lines[unit.pk],
+                    "reason": version.reason,
+                    "url": site_url(path),
+                },
             )
-            for order, i in enumerate(d["indicators"], start=1)
-        ]
-    )
-    ValidationRule.objects.bulk_create(
-        [
-            ValidationRule(
-                campaign=campaign,
-                code=r["code"],
-                order=order,
-                name=r["name"],
-                left=list(r["left"]),
-                operator=r["operator"],
-                right=list(r["right"]),
-                importance=r.get("importance") or ValidationRule.Importance.REFUSE,
+            email_queue(
+                to=[*unit.email_list, *(u.email for u in officers.get(unit.pk, []))],
+                subject=subject,
+                body=body,
+                key=f"campaign-change:{version.pk}:{unit.pk}",
             )
-            for order, r in enumerate(d.get("validation_rules") or [], start=1)
-        ]
-    )
-    Milestone.objects.bulk_create(
-        [
-            Milestone(
-                campaign=campaign,
-                code=m["code"],
-                order=order,
-                kind=m["kind"],
-                title=m["title"],
-                deadline=defn.parse_instant(m["deadline"]),
-                deadline_text=m.get("deadline_text") or "",
-                weekday_text=m.get("weekday") or "",
-                submit_to=m.get("submit_to") or "",
-                reviewer_unit_code=m.get("reviewer") or "",
-                scope_groups=list(m["expected"].get("groups", [])),
-                scope_unit_codes=list(m["expected"].get("units", [])),
-            )
-            for order, m in enumerate(d["milestones"], start=1)
-        ]
-    )
+    return len(units)
 
 
 _TRANSITIONS = {
@@ -308,10 +561,14 @@ def campaign_copy(
 
 
 def units_concerned(campaign: Campaign) -> list[Unit]:
-    """Every unit the campaign expects a document or a figure from (the union of its scopes)."""
+    """Every unit the campaign expects a document or a figure from (the union of its scopes), and
+    every unit assigned to lead or co-lead one of its activities."""
     ids: set[int] = set()
     for scoped in [*campaign.milestones.all(), *campaign.indicators.all()]:
         ids.update(scoped.scope_queryset(campaign).values_list("pk", flat=True))
+    for activity in campaign.activities.prefetch_related("assignments"):
+        for named in _assigned(campaign, defn.assignments_of(activity)).values():
+            ids.update(named)
     return list(Unit.objects.filter(pk__in=ids, closed_on__isnull=True).order_by("path"))
 
 

@@ -6,9 +6,10 @@ import dataclasses
 import hashlib
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from thidua.campaigns import definition as defn
-from thidua.campaigns.checks import check_definition
+from thidua.campaigns.checks import Finding, check_definition
 from thidua.campaigns.services import campaign_announce, campaign_load
 from thidua.core.audit import log_action
 from thidua.planimport.models import PlanDraft
@@ -25,6 +26,7 @@ def draft_create(*, actor, unit: Unit, filename: str, data: bytes) -> PlanDraft:
     """Read the file and extract its definition (Refused if it has no readable text)."""
     text = read_document(data, filename)
     result = import_text(text, issuer_code=unit.code)
+    result.warnings.extend(_keep_within(result.definition, unit))
     with transaction.atomic():
         draft = PlanDraft.objects.create(
             unit=unit,
@@ -44,6 +46,41 @@ def draft_create(*, actor, unit: Unit, filename: str, data: bytes) -> PlanDraft:
             changes={"file": [None, filename], "sha256": [None, draft.sha256]},
         )
     return draft
+
+
+def _keep_within(definition: dict, unit: Unit) -> list[Finding]:
+    """A neighbour's plan names its own coordinating and reviewing units: those outside the
+    importing unit's subtree cannot have a role in its campaign (the creation rule). The
+    coordinator becomes the importing unit, a reviewer is dropped, each with a warning."""
+    coordinator = definition.get("coordinator") or {}
+    named = {coordinator.get("unit")} | {m.get("reviewer") for m in definition.get("milestones") or []}
+    outside = {
+        u.code: u.name
+        for u in Unit.objects.filter(code__in=[c for c in named if c]).exclude(path__startswith=unit.path)
+    }
+    findings = []
+    if coordinator.get("unit") in outside:
+        findings.append(
+            Finding(
+                "coordinator_outside",
+                "coordinator.unit",
+                _("The plan's coordinator “%(name)s” is outside %(unit)s; %(unit)s coordinates instead.")
+                % {"name": outside[coordinator["unit"]], "unit": unit.name},
+            )
+        )
+        coordinator["unit"] = unit.code
+    for i, milestone in enumerate(definition.get("milestones") or []):
+        if milestone.get("reviewer") in outside:
+            findings.append(
+                Finding(
+                    "reviewer_outside",
+                    f"milestones[{i}].reviewer",
+                    _("The reviewing unit “%(name)s” is outside %(unit)s and was removed.")
+                    % {"name": outside[milestone["reviewer"]], "unit": unit.name},
+                )
+            )
+            milestone["reviewer"] = None
+    return findings
 
 
 def draft_update(*, actor, draft: PlanDraft, text: str) -> PlanDraft:
