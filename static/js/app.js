@@ -32,3 +32,26 @@
     else if (!window.confirm(el.getAttribute("data-confirm"))) event.preventDefault();
   });
 })();
+
+// Unit pickers (campaign editor): a suggested unit, clicked, fills the box (a list box: its last entry).
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-unit-pick]") : null;
+    if (!button) return;
+    var input = document.querySelector('[name="' + CSS.escape(button.getAttribute("data-field")) + '"]');
+    if (!input) return;
+    var code = button.getAttribute("data-unit-pick");
+    if (button.hasAttribute("data-multiple")) {
+      var parts = input.value.split(",").map(function (p) { return p.trim(); }).filter(Boolean);
+      parts.pop();
+      parts.push(code);
+      input.value = parts.join(", ") + ", ";
+    } else {
+      input.value = code + " — " + button.getAttribute("data-unit-name");
+    }
+    var box = button.closest(".unit-suggestions");
+    if (box) box.innerHTML = "";
+    input.focus();
+  });
+})();

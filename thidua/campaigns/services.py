@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import Max, ProtectedError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -335,14 +335,21 @@ class UpdateResult:
 
 
 def campaign_update(
-    *, actor, campaign: Campaign, definition: dict, reason: str = "", source: bytes | None = None
+    *,
+    actor,
+    campaign: Campaign,
+    definition: dict,
+    reason: str = "",
+    source: bytes | None = None,
+    base_version: int | None = None,
 ) -> UpdateResult:
     """Change a campaign (draft, imported or published) to `definition`: the campaign editor, a
     definition file loaded again, the API. The slug and the status stay (status has its own steps).
 
     Goes through the one creation rule (the actor coordinates the campaign and the issuer, and
     names no unit outside the issuer's subtree). Children are kept by code and updated in place
-    (see _sync_children). Records a CampaignVersion with the diff and the reason (required once the
+    (see _sync_children). `base_version`, the version the editor's page showed, refuses to
+    overwrite someone else's change made in between. Records a CampaignVersion with the diff and the reason (required once the
     campaign is published). Never rewrites what happened: receipts keep the deadline they were
     given (submissions.queries judges a report by it), figures and registrations stay attached.
     On a published campaign, tells exactly the units affected, once each: those that still owe a
@@ -355,12 +362,20 @@ def campaign_update(
     units, problems = _top_units(d)
     if actor is not None and not problems:
         problems = access.campaign_edit_refusals(actor, campaign, d, issuer=units.get(d["issuer"]["unit"]))
-    if campaign.status != Campaign.Status.DRAFT and not reason.strip():
-        problems.append(_("Say why the campaign changes: the units concerned are told."))
     if problems:
         raise defn.DefinitionError(problems)
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        latest = campaign.versions.aggregate(n=Max("number"))["n"] or 0
+        if base_version is not None and base_version != latest:
+            raise defn.DefinitionError(
+                [
+                    _(
+                        "Someone saved a change to this campaign meanwhile (version %(n)s): reload the page and redo yours."
+                    )
+                    % {"n": latest}
+                ]
+            )
         before, before_scopes = defn.export_definition(campaign), _scopes(campaign)
         for name, value in _campaign_fields(d, units).items():
             setattr(campaign, name, value)
@@ -370,6 +385,8 @@ def campaign_update(
         _sync_children(campaign, d)
         after = defn.export_definition(campaign)
         found = changes_mod.diff(before, after)
+        if found and campaign.status != Campaign.Status.DRAFT and not reason.strip():
+            raise defn.DefinitionError([_("Say why the campaign changes: the units concerned are told.")])
         version = _record_version(actor, campaign, before, after, found, reason) if found else None
         if version is None:  # nothing changed: leave no trace
             transaction.set_rollback(True)

@@ -11,4 +11,8 @@ urlpatterns = [
     path("<slug:slug>/trang-thai/", views.campaign_status, name="status"),
     path("<slug:slug>/sao-chep/", views.campaign_copy, name="copy"),
     path("<slug:slug>/don-vi-cua-toi/", views.my_unit, name="my_unit"),
+    path("<slug:slug>/sua/", views.campaign_edit, name="edit"),
+    path("<slug:slug>/sua/hoat-dong/<str:code>/", views.campaign_edit_activity, name="edit_activity"),
+    path("<slug:slug>/sua/<slug:section>/", views.campaign_edit_section, name="edit_section"),
+    path("<slug:slug>/lich-su/", views.campaign_history, name="history"),
 ]

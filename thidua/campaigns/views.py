@@ -1,15 +1,18 @@
+import copy
 import datetime as dt
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.db.models import Max
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua.campaigns import access as campaign_access
+from thidua.campaigns import changes, editor, services
 from thidua.campaigns import definition as defn
-from thidua.campaigns import services
 from thidua.campaigns.checks import check_definition
 from thidua.campaigns.forms import CopyForm, DefinitionUploadForm, StatusForm
 from thidua.campaigns.models import Campaign
@@ -146,3 +149,115 @@ def campaign_copy(request, slug):
             )
             return redirect("campaigns:detail", slug=result.campaign.slug)
     return render(request, "campaigns/copy.html", {"campaign": campaign, "form": form})
+
+
+# --- the campaign editor ------------------------------------------------------------------------------
+
+
+def _editable(request, slug) -> Campaign:
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
+    access.require(campaign_access.can_manage_campaign(request.user, campaign))
+    return campaign
+
+
+@login_required
+def campaign_edit(request, slug):
+    """The editor's contents page: every section with what it holds, the warnings, the history."""
+    campaign = _editable(request, slug)
+    d = defn.export_definition(campaign)
+    return render(
+        request,
+        "campaigns/edit.html",
+        {
+            "campaign": campaign,
+            "d": d,
+            "sections": editor.SECTIONS.values(),
+            "warnings": check_definition(d),
+            "versions": campaign.versions.count(),
+        },
+    )
+
+
+@login_required
+def campaign_edit_section(request, slug, section):
+    campaign = _editable(request, slug)
+    spec = editor.SECTIONS.get(section)
+    if spec is None:
+        raise Http404
+    d = defn.export_definition(campaign)
+    bound = spec.build(request.POST if request.method == "POST" else None, d, request.user)
+    return _save_or_show(
+        request, campaign, bound, lambda: spec.write(copy.deepcopy(d), bound), {"title": spec.title, "section": spec}
+    )
+
+
+@login_required
+def campaign_edit_activity(request, slug, code):
+    """One activity's lead and co-lead units."""
+    campaign = _editable(request, slug)
+    d = defn.export_definition(campaign)
+    activity = next((a for a in d["activities"] if a["code"] == code), None)
+    if activity is None:
+        raise Http404
+    bound = editor.assignment_formset(request.POST if request.method == "POST" else None, activity, request.user)
+    return _save_or_show(
+        request,
+        campaign,
+        bound,
+        lambda: editor.write_assignments(copy.deepcopy(d), code, bound),
+        {"title": _("Lead and co-lead units"), "activity": activity},
+    )
+
+
+def _save_or_show(request, campaign, bound, write, context):
+    published = campaign.status != Campaign.Status.DRAFT
+    latest = campaign.versions.aggregate(n=Max("number"))["n"] or 0
+    reason_form = editor.ReasonForm(
+        request.POST if request.method == "POST" else None, initial={"base_version": latest}
+    )
+    problems = []
+    if request.method == "POST" and all([bound.is_valid(), reason_form.is_valid()]):
+        try:
+            result = services.campaign_update(
+                actor=request.user,
+                campaign=campaign,
+                definition=write(),
+                reason=reason_form.cleaned_data["reason"],
+                base_version=reason_form.cleaned_data["base_version"],
+            )
+        except Refused as exc:
+            problems = getattr(exc, "problems", None) or [str(exc)]
+        else:
+            if result.version is None:
+                messages.info(request, _("Nothing changed."))
+            else:
+                messages.success(
+                    request,
+                    _("Saved as version %(n)s. %(units)s unit(s) notified.")
+                    % {"n": result.version.number, "units": result.notified},
+                )
+            return redirect("campaigns:edit", slug=campaign.slug)
+    is_formset = isinstance(bound, forms.BaseFormSet)
+    return render(
+        request,
+        "campaigns/edit_section.html",
+        {
+            "campaign": campaign,
+            "formset": bound if is_formset else None,
+            "form": None if is_formset else bound,
+            "reason_form": reason_form,
+            "problems": problems,
+            "published": published,
+            **context,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def campaign_history(request, slug):
+    """Every saved version: who, when, why, how many units were told, and what changed."""
+    campaign = _editable(request, slug)
+    versions = campaign.versions.select_related("actor").order_by("-number")
+    rows = [(v, [changes.describe(c) for c in v.changes]) for v in versions]
+    return render(request, "campaigns/history.html", {"campaign": campaign, "rows": rows})

@@ -6,6 +6,7 @@ app_name = "units"
 urlpatterns = [
     path("", views.directory, name="directory"),
     path("tim-kiem/", views.search, name="search"),
+    path("chon/", views.pick, name="pick"),
     path("<str:code>/", views.unit_detail, name="detail"),
     path("<str:code>/xuat.<str:fmt>", views.unit_export, name="export"),
     path("<str:code>/nhap/", views.unit_import, name="import"),

@@ -78,6 +78,25 @@ def search(request):
     return render(request, template, {"form": form, "results": results, "total": total, "limit": SEARCH_LIMIT})
 
 
+PICK_LIMIT = 8
+
+
+@login_required
+def pick(request):
+    """Suggestions for a unit picker (htmx): the units the user sees whose code or name matches
+    what was typed, accent-insensitively; in a list field, what is typed after the last comma."""
+    field = request.GET.get("field", "")[:100]
+    text = request.GET.get(field, "") if field else ""
+    multiple = request.GET.get("multiple") == "1"
+    if multiple:
+        text = text.replace("\n", ",").split(",")[-1]
+    text = text.split("—")[0].strip()[:100]
+    results = []
+    if len(text) >= 2:
+        results = list(access.visible_units(request.user).search(text).order_by("depth", "path")[:PICK_LIMIT])
+    return render(request, "units/_pick.html", {"results": results, "field": field, "multiple": multiple, "text": text})
+
+
 @login_required
 def unit_export(request, code, fmt):
     unit = access.get_unit_or_404(request.user, code)
