@@ -83,3 +83,130 @@ def test_live_search_without_accents(page):
     page.fill("input[type=search]", "hiep phuoc")
     page.wait_for_selector("#search-results li")
     assert "Hiệp Phước" in page.locator("#search-results").inner_text()
+
+
+def _sign_in(page, username, password):
+    page.goto(page.base + "/dang-nhap/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(page.base + "/")
+
+
+def _save_editor(page, reason=""):
+    if reason:
+        page.fill("textarea[name=reason]", reason)
+    page.click("form.editor button[type=submit]")
+    page.wait_for_selector(".flash")
+
+
+def test_the_coordinator_runs_next_years_campaign_from_the_browser(page, monkeypatch):
+    """Issue 12, end to end: copy the seed campaign to 2027, move a deadline, add a co-lead unit,
+    publish (each unit concerned told exactly once), change a published campaign (only the unit
+    affected told), write to the units missing a document from the board, close the campaign."""
+    import datetime as dt
+    from collections import Counter
+
+    import time_machine
+
+    from thidua.campaigns.models import Campaign
+    from thidua.campaigns.services import units_concerned
+    from thidua.core.models import Notification
+    from thidua.core.outbox import OutboundEmail
+    from thidua.demo.submissions import pdf_bytes
+    from thidua.submissions.models import UnitMessage
+    from thidua.submissions.services import submission_create
+
+    from .test_submissions_services import VN
+
+    # Playwright's sync API runs an event loop in this thread; the test's own queries are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    coordinator = get_user_model().objects.create_user(username="dieuphoi", password="mat-khau-thu-2")
+    RoleAssignment.objects.create(user=coordinator, unit=Unit.objects.get(code="TD"), role=Role.COORDINATOR)
+    nhabe_officer = get_user_model().objects.get(username="nhabe")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.on("dialog", lambda dialog: dialog.accept())
+    with time_machine.travel(dt.datetime(2027, 5, 1, 9, 0, tzinfo=VN), tick=True):
+        _sign_in(page, "dieuphoi", "mat-khau-thu-2")
+        # 1. Copy to 2027 (dd/mm/yyyy).
+        page.goto(page.base + "/dot-thi-dua/cao-diem-2023/")
+        page.click("a:has-text('Sao chép thành đợt thi đua mới')")
+        page.fill("input[name=slug]", "cao-diem-2027")
+        page.fill("input[name=title]", "Tổ chức đợt thi đua cao điểm năm 2027")
+        page.fill("input[name=start]", "06/05/2027")
+        page.click("form button[type=submit]")
+        page.wait_for_url("**/dot-thi-dua/cao-diem-2027/")
+        campaign = Campaign.objects.get(slug="cao-diem-2027")
+        assert campaign.status == "draft" and campaign.milestones.get(code="KH").deadline.year == 2027
+        # 2. Move the mid-term deadline a week later.
+        page.click("a:has-text('Sửa đợt thi đua')")
+        page.click("h2 a:has-text('Mốc báo cáo và hạn nộp')")
+        prefix = page.get_attribute("input[name$='-code'][value='SK']", "name").removesuffix("-code")
+        old_sk = campaign.milestones.get(code="SK").deadline
+        new_day = (old_sk + dt.timedelta(days=7)).astimezone(VN).strftime("%d/%m/%Y")
+        page.fill(f"input[name='{prefix}-deadline_date']", new_day)
+        _save_editor(page)
+        assert campaign.milestones.get(code="SK").deadline == old_sk + dt.timedelta(days=7)
+        # 3. Add Huyện Đoàn Nhà Bè as co-lead of the first activity, picked by its name without accents.
+        page.goto(page.base + "/dot-thi-dua/cao-diem-2027/sua/")
+        page.locator(".edit-sections li a").first.click()
+        page.wait_for_url("**/sua/hoat-dong/**")
+        last = page.locator("fieldset.edit-item").last
+        last.locator("select[name$=-role]").select_option("co_lead")
+        last.locator("input[name$=-unit]").type("nha be", delay=30)
+        page.click("[data-unit-pick='HD-NHABE']")
+        _save_editor(page)
+        activity = campaign.activities.order_by("order").first()
+        assert activity.assignments.filter(unit_code="HD-NHABE", role="co_lead").exists()
+        assert not OutboundEmail.objects.exists()  # a draft changes silently
+        # 4. Publish: every unit concerned, the new co-lead included, gets exactly one message.
+        page.goto(page.base + "/dot-thi-dua/cao-diem-2027/")
+        page.click("button[name=status][value=published]")
+        page.wait_for_selector(".flash")
+        campaign.refresh_from_db()
+        assert campaign.status == "published"
+        per_unit = Counter(
+            key.rsplit(":", 1)[1]
+            for key in OutboundEmail.objects.filter(
+                key__startswith=f"campaign-status:{campaign.pk}:published:"
+            ).values_list("key", flat=True)
+        )
+        concerned = {str(u.pk) for u in units_concerned(campaign) if u.email_list}
+        assert set(per_unit) == concerned and set(per_unit.values()) == {1}
+        assert str(Unit.objects.get(code="HD-NHABE").pk) in per_unit
+        assert Notification.objects.filter(user=nhabe_officer).count() == 1
+        # 5. A change to the published campaign tells only the unit it concerns: Quận Đoàn 1 as co-lead.
+        page.goto(page.base + f"/dot-thi-dua/cao-diem-2027/sua/hoat-dong/{activity.code}/")
+        last = page.locator("fieldset.edit-item").last
+        last.locator("select[name$=-role]").select_option("co_lead")
+        last.locator("input[name$=-unit]").type("quan doan 1", delay=30)
+        page.click("[data-unit-pick='QD1']")
+        _save_editor(page, reason="Bổ sung Quận Đoàn 1 phối hợp tổ chức.")
+        changes = OutboundEmail.objects.filter(key__startswith="campaign-change:")
+        assert [m.to for m in changes] == [Unit.objects.get(code="QD1").email_list]
+        history = page.goto(page.base + "/dot-thi-dua/cao-diem-2027/lich-su/")
+        assert history.status == 200 and "Bổ sung Quận Đoàn 1" in page.content()
+        # Nhà Bè sends its plan on time.
+        kh = campaign.milestones.get(code="KH")
+        submission_create(
+            actor=nhabe_officer, milestone=kh, unit=Unit.objects.get(code="HD-NHABE"),
+            uploads=[("ke-hoach.pdf", pdf_bytes("Kế hoạch Nhà Bè 2027"))],
+        )  # fmt: skip
+    # 6. After the plan's deadline: write to the units that have not sent it, from the board.
+    with time_machine.travel(kh.deadline + dt.timedelta(days=1), tick=True):
+        page.goto(page.base + "/dot-thi-dua/cao-diem-2027/")
+        page.goto(page.base + "/dot-thi-dua/cao-diem-2027/tien-do/?moc=KH&tinh-trang=missing")
+        page.click("a[href*='/nhan-tin/']")
+        page.click("button[name=preview]")
+        page.wait_for_selector("article.preview")
+        page.click("button[name=send]")
+        page.wait_for_url("**/tin-da-gui/**")
+        message = UnitMessage.objects.get(campaign=campaign)
+        recipients = set(message.recipients.values_list("unit__code", flat=True))
+        assert "HD-NHABE" not in recipients and len(recipients) == kh.scope_queryset(campaign).count() - 1
+        # 7. Close the campaign.
+        page.goto(page.base + "/dot-thi-dua/cao-diem-2027/")
+        page.click("button[name=status][value=closed]")
+        page.wait_for_selector(".flash")
+        campaign.refresh_from_db()
+        assert campaign.status == "closed"

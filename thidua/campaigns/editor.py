@@ -555,6 +555,11 @@ class AssignmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].user = user
 
+    @property
+    def legend(self) -> str:
+        i = self.initial or {}
+        return f"{Assignment.Role(i['role']).label}: {i.get('name') or ''}" if i.get("role") else ""
+
     def clean(self):
         data = super().clean()
         if not self.errors and not data.get("unit") and not data.get("group"):

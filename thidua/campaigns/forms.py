@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from thidua.campaigns.editor import date_field
 from thidua.campaigns.models import Campaign
 
 MAX_DEFINITION_BYTES = 2 * 1024 * 1024
@@ -45,12 +46,7 @@ class CopyForm(forms.Form):
         error_messages={"invalid": _("Use lower-case letters without accents, digits and dashes only.")},
     )
     title = forms.CharField(label=_("Title"), max_length=500)
-    start = forms.DateField(
-        label=_("The new period starts on"),
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Enter a date as dd/mm/yyyy.")},
-    )
+    start = date_field(_("The new period starts on"), required=True)
     keep_weekdays = forms.BooleanField(
         label=_("Keep the weekdays (move by whole weeks: a Thursday conference stays on a Thursday)"),
         required=False,

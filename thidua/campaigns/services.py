@@ -482,15 +482,23 @@ def _affected(campaign: Campaign, before: dict, before_scopes: dict) -> dict[int
             lines[unit_id].append(_("A new figure to report: “%(name)s”.") % {"name": i.name})
     roles = dict(Assignment.Role.choices)
     for a in campaign.activities.prefetch_related("assignments"):
-        now = _assigned(campaign, defn.assignments_of(a))
-        was = _assigned(campaign, (old.get(("activities", a.code)) or {}).get("assignments") or [])
-        for key, ids in now.items():
-            for unit_id in ids - was.get(key, set()):
+        now = _by_role(_assigned(campaign, defn.assignments_of(a)))
+        was = _by_role(_assigned(campaign, (old.get(("activities", a.code)) or {}).get("assignments") or []))
+        for role, ids in now.items():
+            for unit_id in ids - was.get(role, set()):
                 lines[unit_id].append(
                     _("Your unit is assigned to “%(activity)s” (%(role)s).")
-                    % {"activity": a.title, "role": str(roles[key[0]]).lower()}
+                    % {"activity": a.title, "role": str(roles[role]).lower()}
                 )
     return lines
+
+
+def _by_role(named: dict[tuple[str, str], set[int]]) -> dict[str, set[int]]:
+    """Units assigned in each role, whether named one by one or through a group."""
+    roles: dict[str, set[int]] = defaultdict(set)
+    for (role, _name), ids in named.items():
+        roles[role] |= ids
+    return roles
 
 
 def _tell_affected(campaign: Campaign, version: CampaignVersion, lines: dict[int, list[str]]) -> int:
