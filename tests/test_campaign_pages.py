@@ -183,3 +183,23 @@ def test_copy_to_next_year_moves_every_date_and_copies_no_data(client, demo_tree
     RoleAssignment.objects.create(user=district, unit=demo_tree["QD1"], role=Role.COORDINATOR)
     client.force_login(district)
     assert client.get(reverse("campaigns:copy", args=[seed.slug])).status_code == 403
+
+
+def test_after_closing_units_are_told_the_campaign_is_closed_not_that_their_role_is_wrong(
+    client, seed_campaign, demo_tree
+):
+    from thidua.campaigns.models import Campaign
+    from thidua.units.models import Role, RoleAssignment, Unit
+
+    from .test_submissions_services import add_officer
+
+    officer = add_officer(Unit.objects.get(code="HD-NHABE"), "officer_closed")
+    assert RoleAssignment.objects.filter(user=officer, role=Role.OFFICER).exists()
+    Campaign.objects.filter(pk=seed_campaign.pk).update(status=Campaign.Status.CLOSED)
+    client.force_login(officer)
+    base = f"/dot-thi-dua/{seed_campaign.slug}"
+    for path in (f"{base}/nop/KH/HD-NHABE/", f"{base}/so-lieu/HD-NHABE/", f"{base}/dang-ky/HD-NHABE/"):
+        response = client.post(path, {})
+        page = response.content.decode()
+        assert response.status_code == 403, path
+        assert "đã kết thúc" in page and "vai trò" not in page, path

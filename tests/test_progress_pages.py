@@ -512,3 +512,12 @@ def test_the_steering_matrix_shows_which_districts_are_behind_on_which_goal(seed
     sheet = load_workbook(io.BytesIO(client.get(url, {"loai": "district", "xuat": "xlsx"}).content)).active
     exported = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert exported["QD1"][2 + 2 * column] == 100.0 and exported["QD1"][3 + 2 * column] == 100.0
+
+
+def test_the_sign_off_queue_lists_what_awaits_a_decision_first(campaign, personas):
+    client = login(personas["officer_q1"])
+    decided = signed(client, "QD1-01")
+    assert client.post(decide_url(decided), {"decision": "approve"}).status_code == 302
+    waiting = signed(client, "QD1-02")
+    listing = client.get(reverse("progress:signoffs", args=[SLUG]))
+    assert [s for s, _may in listing.context["items"]] == [waiting, decided]

@@ -506,12 +506,13 @@ def test_board_page_shows_counts_rates_and_filters(site, mixed, client_for):
 
 
 def test_board_export_has_one_row_per_unit_with_statuses(site, mixed, client_for):
+    Unit.objects.filter(code="HD-NHABE").update(emails="nhabe@example.vn, vanphong.nhabe@example.vn")
     response = client_for(site["p"]["coordinator"]).get(url("board_export"))
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     header = rows[0]
-    assert header[:3] == ["Mã đơn vị", "Đơn vị", "Loại"]
+    assert header[:4] == ["Mã đơn vị", "Đơn vị", "Loại", "E-mail"]
     units = {}
     for row in rows[1:]:
         if not row[0]:
@@ -527,6 +528,8 @@ def test_board_export_has_one_row_per_unit_with_statuses(site, mixed, client_for
     }
     assert {row[kh] for row in units.values()} == {"Chưa nộp (quá hạn)"}
     assert units["QD1"][sk + 1] == dt.datetime(2023, 5, 30, 9, 0) and units["QD1"][sk + 2] == 2
+    # The e-mail column, to write to the units that are behind from one's own mail client.
+    assert units["HD-NHABE"][3] == "nhabe@example.vn, vanphong.nhabe@example.vn"
     assert any("phải nộp 2, đã nộp 2" in str(cell) for row in rows for cell in row)
     filtered = client_for(site["p"]["coordinator"]).get(url("board_export") + "?loai=quan-huyen")
     codes = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -68,6 +69,15 @@ def campaign_scope(user, campaign, code: str | None = None) -> Unit:
     if not tops:
         raise Http404
     return min(tops, key=lambda u: u.depth)
+
+
+def require_open(campaign) -> None:
+    """Units send documents and figures only while the campaign is published: otherwise a 403
+    that says why (the campaign is closed, or not published yet), not one that blames the role."""
+    if campaign.status == Campaign.Status.CLOSED:
+        raise PermissionDenied(_("The campaign is closed: it no longer receives documents, registrations or figures."))
+    if campaign.status != Campaign.Status.PUBLISHED:
+        raise PermissionDenied(_("The campaign is not published yet: it does not receive anything."))
 
 
 def may_create_campaigns(user) -> bool:

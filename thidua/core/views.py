@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
@@ -7,7 +8,9 @@ from thidua.core.models import Notification
 
 
 def forbidden(request, exception=None):
-    return render(request, "403.html", status=403)
+    """403: the reason given by the refusal when there is one (a closed campaign), else the role's."""
+    reason = str(exception) if isinstance(exception, PermissionDenied) and exception.args else ""
+    return render(request, "403.html", {"reason": reason}, status=403)
 
 
 def not_found(request, exception=None):

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import Case, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -338,6 +339,7 @@ def entry(request, slug, code):
         # Figures approved as of today (or later) are locked; earlier approvals leave new figures open.
         lock = services.locked_by(indicators[0], unit, timeutils.local(timeutils.now()).date())
     if request.method == "POST":
+        campaign_access.require_open(campaign)
         access.require(can_edit)
         if form.is_valid():
             changes = form.changes()
@@ -439,6 +441,7 @@ def upload(request, slug, code):
     campaign = campaign_access.get_campaign_or_404(request.user, slug)
     unit = _entry_unit(request, campaign, code)
     access.require(access.can_edit_unit(request.user, unit))
+    campaign_access.require_open(campaign)
     form = UploadForm(request.POST, request.FILES)
     report = None
     if form.is_valid():
@@ -477,6 +480,7 @@ def events(request, slug, code):
     count_fields = [i for a in activities for i in services.event_indicators(a, unit)]
     form = EventForm(request.POST or None, activities=activities, count_fields=count_fields)
     if request.method == "POST":
+        campaign_access.require_open(campaign)
         access.require(can_edit)
         if "withdraw" in request.POST:
             pick = PickForm(
@@ -532,6 +536,7 @@ def signoff_submit(request, slug, code):
     campaign = campaign_access.get_campaign_or_404(request.user, slug)
     unit = _entry_unit(request, campaign, code)
     access.require(access.can_edit_unit(request.user, unit))
+    campaign_access.require_open(campaign)
     milestone = campaign.milestones.filter(code=request.POST.get("milestone") or "").first()
     if milestone is None:
         messages.error(request, _("Choose the report the figures are signed off with."))
@@ -555,7 +560,8 @@ def signoffs(request, slug):
     visible = (
         SignOff.objects.filter(campaign=campaign, unit__in=access.visible_units(request.user))
         .select_related("unit", "milestone", "submitted_by", "decided_by")
-        .order_by("status", "-submitted_at")
+        .annotate(decided=Case(When(status=SignOff.Status.SUBMITTED, then=0), default=1))
+        .order_by("decided", "-submitted_at")
     )
     items = [s for s in visible if progress_access.may_see_signoff(request.user, s)]
     return render(

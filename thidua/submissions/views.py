@@ -65,6 +65,7 @@ def registration(request, slug, code):
     may_edit = access.can_edit_unit(request.user, unit) and (is_open or coordinator)
     initial = {c.indicator_id: c.value for c in latest.commitments.all()} if latest else {}
     if request.method == "POST":
+        campaign_access.require_open(campaign)
         access.require(may_edit)
         form = RegistrationForm(request.POST, indicators=indicators)
         if form.is_valid():
@@ -159,6 +160,7 @@ def milestone_unit(request, slug, milestone_code, code):
     )
     upload_form = SubmissionForm()
     if request.method == "POST":
+        campaign_access.require_open(campaign)
         access.require(can_submit)
         upload_form = SubmissionForm(request.POST, request.FILES)
         if upload_form.is_valid():
@@ -371,12 +373,12 @@ STATUS_LABELS = {
 def board_export(request, slug):
     campaign = campaign_access.get_campaign_or_404(request.user, slug)
     scope, _kind, _status, result = _board(request, campaign)
-    headers = ["Mã đơn vị", "Đơn vị", "Loại"]
+    headers = ["Mã đơn vị", "Đơn vị", "Loại", "E-mail"]
     for m in result.milestones:
         headers += [f"{m.title}: tình trạng", f"{m.title}: nhận lúc", f"{m.title}: số phiên bản"]
     rows = []
     for unit, cells in result.rows:
-        row = [unit.code, unit.name, unit.get_kind_display()]
+        row = [unit.code, unit.name, unit.get_kind_display(), ", ".join(unit.email_list)]
         for cell in cells:
             if cell is None:
                 row += ["không phải nộp", None, None]
