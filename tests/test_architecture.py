@@ -23,6 +23,7 @@ LAYERS = [
     "progress",
     "practices",
     "initiatives",
+    "commendation",
     "planimport",
     "home",
     "demo",

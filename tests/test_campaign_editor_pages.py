@@ -52,10 +52,13 @@ def url(campaign, section=None):
     return reverse("campaigns:edit_section", args=[campaign.slug, section])
 
 
-@pytest.mark.parametrize("section", ["chung", "muc-tieu", "chi-tieu", "hoat-dong", "moc", "quy-tac", "noi-nhan"])
+@pytest.mark.parametrize(
+    "section",
+    ["chung", "muc-tieu", "chi-tieu", "hoat-dong", "moc", "quy-tac", "cum", "tieu-chi", "khen-thuong", "noi-nhan"],
+)
 def test_every_section_posted_back_unchanged_changes_nothing(client, coordinator, seed_campaign, section):
     values, html = page_form(client, url(seed_campaign, section))
-    assert "dd/mm/yyyy" in html or section in ("muc-tieu", "chi-tieu", "quy-tac", "noi-nhan")
+    assert ("dd/mm/yyyy" in html) == (section in ("chung", "hoat-dong", "moc"))
     response = client.post(url(seed_campaign, section), as_post(values))
     assert response.status_code == 302, [line for line in response.content.decode().splitlines() if "alert" in line]
     assert not CampaignVersion.objects.filter(campaign=seed_campaign, number__gt=1).exists()
@@ -152,3 +155,28 @@ def test_who_may_edit(client, seed_campaign, demo_tree):
     client.force_login(officer)
     assert client.get(url(seed_campaign, "chung")).status_code == 403
     assert Campaign.objects.get(pk=seed_campaign.pk).title == seed_campaign.title
+
+
+def test_the_criteria_set_and_clusters_are_edited_in_the_browser(client, coordinator, seed_campaign):
+    values, _ = page_form(client, url(seed_campaign, "cum"))
+    values = replace(values, "clusters-0-code", "QH")
+    values = replace(values, "clusters-0-name", "Cụm các quận, huyện")
+    values = [*values, ("clusters-0-kinds", "district")]
+    values = replace(values, "reason", "Thêm cụm thi đua.")
+    assert client.post(url(seed_campaign, "cum"), as_post(values)).status_code == 302
+    values, _ = page_form(client, url(seed_campaign, "tieu-chi"))
+    for name, value in (
+        ("code", "TC1"),
+        ("name", "Giới thiệu việc làm"),
+        ("max_points", "30"),
+        ("source", "indicator"),
+    ):
+        values = replace(values, f"criteria-0-{name}", value)
+    response = client.post(url(seed_campaign, "tieu-chi"), as_post(replace(values, "reason", "Bảng tiêu chí.")))
+    assert response.status_code == 400 and "Chọn chỉ tiêu" in response.content.decode()
+    values = replace(values, "criteria-0-indicator", "youths_job_referrals")
+    response = client.post(url(seed_campaign, "tieu-chi"), as_post(replace(values, "reason", "Bảng tiêu chí.")))
+    assert response.status_code == 302
+    criterion = seed_campaign.criteria.get()
+    assert (criterion.code, criterion.max_points, criterion.indicator_code) == ("TC1", 30, "youths_job_referrals")
+    assert seed_campaign.clusters.get().members(seed_campaign).filter(kind="district").count() > 5

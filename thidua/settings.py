@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "thidua.planimport",
     "thidua.initiatives",
     "thidua.practices",
+    "thidua.commendation",
     "thidua.home",
     "thidua.demo",
 ]

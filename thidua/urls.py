@@ -16,6 +16,7 @@ urlpatterns = [
     path("dot-thi-dua/", include("thidua.campaigns.urls")),
     path("dot-thi-dua/", include("thidua.submissions.urls")),
     path("dot-thi-dua/", include("thidua.progress.urls")),
+    path("dot-thi-dua/", include("thidua.commendation.urls")),
     path("thong-bao/", core_views.notifications, name="notifications"),
     path("nhap-ke-hoach/", include("thidua.planimport.urls")),
     path("sang-kien/", include("thidua.initiatives.urls")),

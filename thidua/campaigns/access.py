@@ -80,6 +80,12 @@ def require_open(campaign) -> None:
         raise PermissionDenied(_("The campaign is not published yet: it does not receive anything."))
 
 
+def require_open_or_closed(campaign) -> None:
+    """Scoring and commendation go on after a campaign closes, never on a draft."""
+    if campaign.status == Campaign.Status.DRAFT:
+        raise PermissionDenied(_("The campaign is not published yet: it does not receive anything."))
+
+
 def may_create_campaigns(user) -> bool:
     """Coordinates at least one unit (a campaign is always issued by a unit its coordinator manages)."""
     return bool(units_access.managed_units(user))

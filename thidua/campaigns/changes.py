@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from thidua.campaigns import definition as defn
 from thidua.core.timeutils import local
 
-SECTIONS = ("goals", "activities", "indicators", "milestones", "validation_rules")
+SECTIONS = defn.SECTIONS
 _IGNORED = {"format", "status", "slug"}
 
 SECTION_LABELS = {
@@ -25,6 +25,9 @@ SECTION_LABELS = {
     "indicators": gettext_lazy("Indicator"),
     "milestones": gettext_lazy("Milestone"),
     "validation_rules": gettext_lazy("Validation rule"),
+    "clusters": gettext_lazy("Emulation cluster"),
+    "criteria": gettext_lazy("Criterion"),
+    "award_types": gettext_lazy("Award type"),
 }
 
 FIELD_LABELS = {
@@ -85,6 +88,13 @@ FIELD_LABELS = {
     "operator": gettext_lazy("Operator"),
     "right": gettext_lazy("Right side"),
     "importance": gettext_lazy("Importance"),
+    "kinds": gettext_lazy("Unit kinds"),
+    "units": gettext_lazy("Units"),
+    "max_points": gettext_lazy("Maximum points"),
+    "source": gettext_lazy("Computed from"),
+    "indicator": gettext_lazy("Indicator"),
+    "level": gettext_lazy("For"),
+    "quota": gettext_lazy("Quota per cluster"),
 }
 
 

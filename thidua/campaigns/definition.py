@@ -25,6 +25,19 @@ FORMAT = "thidua.campaign/1"
 SCHEMA_PATH = Path(__file__).parent / "schema" / "campaign-1.schema.json"
 
 
+# The lists of items with a code, in the file's order.
+SECTIONS = (
+    "goals",
+    "activities",
+    "indicators",
+    "milestones",
+    "validation_rules",
+    "clusters",
+    "criteria",
+    "award_types",
+)
+
+
 class DefinitionError(Refused):
     """The file is not a valid campaign definition; `problems` says where and why, in Vietnamese."""
 
@@ -216,6 +229,21 @@ def _rule_references(definition: dict) -> list[str]:
     return problems
 
 
+def _criterion_references(definition: dict) -> list[str]:
+    """A criterion computed from an indicator names one defined in the file (and only that source does)."""
+    indicators = {item["code"] for item in definition["indicators"]}
+    problems: list[str] = []
+    for i, criterion in enumerate(definition.get("criteria") or []):
+        where = f"criteria[{i + 1}]"
+        code = criterion.get("indicator")
+        if criterion["source"] == "indicator" and not code:
+            problems.append(_("%(where)s: name the indicator it is computed from.") % {"where": where})
+        elif code and code not in indicators:
+            message = _("%(where)s: indicator “%(code)s” is not defined.")
+            problems.append(message % {"where": where, "code": code})
+    return problems
+
+
 def _activity_problems(where: str, activity: dict) -> list[str]:
     """Each assignment names a unit or a group (not both, not neither); the dates exist and are in order."""
     problems: list[str] = []
@@ -265,10 +293,11 @@ def validate(definition: dict) -> None:
     problems = _schema_problems(definition)
     if problems:
         raise DefinitionError(problems)
-    for section in ("goals", "activities", "indicators", "milestones", "validation_rules"):
+    for section in SECTIONS:
         problems += _duplicate_codes(definition, section)
     problems += _indicator_references(definition)
     problems += _rule_references(definition)
+    problems += _criterion_references(definition)
     for i, activity in enumerate(definition["activities"]):
         problems += _activity_problems(f"activities[{i + 1}]", activity)
     problems += _deadline_problems(definition)
@@ -407,6 +436,25 @@ def export_definition(campaign) -> dict:
                 "importance": r.importance,
             }
             for r in c.validation_rules.all()
+        ],
+        "clusters": [
+            {"code": k.code, "name": k.name, "kinds": list(k.kinds), "units": list(k.unit_codes)}
+            for k in c.clusters.all()
+        ],
+        "criteria": [
+            {
+                "code": k.code,
+                "name": k.name,
+                "max_points": _number(k.max_points),
+                "source": k.source,
+                "indicator": k.indicator_code or None,
+                "target": _number(k.target),
+                "description": k.description or None,
+            }
+            for k in c.criteria.all()
+        ],
+        "award_types": [
+            {"code": a.code, "name": a.name, "level": a.level, "quota": a.quota} for a in c.award_types.all()
         ],
         "closing_text": c.closing_text or None,
         "distribution": list(c.distribution),

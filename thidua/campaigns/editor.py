@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from thidua.campaigns import definition as defn
-from thidua.campaigns.models import Assignment, Indicator, Milestone, ValidationRule
+from thidua.campaigns.models import Assignment, AwardType, Criterion, Indicator, Milestone, ValidationRule
 from thidua.core.timeutils import VN_TZ, local
 from thidua.units import access as units_access
-from thidua.units.models import Unit, UnitGroup
+from thidua.units.models import Unit, UnitGroup, UnitKind
 
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 CODE_RE = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"
@@ -538,6 +538,82 @@ def _rule_item(c: dict, old: dict) -> dict:
     }
 
 
+class ClusterForm(ItemForm):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    kinds = forms.MultipleChoiceField(
+        label=gettext_lazy("Units of these kinds"),
+        required=False,
+        choices=[(k, label) for k, label in UnitKind.choices if k != UnitKind.CITY],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    units = UnitListField(label=gettext_lazy("And these units"), required=False)
+
+
+def _cluster_initial(k: dict) -> dict:
+    return {"code": k["code"], "name": k["name"], "kinds": k.get("kinds") or [], "units": k.get("units") or []}
+
+
+def _cluster_item(c: dict, old: dict) -> dict:
+    return {"code": c["code"], "name": c["name"].strip(), "kinds": list(c["kinds"]), "units": list(c["units"])}
+
+
+class CriterionForm(ItemForm):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=300)
+    max_points = forms.DecimalField(
+        label=gettext_lazy("Maximum points"),
+        min_value=Decimal("0.01"),
+        max_value=1000,
+        max_digits=6,
+        decimal_places=2,
+        localize=True,
+    )
+    source = forms.ChoiceField(label=gettext_lazy("Computed from"), choices=Criterion.Source.choices, initial="manual")
+    indicator = forms.ChoiceField(label=gettext_lazy("Indicator"), required=False)
+    target = forms.DecimalField(
+        label=gettext_lazy("Needed for full points"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=10,
+        decimal_places=2,
+        localize=True,
+    )
+    description = forms.CharField(
+        label=gettext_lazy("How it is scored"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("source") == Criterion.Source.INDICATOR and not data.get("indicator"):
+            self.add_error("indicator", _("Choose the indicator it is computed from."))
+        return data
+
+
+def _criterion_initial(k: dict) -> dict:
+    return {**k, "indicator": k.get("indicator") or ""}
+
+
+def _criterion_item(c: dict, old: dict) -> dict:
+    return {
+        "code": c["code"],
+        "name": c["name"].strip(),
+        "max_points": _num(c["max_points"]),
+        "source": c["source"],
+        "indicator": (c["indicator"] or None) if c["source"] == Criterion.Source.INDICATOR else None,
+        "target": _num(c["target"]),
+        "description": _text(c["description"]),
+    }
+
+
+class AwardTypeForm(ItemForm):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    level = forms.ChoiceField(label=gettext_lazy("For"), choices=AwardType.Level.choices, initial="collective")
+    quota = forms.IntegerField(label=gettext_lazy("Quota per cluster"), required=False, min_value=0, max_value=1000)
+
+
+def _award_type_item(c: dict, old: dict) -> dict:
+    return {"code": c["code"], "name": c["name"].strip(), "level": c["level"], "quota": c["quota"]}
+
+
 class AssignmentForm(forms.Form):
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Assignment.Role.choices, initial="lead")
     unit = UnitField(label=gettext_lazy("Unit"), required=False)
@@ -605,7 +681,10 @@ class Section:
     item: Callable | None = None  # lists: (cleaned, old item) → new item
 
     def build(self, data, d: dict, user):
-        choices = {"goal": [(g["code"], f"{g['code']} — {g['text'][:60]}") for g in d.get("goals") or []]}
+        choices = {
+            "goal": [(g["code"], f"{g['code']} — {g['text'][:60]}") for g in d.get("goals") or []],
+            "indicator": [(i["code"], f"{i['code']} — {i['name'][:60]}") for i in d.get("indicators") or []],
+        }
         if self.key is None:
             return self.form(data, initial=self.initial(d), user=user)
         formset = forms.formset_factory(
@@ -674,6 +753,25 @@ SECTIONS = {
         ),
         Section(
             "quy-tac", gettext_lazy("Validation rules"), RuleForm, "validation_rules", _rule_initial, item=_rule_item
+        ),
+        Section(
+            "cum", gettext_lazy("Emulation clusters"), ClusterForm, "clusters", _cluster_initial, item=_cluster_item
+        ),
+        Section(
+            "tieu-chi",
+            gettext_lazy("Criteria set"),
+            CriterionForm,
+            "criteria",
+            _criterion_initial,
+            item=_criterion_item,
+        ),
+        Section(
+            "khen-thuong",
+            gettext_lazy("Award types"),
+            AwardTypeForm,
+            "award_types",
+            dict,
+            item=_award_type_item,
         ),
         Section(
             "noi-nhan",

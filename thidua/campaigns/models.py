@@ -321,6 +321,91 @@ class Milestone(UnitScope):
         return self.title
 
 
+class Cluster(models.Model):
+    """An emulation cluster (cụm / khối thi đua): comparable units ranked together — the district
+    unions, the universities, the enterprises … Members: units of the given kinds within the
+    issuer's subtree, plus units named by code."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="clusters")
+    code = models.CharField(_("code"), max_length=20)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("name"), max_length=200)
+    kinds = models.JSONField(_("unit kinds"), default=list, blank=True)
+    unit_codes = models.JSONField(_("unit codes"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("emulation cluster")
+        verbose_name_plural = _("emulation clusters")
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="unique_cluster_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def members(self, campaign: Campaign):
+        base = Unit.objects.subtree(campaign.issuer_unit) if campaign.issuer_unit_id else Unit.objects.all()
+        return base.filter(Q(kind__in=list(self.kinds)) | Q(code__in=list(self.unit_codes))).exclude(
+            pk=campaign.issuer_unit_id
+        )
+
+
+class Criterion(models.Model):
+    """A line of the criteria set (bảng tiêu chí): up to `max_points`, computed from live data by
+    its source's documented formula (thidua.commendation.scoring), or scored by people."""
+
+    class Source(models.TextChoices):
+        INDICATOR = "indicator", _("An indicator against its target or the unit's commitment")
+        DOCUMENTS = "documents", _("Documents sent on time")
+        REGISTRATION = "registration", _("Registration before the deadline")
+        ACTIVITIES = "activities", _("Activities the unit leads, carried out")
+        INITIATIVES = "initiatives", _("Initiatives found feasible")
+        MANUAL = "manual", _("Scored by the reviewers, with evidence")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="criteria")
+    code = models.CharField(_("code"), max_length=20)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("name"), max_length=300)
+    max_points = models.DecimalField(_("maximum points"), max_digits=6, decimal_places=2)
+    source = models.CharField(_("computed from"), max_length=12, choices=Source.choices)
+    indicator_code = models.CharField(_("indicator"), max_length=40, blank=True)
+    target = models.DecimalField(_("needed for full points"), max_digits=10, decimal_places=2, null=True, blank=True)
+    description = models.TextField(_("how it is scored"), blank=True)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="unique_criterion_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AwardType(models.Model):
+    """A form of commendation the campaign may propose (Cờ thi đua, Bằng khen, Giấy khen …), for
+    collectives (with a quota per cluster) or individuals."""
+
+    class Level(models.TextChoices):
+        COLLECTIVE = "collective", _("Collective")
+        INDIVIDUAL = "individual", _("Individual")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="award_types")
+    code = models.CharField(_("code"), max_length=20)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("for"), max_length=12, choices=Level.choices)
+    quota = models.PositiveSmallIntegerField(_("quota per cluster"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("award type")
+        verbose_name_plural = _("award types")
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="unique_award_type_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class CampaignVersion(models.Model):
     """One saved state of a campaign's definition: who changed it, when, why, and what changed
     (changes.diff against the previous version). Never edited; the history page shows them."""

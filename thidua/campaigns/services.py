@@ -23,8 +23,11 @@ from thidua.campaigns.checks import Finding, check_definition
 from thidua.campaigns.models import (
     Activity,
     Assignment,
+    AwardType,
     Campaign,
     CampaignVersion,
+    Cluster,
+    Criterion,
     Goal,
     Indicator,
     Milestone,
@@ -237,12 +240,40 @@ def _milestone_fields(m: dict, order: int, refs: dict) -> dict:
     }
 
 
+def _cluster_fields(k: dict, order: int, refs: dict) -> dict:
+    return {
+        "order": order,
+        "name": k["name"],
+        "kinds": list(k.get("kinds") or []),
+        "unit_codes": list(k.get("units") or []),
+    }
+
+
+def _criterion_fields(k: dict, order: int, refs: dict) -> dict:
+    return {
+        "order": order,
+        "name": k["name"],
+        "max_points": _decimal(k["max_points"]),
+        "source": k["source"],
+        "indicator_code": k.get("indicator") or "",
+        "target": _decimal(k.get("target")),
+        "description": k.get("description") or "",
+    }
+
+
+def _award_type_fields(a: dict, order: int, refs: dict) -> dict:
+    return {"order": order, "name": a["name"], "level": a["level"], "quota": a.get("quota")}
+
+
 _SECTIONS = (  # in dependency order: indicators refer to goals and activities
     ("goals", Goal, _goal_fields),
     ("activities", Activity, _activity_fields),
     ("indicators", Indicator, _indicator_fields),
     ("validation_rules", ValidationRule, _rule_fields),
     ("milestones", Milestone, _milestone_fields),
+    ("clusters", Cluster, _cluster_fields),
+    ("criteria", Criterion, _criterion_fields),
+    ("award_types", AwardType, _award_type_fields),
 )
 
 
@@ -291,6 +322,9 @@ def _removal_refused(obj) -> str:
         Indicator: _("indicator"),
         ValidationRule: _("validation rule"),
         Milestone: _("milestone"),
+        Cluster: _("emulation cluster"),
+        Criterion: _("criterion"),
+        AwardType: _("award type"),
     }
     return _(
         "The %(what)s “%(code)s” cannot be removed: units have already sent documents, figures or "
