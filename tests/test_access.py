@@ -11,7 +11,9 @@ from thidua.units.models import Role, RoleAssignment, Unit
 
 pytestmark = pytest.mark.django_db
 
-OUR_NAMESPACES = {"units", "campaigns", "submissions", "progress", "initiatives", "planimport", "practices"}
+OUR_NAMESPACES = {
+    "units", "campaigns", "submissions", "progress", "initiatives", "planimport", "practices", "commendation",
+}  # fmt: skip
 TOP_LEVEL = {"home", "notifications"}
 
 # name → (kwargs, method). Units are of Huyện Đoàn Nhà Bè: outside Quận 1's officers' reach.
@@ -101,6 +103,18 @@ ROUTES = {
     "practices:return": ({"pk": "PRACTICE"}, "post"),
     "practices:unpublish": ({"pk": "PRACTICE"}, "post"),
     "practices:feature": ({"pk": "PRACTICE"}, "post"),
+    "commendation:ranking": ({"slug": "cao-diem-2023"}, "get"),
+    "commendation:unit": ({"slug": "cao-diem-2023", "code": "HD-NHABE"}, "get"),
+    "commendation:assessment": ({"slug": "cao-diem-2023", "code": "HD-NHABE"}, "get"),
+    "commendation:adjustment_add": ({"slug": "cao-diem-2023", "code": "HD-NHABE"}, "post"),
+    "commendation:adjustment_withdraw": ({"slug": "cao-diem-2023", "code": "HD-NHABE"}, "post"),
+    "commendation:proposals": ({"slug": "cao-diem-2023"}, "get"),
+    "commendation:proposals_draft": ({"slug": "cao-diem-2023"}, "post"),
+    "commendation:proposals_submit": ({"slug": "cao-diem-2023"}, "post"),
+    "commendation:proposal_decide": ({"slug": "cao-diem-2023"}, "post"),
+    "commendation:proposal_withdraw": ({"slug": "cao-diem-2023"}, "post"),
+    "commendation:decision_record": ({"slug": "cao-diem-2023"}, "post"),
+    "commendation:propose": ({"slug": "cao-diem-2023", "code": "HD-NHABE"}, "get"),
     "planimport:upload": ({}, "get"),
     "planimport:review": ({"pk": "DRAFT"}, "get"),
     "planimport:set_unit": ({"pk": "DRAFT"}, "post"),
@@ -127,6 +141,8 @@ OBJECT_ROUTES = {
     "initiatives:result", "initiatives:screen",
     "practices:create", "practices:detail", "practices:edit", "practices:download", "practices:submit",
     "practices:publish", "practices:return", "practices:unpublish", "practices:feature",
+    "commendation:assessment", "commendation:adjustment_add", "commendation:adjustment_withdraw",
+    "commendation:propose",
 }  # fmt: skip
 CAMPAIGN_ROUTES = {
     "campaigns:detail", "campaigns:definition", "campaigns:status", "campaigns:my_unit", "campaigns:copy",
@@ -134,6 +150,9 @@ CAMPAIGN_ROUTES = {
     "submissions:registration_board", "submissions:board", "submissions:board_export", "submissions:milestone_zip",
     "submissions:message_new", "submissions:message_list", "submissions:message",
     "progress:dashboard", "progress:indicator", "progress:signoffs", "progress:rules", "progress:matrix",
+    "commendation:ranking", "commendation:unit", "commendation:proposals", "commendation:proposals_draft",
+    "commendation:proposals_submit", "commendation:proposal_decide", "commendation:proposal_withdraw",
+    "commendation:decision_record",
 }  # fmt: skip
 CHANGE_ROUTES = {
     "units:roles",
@@ -148,7 +167,12 @@ CHANGE_ROUTES = {
     "initiatives:screen",
     "practices:create", "practices:edit", "practices:submit", "practices:publish", "practices:return",
     "practices:unpublish", "practices:feature",
+    "commendation:assessment", "commendation:adjustment_add", "commendation:adjustment_withdraw",
+    "commendation:proposals_draft", "commendation:proposals_submit", "commendation:proposal_withdraw",
+    "commendation:decision_record", "commendation:propose",
 }  # fmt: skip
+# The steering committee's own step: the campaign's coordinators propose, they do not approve.
+STEERING_ONLY = {"commendation:proposal_decide"}
 
 
 def _names(patterns, namespace=None):
@@ -294,10 +318,17 @@ def test_read_only_roles_get_403_on_changes(client, people, route_ids, name, who
     assert _call(client, name, route_ids).status_code == 403
 
 
-@pytest.mark.parametrize("name", sorted(ROUTES))
+@pytest.mark.parametrize("name", sorted(set(ROUTES) - STEERING_ONLY))
 def test_coordinator_reaches_everything(client, people, route_ids, name):
     client.force_login(people["coordinator"])
     assert _call(client, name, route_ids).status_code in (200, 302)
+
+
+@pytest.mark.parametrize("name", sorted(STEERING_ONLY))
+def test_only_the_steering_committee_approves(client, people, route_ids, name):
+    for who, status in (("coordinator", 403), ("viewer_nhabe", 403), ("officer_q1", 403), ("steering", 302)):
+        client.force_login(people[who])
+        assert _call(client, name, route_ids).status_code == status, who
 
 
 def test_officer_cannot_change_the_campaign_or_read_other_units_data(client, people, seed_campaign):

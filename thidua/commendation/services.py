@@ -263,9 +263,7 @@ def proposals_submit(*, actor, campaign: Campaign) -> int:
 def _steering(campaign: Campaign) -> list:
     ancestors = campaign.issuer_unit.ancestor_paths(include_self=True)
     return list(
-        get_user_model()
-        .objects.filter(role_assignments__role=Role.STEERING, role_assignments__unit__path__in=ancestors)
-        .distinct()
+        get_user_model().objects.filter(unit_roles__role=Role.STEERING, unit_roles__unit__path__in=ancestors).distinct()
     )
 
 

@@ -23,6 +23,15 @@ from thidua.core.forms import PickForm, post_action
 from thidua.units import access
 
 
+def _unit_in_reach(request, campaign, code):
+    """A unit whose self-assessment or proposals the user may touch: 404 when the unit is out of
+    the user's reach (another district), so its existence is not confirmed; 403 below for roles."""
+    unit = commendation_access.result_unit_or_404(request.user, campaign, code)
+    if not (access.can_view_unit(request.user, unit) or commendation_access.may_review(request.user, campaign)):
+        raise Http404
+    return unit
+
+
 def _campaign(request, slug):
     campaign = campaign_access.get_campaign_or_404(request.user, slug)
     access.require(commendation_access.may_see_results(request.user, campaign))
@@ -88,7 +97,7 @@ def unit_result(request, slug, code):
 def assessment(request, slug, code):
     """The unit fills in its self-assessment; the coordinator reviews it and adds bonuses or penalties."""
     campaign = _campaign(request, slug)
-    unit = commendation_access.result_unit_or_404(request.user, campaign, code)
+    unit = _unit_in_reach(request, campaign, code)
     can_assess = commendation_access.may_assess(request.user, campaign, unit)
     can_review = commendation_access.may_review(request.user, campaign)
     access.require(can_assess or can_review)
@@ -153,7 +162,7 @@ def _assessment_post(request, campaign, unit, record, unit_form, review_form, ca
 @login_required
 def adjustment_add(request, slug, code):
     campaign = _campaign(request, slug)
-    unit = commendation_access.result_unit_or_404(request.user, campaign, code)
+    unit = _unit_in_reach(request, campaign, code)
     access.require(commendation_access.may_review(request.user, campaign))
     return post_action(
         request,
@@ -170,7 +179,7 @@ def adjustment_add(request, slug, code):
 @login_required
 def adjustment_withdraw(request, slug, code):
     campaign = _campaign(request, slug)
-    unit = commendation_access.result_unit_or_404(request.user, campaign, code)
+    unit = _unit_in_reach(request, campaign, code)
     access.require(commendation_access.may_review(request.user, campaign))
     pick = PickForm(
         request.POST,
@@ -303,11 +312,13 @@ def proposal_decide(request, slug):
 @login_required
 def proposal_withdraw(request, slug):
     campaign = _campaign(request, slug)
+    may_review = commendation_access.may_review(request.user, campaign)
+    access.require(may_review or bool(access.role_units(request.user, access.WRITE_ROLES)))
     pick = _proposal_pick(request, campaign)
     if pick.is_valid():
         proposal = pick.cleaned_data["proposal"]
         access.require(
-            commendation_access.may_review(request.user, campaign)
+            may_review
             or (proposal.is_individual and commendation_access.may_assess(request.user, campaign, proposal.unit))
         )
     return post_action(
@@ -340,7 +351,7 @@ def decision_record(request, slug):
 def propose(request, slug, code):
     """A unit proposes one of its people for an award."""
     campaign = _campaign(request, slug)
-    unit = commendation_access.result_unit_or_404(request.user, campaign, code)
+    unit = _unit_in_reach(request, campaign, code)
     access.require(commendation_access.may_assess(request.user, campaign, unit))
     form = IndividualForm(request.POST or None, campaign=campaign)
     if request.method == "POST" and form.is_valid():
