@@ -171,16 +171,20 @@ ACTIVE = (
 )
 
 
-def proposals_from_ranking(*, actor, campaign: Campaign, now: dt.datetime | None = None) -> list[Proposal]:
-    """Draft the collectives' proposals: in each cluster, for each collective award type with a
-    quota, the best-ranked units not already proposed for it (so running it again adds nothing)."""
+def proposals_from_ranking(
+    *, actor, campaign: Campaign, cluster_code: str = "", now: dt.datetime | None = None
+) -> list[Proposal]:
+    """Draft the collectives' proposals: in each cluster (or the one named), for each collective
+    award type with a quota, the best-ranked units not already proposed (so running it again adds
+    nothing)."""
     _require_scoring_open(campaign)
     types = [t for t in campaign.award_types.all() if t.level == AwardType.Level.COLLECTIVE and t.quota]
     if not types or not campaign.clusters.exists():
         raise Refused(_("Set the clusters and the collective award types with their quotas first (campaign editor)."))
     created = []
     with transaction.atomic():
-        for cluster in campaign.clusters.all():
+        clusters = campaign.clusters.filter(code=cluster_code) if cluster_code else campaign.clusters.all()
+        for cluster in clusters:
             ranked = scoring.ranking(campaign, cluster, now=now)
             taken = set(
                 Proposal.objects.filter(campaign=campaign, status__in=ACTIVE, person_name="").values_list(

@@ -229,6 +229,7 @@ def proposals(request, slug):
             ),
             "approved": len(by_status[Proposal.Status.APPROVED]),
             "decisions": campaign.decisions.all(),
+            "clusters": campaign.clusters.all(),
             "my_units": [
                 u for u in access.role_units(request.user, access.WRITE_ROLES) if campaign.issuer_unit.contains(u)
             ],
@@ -255,7 +256,9 @@ def proposals_draft(request, slug):
     return _reviewer_post(
         request,
         slug,
-        lambda campaign, d: services.proposals_from_ranking(actor=request.user, campaign=campaign),
+        lambda campaign, d: services.proposals_from_ranking(
+            actor=request.user, campaign=campaign, cluster_code=request.POST.get("cum", "")[:20]
+        ),
         lambda created: _("%(n)s proposal(s) drafted from the ranking.") % {"n": len(created)},
     )
 

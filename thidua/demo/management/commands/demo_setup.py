@@ -12,6 +12,7 @@ from thidua.campaigns import definition as defn
 from thidua.campaigns.models import Campaign
 from thidua.campaigns.services import campaign_load
 from thidua.core import timeutils
+from thidua.demo import commendation as commendation_demo
 from thidua.demo import initiatives as initiatives_demo
 from thidua.demo import living
 from thidua.demo import practices as practices_demo
@@ -95,6 +96,16 @@ class Command(BaseCommand):
                     officers_by_unit={"QD1": users["quan1"], "HD-NHABE": users["nhabe"]},
                 )
                 self.stdout.write(f"Mô hình hiệu quả mẫu: {counts['practices']} mô hình.")
+            if not campaign.criteria.exists():
+                counts = commendation_demo.build(
+                    campaign,
+                    coordinator=users["dieuphoi"],
+                    steering=users["bcd"],
+                    officers_by_unit={"QD1": users["quan1"], "HD-NHABE": users["nhabe"]},
+                )
+                self.stdout.write(
+                    f"Chấm điểm, khen thưởng mẫu: 3 cụm thi đua, {counts['proposals']} đề nghị, 1 quyết định."
+                )
             self._living(users)
         if not quiet:
             self.stdout.write(f"\nTài khoản demo (mật khẩu: {password}):")
