@@ -154,7 +154,7 @@ def _attainment_line(criterion: Criterion, indicator: Indicator, cell) -> Line:
             "value": shown,
             "against": against,
             "reference": progress_value(indicator, cell.reference),
-            "attainment": attainment,
+            "attainment": number(attainment),
         },
     )
 

@@ -20,6 +20,7 @@ from thidua.core import timeutils
 from thidua.core.audit import log_action
 from thidua.core.errors import Refused
 from thidua.core.outbox import email_queue, notify_users, site_url
+from thidua.core.templatetags.thidua import number
 from thidua.units.models import Role, Unit
 from thidua.units.queries import officers_by_unit, unit_officers
 
@@ -205,7 +206,12 @@ def proposals_from_ranking(
                             score=score.percent,
                             rank=score.rank,
                             achievement=_("Ranked %(rank)s of %(n)s in %(cluster)s with %(percent)s %% of the points.")
-                            % {"rank": score.rank, "n": len(ranked), "cluster": cluster.name, "percent": score.percent},
+                            % {
+                                "rank": score.rank,
+                                "n": len(ranked),
+                                "cluster": cluster.name,
+                                "percent": number(score.percent),
+                            },
                             created_by=actor,
                         )
                     )

@@ -22,6 +22,17 @@ from thidua.core.errors import Refused
 from thidua.core.forms import PickForm, post_action
 from thidua.units import access
 
+# The proposals page lists what awaits someone first, what is settled last.
+WORK_ORDER = [
+    Proposal.Status.SUBMITTED,
+    Proposal.Status.PROPOSED,
+    Proposal.Status.DRAFT,
+    Proposal.Status.RETURNED,
+    Proposal.Status.APPROVED,
+    Proposal.Status.DECIDED,
+    Proposal.Status.WITHDRAWN,
+]
+
 
 def _unit_in_reach(request, campaign, code):
     """A unit whose self-assessment or proposals the user may touch: 404 when the unit is out of
@@ -209,7 +220,7 @@ def proposals(request, slug):
     items = Proposal.objects.filter(campaign=campaign).select_related("unit", "award_type", "decision")
     if not (can_review or can_approve):
         items = items.filter(unit__in=access.visible_units(request.user))
-    by_status = {status: [] for status, _label in Proposal.Status.choices}
+    by_status = {status: [] for status in WORK_ORDER}
     for proposal in items:
         by_status[proposal.status].append(proposal)
     return render(
