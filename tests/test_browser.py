@@ -6,6 +6,7 @@ or THIDUA_REQUIRE_BROWSER=1, as .ci/run sets) they fail instead, so CI never pas
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -13,6 +14,7 @@ from django.contrib.auth import get_user_model
 from thidua.campaigns import definition as defn
 from thidua.campaigns.services import campaign_load
 from thidua.demo.directory import build_directory
+from thidua.demo.submissions import pdf_bytes
 from thidua.units.models import Role, RoleAssignment, Unit
 
 from .conftest import SEED_PATH
@@ -86,6 +88,7 @@ def test_live_search_without_accents(page):
 
 
 def _sign_in(page, username, password):
+    page.context.clear_cookies()  # whoever was signed in before leaves
     page.goto(page.base + "/dang-nhap/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
@@ -113,7 +116,6 @@ def test_the_coordinator_runs_next_years_campaign_from_the_browser(page, monkeyp
     from thidua.campaigns.services import units_concerned
     from thidua.core.models import Notification
     from thidua.core.outbox import OutboundEmail
-    from thidua.demo.submissions import pdf_bytes
     from thidua.submissions.models import UnitMessage
     from thidua.submissions.services import submission_create
 
@@ -210,3 +212,121 @@ def test_the_coordinator_runs_next_years_campaign_from_the_browser(page, monkeyp
         page.wait_for_selector(".flash")
         campaign.refresh_from_db()
         assert campaign.status == "closed"
+
+
+def test_one_whole_campaign_from_the_plan_to_the_certificates(page, monkeypatch, tmp_path, settings):
+    """Issue 13, end to end, each step by the person who does it: the coordinator imports the seed
+    plan and adds the criteria set, a cluster and an award type, then publishes; Nhà Bè registers,
+    sends its plan, enters and signs off its figures; the coordinator approves them, scores and
+    proposes; the steering committee approves; the decision is recorded; the certificates and the
+    final report are downloaded and read back."""
+    import datetime as dt
+
+    import time_machine
+
+    from thidua.campaigns.models import Campaign
+    from thidua.commendation.models import Proposal
+
+    from .test_submissions_services import VN
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    settings.MEDIA_ROOT = tmp_path / "media"
+    users = get_user_model().objects
+    for name, role, code in (("dieuphoi", Role.COORDINATOR, "TD"), ("bcd", Role.STEERING, "TD")):
+        RoleAssignment.objects.create(
+            user=users.create_user(username=name, password="mat-khau-thu-3"),
+            unit=Unit.objects.get(code=code),
+            role=role,
+        )
+    Campaign.objects.all().delete()  # the fixture's seed campaign: this one comes from the plan document
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.on("dialog", lambda dialog: dialog.accept())
+    plan = str(SEED_PATH.parent.parent.parent.parent / "tests" / "seed" / "ke-hoach-2023.txt")
+    with time_machine.travel(dt.datetime(2023, 5, 2, 9, 0, tzinfo=VN), tick=True):
+        # 1. The coordinator imports the plan, sets up the scoring and publishes.
+        _sign_in(page, "dieuphoi", "mat-khau-thu-3")
+        page.goto(page.base + "/nhap-ke-hoach/")
+        page.set_input_files("input[name=file]", plan)
+        page.click("form button[type=submit]")
+        page.wait_for_url("**/nhap-ke-hoach/*/")
+        page.click("button[name=publish][value='0']")
+        page.wait_for_selector(".flash")
+        campaign = Campaign.objects.get()
+        edit = f"{page.base}/dot-thi-dua/{campaign.slug}/sua"
+        page.goto(f"{edit}/chi-tieu/")  # the plan's figures, which the importer leaves to the coordinator
+        last = page.locator("fieldset.edit-item").last
+        last.locator("input[name$=-code]").fill("jobs")
+        last.locator("input[name$=-name]").fill("Số lượt thanh niên được giới thiệu việc làm")
+        last.locator("input[name$=-groups][value=direct_units]").check()
+        _save_editor(page)
+        page.goto(f"{edit}/cum/")
+        page.fill("input[name=clusters-0-code]", "QH")
+        page.fill("input[name=clusters-0-name]", "Cụm các quận, huyện")
+        page.check("input[name=clusters-0-kinds][value=district]")
+        _save_editor(page)
+        page.goto(f"{edit}/tieu-chi/")
+        for i, (code, name, points, source) in enumerate(
+            [
+                ("TC1", "Nộp văn bản đúng hạn", "50", "documents"),
+                ("TC2", "Đăng ký thi đua đúng hạn", "50", "registration"),
+            ]
+        ):
+            if i:
+                page.goto(f"{edit}/tieu-chi/")
+            page.fill(f"input[name=criteria-{i}-code]", code)
+            page.fill(f"input[name=criteria-{i}-name]", name)
+            page.fill(f"input[name=criteria-{i}-max_points]", points)
+            page.select_option(f"select[name=criteria-{i}-source]", source)
+            _save_editor(page)
+        page.goto(f"{edit}/khen-thuong/")
+        page.fill("input[name=award_types-0-code]", "BK")
+        page.fill("input[name=award_types-0-name]", "Bằng khen của Ban Chấp hành Thành Đoàn")
+        page.fill("input[name=award_types-0-quota]", "1")
+        _save_editor(page)
+        page.goto(f"{page.base}/dot-thi-dua/{campaign.slug}/")
+        page.click("button[name=status][value=published]")
+        page.wait_for_selector(".flash")
+        # 2. Nhà Bè registers, sends its plan, enters and signs off its figures.
+        _sign_in(page, "nhabe", "mat-khau-thu-1")
+        base = f"{page.base}/dot-thi-dua/{campaign.slug}"
+        page.goto(f"{base}/dang-ky/HD-NHABE/")
+        page.click("form button[type=submit]")
+        page.wait_for_selector(".flash")
+        page.goto(f"{base}/nop/KH/HD-NHABE/")
+        pdf = Path(tmp_path) / "ke-hoach.pdf"
+        pdf.write_bytes(pdf_bytes("Kế hoạch của Huyện Đoàn Nhà Bè"))
+        page.set_input_files("input[type=file]", str(pdf))
+        page.click("form[enctype] button[type=submit]")
+        page.wait_for_url("**/bien-nhan/**")
+        page.goto(f"{base}/so-lieu/HD-NHABE/")
+        page.locator("form.figures input[type=number]").first.fill("12")
+        page.click("form.figures button[type=submit]")
+        page.wait_for_selector(".flash")
+        page.click("button[name=milestone][value=SK]")
+        page.wait_for_selector(".flash")
+        # 3. The coordinator approves the figures, scores and proposes.
+        _sign_in(page, "dieuphoi", "mat-khau-thu-3")
+        page.goto(f"{base}/xac-nhan-so-lieu/")
+        page.click("button[name=decision][value=approve]")
+        page.wait_for_selector(".flash")
+        page.goto(f"{base}/xep-hang/")
+        assert page.locator("table.ranking tbody tr").first.locator("th").inner_text() == "Huyện Đoàn Nhà Bè"
+        page.goto(f"{base}/khen-thuong/")
+        page.click("button:has-text('Lập danh sách tập thể từ xếp hạng')")
+        page.wait_for_selector(".flash")
+        page.click("button:has-text('Trình Ban Thường vụ')")
+        page.wait_for_selector(".flash")
+        # 4. The steering committee approves.
+        _sign_in(page, "bcd", "mat-khau-thu-3")
+        page.goto(f"{base}/khen-thuong/")
+        page.click("button[name=decision][value=approve]")
+        page.wait_for_selector(".flash")
+        # 5. The decision is recorded.
+        _sign_in(page, "dieuphoi", "mat-khau-thu-3")
+        page.goto(f"{base}/khen-thuong/")
+        page.fill("input[name=number]", "152-QĐ/TĐTN")
+        page.fill("input[name=signed_on]", "14/07/2023")
+        page.click("button:has-text('Ghi nhận quyết định')")
+        page.wait_for_selector(".flash")
+        [granted] = Proposal.objects.filter(campaign=campaign, status="decided")
+        assert granted.unit.code == "HD-NHABE" and granted.decision.number == "152-QĐ/TĐTN"
