@@ -28,7 +28,7 @@ LAYERS = [
     "home",
     "demo",
 ]
-PROJECT_MODULES = {"settings", "urls", "wsgi", "asgi"}  # the project's own wiring, above every app
+PROJECT_MODULES = {"settings", "urls", "wsgi", "asgi", "celery"}  # the project's own wiring, above every app
 
 
 def _modules():

@@ -244,6 +244,21 @@ DEFAULT_FROM_EMAIL = env_str("THIDUA_FROM_EMAIL", "Thi đua <no-reply@thidua.loc
 # A sender that died mid-send leaves its message to another after this (thidua.core.outbox).
 OUTBOX_LEASE_SECONDS = env_int("THIDUA_OUTBOX_LEASE_SECONDS", 300)
 
+# --- background tasks (thidua/celery.py) --------------------------------------------------
+
+# A broker (redis://… or amqp://…) hands tasks to `celery -A thidua worker -B`; without one they
+# run in-process, at once (the `make run` default: nothing else to install).
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+TASKS_IN_PROCESS = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = TASKS_IN_PROCESS
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True  # results go to the database (Export rows), never to the broker
+CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the task to another
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+CELERY_BEAT_SCHEDULE = {"jobs": {"task": "thidua.core.tasks.jobs_run_task", "schedule": 60.0}}
+
 # --- security ----------------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True

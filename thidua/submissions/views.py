@@ -1,12 +1,10 @@
 import csv
 import io
-import tempfile
-import zipfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -417,12 +415,12 @@ def milestone_zip(request, slug, milestone_code):
     items = list(items)
     # On time against each unit's current deadline (an extension granted later counts), as on the board.
     deadlines = {u: st.deadline for u, st in queries.statuses(milestone, {i.submission.unit_id for i in items}).items()}
-    buffer = tempfile.TemporaryFile()  # on disk, not in memory: a milestone's files can be large
-    manifest = io.StringIO()
-    writer = csv.writer(manifest)
-    writer.writerow(["unit_code", "unit", "version", "received_at", "on_time", "receipt", "file", "sha256", "size"])
-    used = set()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+
+    def members():
+        manifest = io.StringIO()
+        writer = csv.writer(manifest)
+        writer.writerow(["unit_code", "unit", "version", "received_at", "on_time", "receipt", "file", "sha256", "size"])
+        used = set()
         for item in items:
             s = item.submission
             arcname = f"{s.unit.code}/v{s.version}/{item.name}"
@@ -431,28 +429,20 @@ def milestone_zip(request, slug, milestone_code):
             used.add(arcname)
             path = files.path_for(item.stored.sha256)
             if path.exists():
-                archive.write(path, arcname)
+                yield arcname, path
             on_time = timeutils.is_on_time(s.received_at, deadlines[s.unit_id])
-            row = [
-                s.unit.code,
-                s.unit.name,
-                s.version,
-                timeutils.local(s.received_at).isoformat(),
-                "yes" if on_time else "no",
-                s.receipt_number,
-                arcname,
-                item.stored.sha256,
-                item.stored.size,
-            ]
-            writer.writerow(row)
-        archive.writestr("manifest.csv", "\ufeff" + manifest.getvalue())
-    buffer.seek(0)
-    return FileResponse(
-        buffer,
-        as_attachment=True,
-        filename=f"{campaign.slug}-{milestone.code}-{scope.code}.zip",
-        content_type="application/zip",
-    )
+            received = timeutils.local(s.received_at).isoformat()
+            writer.writerow(
+                [s.unit.code, s.unit.name, s.version, received, "yes" if on_time else "no", s.receipt_number]
+                + [arcname, item.stored.sha256, item.stored.size]
+            )
+        yield "manifest.csv", ("\ufeff" + manifest.getvalue()).encode()
+
+    # Streamed: the first byte leaves at once, whatever the number and size of the files.
+    response = StreamingHttpResponse(files.zip_stream(members()), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-{milestone.code}-{scope.code}.zip"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
