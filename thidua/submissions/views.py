@@ -3,6 +3,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -100,19 +101,26 @@ def registration(request, slug, code):
     )
 
 
+BOARD_PAGE = 200  # rows of a board page; the exports have them all
+
+
 @require_safe
 @login_required
 def registration_board(request, slug):
     campaign = campaign_access.get_campaign_or_404(request.user, slug)
     scope = _scope_unit(request, campaign)
-    units = list(queries.registration_units(campaign, scope))
-    regs = queries.registrations_by_unit(campaign, [u.pk for u in units])
+    units = queries.registration_units(campaign, scope)
+    registered = Registration.objects.filter(campaign=campaign).values("unit_id")
     state = request.GET.get("trang-thai", "")
-    rows = [(u, regs.get(u.pk)) for u in units]
+    shown = units
     if state == "da-dang-ky":
-        rows = [r for r in rows if r[1]]
+        shown = units.filter(pk__in=registered)
     elif state == "chua-dang-ky":
-        rows = [r for r in rows if not r[1]]
+        shown = units.exclude(pk__in=registered)
+    # A page of units; the counts are over all of them.
+    page = Paginator(shown, BOARD_PAGE).get_page(request.GET.get("trang"))
+    regs = queries.registrations_by_unit(campaign, [u.pk for u in page])
+    rows = [(u, regs.get(u.pk)) for u in page]
     return render(
         request,
         "submissions/registration_board.html",
@@ -120,8 +128,9 @@ def registration_board(request, slug):
             "campaign": campaign,
             "scope": scope,
             "rows": rows,
-            "total": len(units),
-            "registered": len(regs),
+            "page": page,
+            "total": units.count(),
+            "registered": units.filter(pk__in=registered).count(),
             "state": state,
             "can_manage": campaign_access.can_manage_campaign(request.user, campaign),
         },
@@ -338,6 +347,8 @@ def board(request, slug):
     campaign = campaign_access.get_campaign_or_404(request.user, slug)
     scope, kind, status, result = _board(request, campaign)
     districts = Unit.objects.filter(depth=campaign.issuer_unit.depth + 1, kind="district").order_by("path")
+    # A page of rows: a campaign addressed to every grassroots unit must not render 40,000 of them.
+    page = Paginator(result.rows, BOARD_PAGE).get_page(request.GET.get("trang"))
     return render(
         request,
         "submissions/board.html",
@@ -345,6 +356,7 @@ def board(request, slug):
             "campaign": campaign,
             "scope": scope,
             "board": result,
+            "page": page,
             "columns": list(zip(result.milestones, result.summaries)),
             "kind": kind,
             "status": status,
