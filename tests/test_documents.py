@@ -468,7 +468,7 @@ def test_downloads_carry_a_vietnamese_file_name_and_type(dossier, client_for):
     assert client.get(url("decision", **{"quyet-dinh": "99999999"})).status_code == 404
 
 
-def test_who_may_download_what(dossier, client_for, personas):
+def test_who_may_download_what(dossier, client_for, django_user_model):
     officer = dossier["officers"]["QD1"]
     client = client_for(officer)
     assert client.get(url("plan")).status_code == 200  # everyone who sees the campaign
@@ -480,7 +480,7 @@ def test_who_may_download_what(dossier, client_for, personas):
     steering = client_for(dossier["users"]["steering"])
     for kind in registry.KINDS:
         assert steering.get(url(kind)).status_code == 200, kind
-    outsider = client_for(personas["outsider"])
+    outsider = client_for(django_user_model.objects.create_user(username="doc_outsider", password="x-pw-12345"))
     assert outsider.get(url("plan")).status_code == 404
     assert outsider.get(url("certificates")).status_code == 404
     client.logout()

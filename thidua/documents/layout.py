@@ -73,7 +73,7 @@ def issuing_lines(unit: Unit | None, *, campaign: Campaign | None = None) -> lis
     'BAN CHẤP HÀNH TP. HỒ CHÍ MINH'; a unit below it, 'BCH ĐOÀN TP. HỒ CHÍ MINH' above its own name."""
     if unit is None:
         return [(campaign.issuer_name if campaign else "").upper()]
-    root = unit.get_root() if unit.depth > 1 else unit
+    root = Unit.objects.get(path=unit.path[: Unit.steplen]) if unit.depth > 1 else unit
     if unit.pk == root.pk:
         return [f"BAN CHẤP HÀNH {_city_short(root)}"]
     return [f"BCH ĐOÀN {_city_short(root)}", _without_city_suffix(unit.name).upper()]

@@ -41,6 +41,8 @@ class Kind:
     build: Callable[[Campaign, Options], bytes]
     may: Callable[[object, Campaign, Options], bool]
     needs_decision: bool = False
+    # Whether there is anything to write yet (a button is shown only then).
+    ready: Callable[[Campaign, Options], bool] = lambda campaign, options: True
 
 
 KINDS = {
@@ -49,23 +51,26 @@ KINDS = {
         Kind("plan", _("Plan"), "Kế hoạch", "docx", DOCX, plan.build, lambda u, c, o: access.may_see_plan(u, c)),
         Kind(
             "midterm-report", _("Mid-term report"), "Báo cáo sơ kết", "docx", DOCX, reports.build_midterm,
-            lambda u, c, o: access.may_see_file(u, c),
+            lambda u, c, o: access.may_see_file(u, c), ready=lambda c, o: c.status != Campaign.Status.DRAFT,
         ),
         Kind(
             "final-report", _("Final report"), "Báo cáo tổng kết", "docx", DOCX, reports.build_final,
-            lambda u, c, o: access.may_see_file(u, c),
+            lambda u, c, o: access.may_see_file(u, c), ready=lambda c, o: c.status != Campaign.Status.DRAFT,
         ),
         Kind(
             "proposal", _("Proposal for commendation"), "Tờ trình đề nghị khen thưởng", "docx", DOCX, awards.build_proposal,
             lambda u, c, o: access.may_see_file(u, c),
+            ready=lambda c, o: c.proposals.filter(status__in=awards.PROPOSED).exists(),
         ),
         Kind(
             "decision", _("Commendation decision"), "Quyết định khen thưởng", "docx", DOCX, awards.build_decision,
             lambda u, c, o: access.may_see_decision(u, c, o.decision), needs_decision=True,
+            ready=lambda c, o: o.decision is not None,
         ),
         Kind(
             "certificates", _("Certificates"), "Giấy khen", "pdf", PDF, certificates.build,
             lambda u, c, o: o.awards is not None and o.awards.exists(), needs_decision=True,
+            ready=lambda c, o: o.decision is not None,
         ),
     ]
 }  # fmt: skip
