@@ -331,8 +331,8 @@ def test_the_proposal_lists_what_is_before_the_steering_committee(dossier):
                                       "Số:        -TTr/TĐTN-BCNLĐ"]  # fmt: skip
     text = "\n".join(lines(data))
     assert_in_order(text, ["TỜ TRÌNH", campaign.theme, "Kính gửi: Ban Thường vụ Thành Đoàn",
-                           "khen thưởng 0 tập thể và 1 cá nhân", "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG",
-                           "1. Giấy khen của Ban Thường vụ Thành Đoàn (0 tập thể và 1 cá nhân)"])  # fmt: skip
+                           "khen thưởng 1 cá nhân", "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG",
+                           "1. Giấy khen của Ban Thường vụ Thành Đoàn (1 cá nhân)"])  # fmt: skip
     people = table_after(data, "1. Giấy khen")
     assert people[1] == ["1", "Lê Hoàng Phúc", "Chánh Văn phòng Huyện Đoàn Nhà Bè, Huyện Đoàn Nhà Bè",
                          "Sáng kiến số hóa hồ sơ đoàn viên.", "Chờ duyệt"]  # fmt: skip
@@ -509,3 +509,11 @@ def test_the_command_writes_each_kind(dossier, tmp_path, capsys):
         call_command("campaign_document", "nope", "--kind", "plan", "--out", str(tmp_path / "x"))
     with pytest.raises(CommandError, match="No decision"):
         call_command("campaign_document", "cao-diem-2023", "--kind", "decision", "--decision", "1-QĐ", "--out", "x")
+
+
+def test_the_decisions_subject_line_reads_as_the_union_writes_it():
+    from thidua.documents.awards import counts_line, decision_subject
+
+    assert decision_subject("Quyết định khen thưởng các tập thể") == "Về việc khen thưởng các tập thể"
+    assert decision_subject("V/v khen thưởng") == "V/v khen thưởng"
+    assert counts_line([]) == "0 tập thể"

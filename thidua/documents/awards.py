@@ -49,22 +49,20 @@ def _ordered(proposals) -> list[Proposal]:
 
 
 def counts_line(proposals: list[Proposal]) -> str:
+    """'3 tập thể và 1 cá nhân', '2 tập thể', '1 cá nhân'."""
     collectives = sum(1 for p in proposals if not p.is_individual)
-    return f"{number(collectives)} tập thể và {number(len(proposals) - collectives)} cá nhân"
+    people = len(proposals) - collectives
+    parts = [f"{number(collectives)} tập thể"] if collectives or not people else []
+    if people:
+        parts.append(f"{number(people)} cá nhân")
+    return " và ".join(parts)
 
 
 def award_lines(proposals: list[Proposal]) -> list[str]:
     """'Bằng khen của Ban Chấp hành Thành Đoàn: 3 tập thể' — one line per form of commendation."""
     lines = []
     for award, group in groupby(_ordered(proposals), key=lambda p: p.award_type):
-        group = list(group)
-        collectives = sum(1 for p in group if not p.is_individual)
-        parts = []
-        if collectives:
-            parts.append(f"{number(collectives)} tập thể")
-        if len(group) - collectives:
-            parts.append(f"{number(len(group) - collectives)} cá nhân")
-        lines.append(f"{award.name}: {' và '.join(parts)};")
+        lines.append(f"{award.name}: {counts_line(list(group))};")
     if lines:
         lines[-1] = lines[-1][:-1] + "."
     return lines
@@ -175,6 +173,13 @@ def granted(decision: Decision) -> list[Proposal]:
     return _ordered(decision.proposals.filter(status=Proposal.Status.DECIDED).select_related("unit", "award_type"))
 
 
+def decision_subject(title: str) -> str:
+    """The line under "QUYẾT ĐỊNH": 'Quyết định khen thưởng …' reads 'Về việc khen thưởng …'."""
+    if title.lower().startswith("quyết định "):
+        return "Về việc " + title[len("quyết định ") :]
+    return title
+
+
 def build_decision(campaign: Campaign, options) -> bytes:
     """The decision as signed (its number, date and signer), with the list of what it grants."""
     decision = options.decision
@@ -189,7 +194,7 @@ def build_decision(campaign: Campaign, options) -> bytes:
     )
     writer.header(header_of(campaign, "QĐ", number=decision.number, day=decision.signed_on))
     theme = f"“{campaign.theme}”" if campaign.theme else _lower_first(campaign.title)
-    writer.title("QUYẾT ĐỊNH", decision.title)
+    writer.title("QUYẾT ĐỊNH", decision_subject(decision.title))
     body = (campaign.steering_committee or campaign.issuer_name).upper()
     writer.paragraph(body, bold=True, align=CENTER, indent=False, after=10)
     writer.paragraph("Căn cứ Điều lệ Đoàn Thanh niên Cộng sản Hồ Chí Minh;")

@@ -84,13 +84,14 @@ def _page(pdf: _Certificate, campaign: Campaign, proposal: Proposal, decision, i
     pdf.centred(29, giver, size=14, style="B")
     pdf.set_draw_color(*INK)
     pdf.set_line_width(0.3)
-    pdf.line(WIDTH / 2 - 25, 36, WIDTH / 2 + 25, 36)
+    pdf.line(WIDTH / 2 - 25, 38.5, WIDTH / 2 + 25, 38.5)
     pdf.centred(45, "TẶNG", size=16, style="B")
     pdf.centred(56, form or "GIẤY KHEN", size=40, style="B", color=RED)
     y = 78
     if proposal.is_individual:
         pdf.centred(y, f"Đồng chí {proposal.person_name}", size=26, style="B", color=RED)
-        role = ", ".join(filter(None, [proposal.person_position, proposal.unit.name]))
+        position = proposal.person_position
+        role = position if proposal.unit.name in position else ", ".join(filter(None, [position, proposal.unit.name]))
         if role:
             y = pdf.paragraph(y + 14, role, size=15, style="I", max_lines=2) - 14
     else:
@@ -98,9 +99,7 @@ def _page(pdf: _Certificate, campaign: Campaign, proposal: Proposal, decision, i
     y += 22
     pdf.centred(y, "Đã có thành tích xuất sắc trong đợt thi đua", size=15)
     theme = f"“{campaign.theme}”" if campaign.theme else campaign.title
-    y = pdf.paragraph(y + 8, theme, size=15, style="B", max_lines=3)
-    if proposal.is_individual and proposal.achievement:
-        pdf.paragraph(y + 2, proposal.achievement, size=12, style="I", width=220, max_lines=2)
+    pdf.paragraph(y + 8, theme, size=15, style="B", max_lines=3)
     _signature(pdf, campaign, decision)
     pdf.set_text_color(*INK)
     pdf.set_font(FAMILY, "", 10)

@@ -171,10 +171,10 @@ class Writer:
         return para
 
     def header(self, header: Header) -> None:
-        # Wider than the text, 10 mm into the left margin, as the Union's documents set it: the place
-        # and date fit on one line.
-        left_mm = self.width_mm * 0.45
-        table = self._borderless(2, [left_mm, self.width_mm + 15 - left_mm], indent_mm=-10)
+        # Wider than the text, 14 mm into the left margin and 8 into the right, as the Union's
+        # documents set it: the issuing body and the place and date each fit on one line.
+        left_mm = 86 if self.width_mm < 200 else 110
+        table = self._borderless(2, [left_mm, self.width_mm + 22 - left_mm], indent_mm=-14)
         left, right = table.rows[0].cells
         center = WD_ALIGN_PARAGRAPH.CENTER
         for i, line in enumerate(header.issuer):
@@ -230,6 +230,8 @@ class Writer:
     def closing(self, distribution: list[str], signature: Signature, *, extra_signature_lines: int = 3) -> None:
         """'Nơi nhận:' on the left, the signature block on the right, side by side."""
         table = self._borderless(2, [self.width_mm * 0.45, self.width_mm * 0.55])
+        keep = OxmlElement("w:cantSplit")  # the signature never starts on one page and ends on the next
+        table.rows[0]._tr.get_or_add_trPr().append(keep)
         left, right = table.rows[0].cells
         if distribution:
             self._cell_line(left, "Nơi nhận:", bold=True, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
@@ -267,25 +269,21 @@ class Writer:
 
     def _borderless(self, columns: int, widths: list[float], indent_mm: float = 0):
         table = self.doc.add_table(rows=1, cols=columns)
+        if not indent_mm:
+            table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        self._fixed(table, widths)
         if indent_mm:
             ind = OxmlElement("w:tblInd")
             ind.set(qn("w:w"), str(round(indent_mm * 1440 / 25.4)))
             ind.set(qn("w:type"), "dxa")
-            table._tbl.tblPr.append(ind)
-        else:
-            table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        self._fixed(table, widths)
+            table._tbl.tblPr.find(qn("w:tblLayout")).addprevious(ind)  # the schema's order: tblInd first
         for cell, width in zip(table.rows[0].cells, widths):
             cell.width = Mm(width)
         return table
 
     @staticmethod
     def _fixed(table, widths: list[float]) -> None:
-        table.autofit = False
-        props = table._tbl.tblPr
-        layout = OxmlElement("w:tblLayout")
-        layout.set(qn("w:type"), "fixed")
-        props.append(layout)
+        table.autofit = False  # a fixed layout (w:tblLayout)
         for column, width in zip(table.columns, widths):
             column.width = Mm(width)
 

@@ -236,12 +236,13 @@ def _activities(writer: Writer, section, campaign: Campaign, approved_only: bool
     for index, activity in enumerate(campaign.activities.prefetch_related("indicators"), start=1):
         writer.paragraph(f"{index}. {activity.title}", bold=True)
         count = events.get(activity.pk, 0)
-        writer.paragraph(
-            f"Đã ghi nhận {number(count)} hoạt động của {number(units.get(activity.pk, 0))} đơn vị."
-            if count
-            else "Chưa có đơn vị nào ghi nhận hoạt động."
-        )
         indicators = list(activity.indicators.all())
+        if count:
+            writer.paragraph(
+                f"Nhật ký hoạt động: {number(count)} hoạt động của {number(units.get(activity.pk, 0))} đơn vị."
+            )
+        elif not indicators:
+            writer.paragraph("Chưa có đơn vị nào ghi nhận hoạt động.")
         if indicators:
             _indicator_table(writer, indicators, campaign, approved_only)
 
