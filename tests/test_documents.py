@@ -517,3 +517,13 @@ def test_the_decisions_subject_line_reads_as_the_union_writes_it():
     assert decision_subject("Quyết định khen thưởng các tập thể") == "Về việc khen thưởng các tập thể"
     assert decision_subject("V/v khen thưởng") == "V/v khen thưởng"
     assert counts_line([]) == "0 tập thể"
+
+
+def test_an_indicator_of_no_goal_or_activity_is_reported_too(dossier):
+    campaign = dossier["campaign"]
+    jobs = campaign.indicators.get(code="youths_job_referrals")
+    jobs.activity = None
+    jobs.save(update_fields=["activity"])
+    rows = table_after(build("final-report", campaign), "Các chỉ tiêu khác")
+    assert rows[1] == reports.indicator_row(jobs, progress.figure(jobs, campaign.issuer_unit))
+    assert rows[1][1] == "2.034"

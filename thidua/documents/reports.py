@@ -245,6 +245,10 @@ def _activities(writer: Writer, section, campaign: Campaign, approved_only: bool
             writer.paragraph("Chưa có đơn vị nào ghi nhận hoạt động.")
         if indicators:
             _indicator_table(writer, indicators, campaign, approved_only)
+    others = list(campaign.indicators.filter(goal__isnull=True, activity__isnull=True))
+    if others:  # indicators the coordinator added that belong to no goal and no activity
+        writer.paragraph("Các chỉ tiêu khác", bold=True)
+        _indicator_table(writer, others, campaign, approved_only)
 
 
 def _initiatives(writer: Writer, section, campaign: Campaign) -> None:
