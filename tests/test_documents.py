@@ -491,8 +491,10 @@ def test_without_a_decision_the_decision_and_certificates_wait(seed_campaign, cl
     coordinator = add_officer(demo_tree["TD"], "doc_c2")
     RoleAssignment.objects.filter(user=coordinator).update(role=Role.COORDINATOR)
     client = client_for(coordinator)
-    assert client.get(url("decision")).status_code == 403
-    assert client.get(url("certificates")).status_code == 403
+    for kind in ("decision", "certificates"):
+        response = client.get(url(kind), follow=True)
+        assert "Chưa ghi nhận quyết định khen thưởng nào." in response.content.decode()
+        assert response.redirect_chain[-1][0] == reverse("campaigns:detail", args=["cao-diem-2023"])
     response = client.get(url("proposal"), follow=True)
     assert "Chưa có đề nghị khen thưởng" in response.content.decode()
     with pytest.raises(CommandError, match="No decision"):

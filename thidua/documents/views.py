@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from thidua.campaigns import access as campaign_access
 from thidua.core.errors import Refused
@@ -23,6 +24,9 @@ def download(request, slug, kind):
     options = registry.Options(approved_only=request.GET.get("da-xac-nhan") == "1")
     if spec.needs_decision:
         options.decision = _decision(campaign, request.GET.get("quyet-dinh", ""))
+        if options.decision is None:
+            messages.error(request, _("No commendation decision is recorded yet."))
+            return redirect("campaigns:detail", slug=slug)
         code = request.GET.get("don-vi", "")[:40]
         if code:
             options.unit = access.get_unit_or_404(request.user, code)
