@@ -460,6 +460,9 @@ def test_downloads_carry_a_vietnamese_file_name_and_type(dossier, client_for):
     assert response["Content-Type"] == registry.DOCX
     assert "filename*=utf-8''K%E1%BA%BF%20ho%E1%BA%A1ch%20-%20cao-diem-2023.docx" in response["Content-Disposition"]
     assert "KẾ HOẠCH" in lines(response.content)
+    response = client.get(url("final-report", **{"da-xac-nhan": 1}))
+    assert "s%E1%BB%91%20li%E1%BB%87u%20%C4%91%C3%A3%20x%C3%A1c%20nh%E1%BA%ADn.docx" in response["Content-Disposition"]
+    assert "Chưa có số liệu đã được xác nhận." in lines(response.content)
     response = client.get(url("certificates"))
     assert response["Content-Type"] == "application/pdf" and len(pdf_pages(response.content)) == 3
     assert "152-Q%C4%90-T%C4%90TN" in response["Content-Disposition"]
@@ -529,3 +532,18 @@ def test_an_indicator_of_no_goal_or_activity_is_reported_too(dossier):
     rows = table_after(build("final-report", campaign), "Các chỉ tiêu khác")
     assert rows[1] == reports.indicator_row(jobs, progress.figure(jobs, campaign.issuer_unit))
     assert rows[1][1] == "2.034"
+
+
+def test_the_buttons_offer_what_the_reader_may_have(dossier, client_for):
+    campaign_page = reverse("campaigns:detail", args=["cao-diem-2023"])
+    page = client_for(dossier["users"]["coordinator"]).get(campaign_page).content.decode()
+    for kind in registry.KINDS:
+        assert url(kind) in page, kind
+    assert url("final-report", **{"da-xac-nhan": 1}) in page
+    officer = client_for(dossier["officers"]["QD1"])
+    page = officer.get(campaign_page).content.decode()
+    assert url("plan") in page and url("final-report") not in page and url("decision") not in page
+    result = officer.get(reverse("commendation:unit", args=["cao-diem-2023", "QD1"])).content.decode()
+    assert url("certificates", **{"don-vi": "QD1"}) in result
+    proposals = client_for(dossier["users"]["steering"]).get(reverse("commendation:proposals", args=["cao-diem-2023"]))
+    assert url("proposal") in proposals.content.decode() and url("certificates") in proposals.content.decode()

@@ -83,6 +83,8 @@ def file_name(kind: Kind, campaign: Campaign, options: Options) -> str:
         suffix = options.decision.number.replace("/", "-")
         if options.unit is not None:
             suffix += f" - {options.unit.name}"
+    if options.approved_only and kind.slug in ("midterm-report", "final-report"):
+        suffix += " - số liệu đã xác nhận"
     return f"{kind.name} - {suffix}.{kind.extension}"
 
 

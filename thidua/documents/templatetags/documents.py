@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from thidua.documents import registry
 
@@ -33,4 +34,10 @@ def document_buttons(context, campaign, kinds="", unit=None, decision=None):
             continue
         url = reverse("documents:download", kwargs={"slug": campaign.slug, "kind": slug})
         links.append({"url": f"{url}?{urlencode(query)}" if query else url, "label": spec.label, "ext": spec.extension})
+        if slug in REPORTS:  # for the Standing Committee's meeting: only what the units above approved
+            label = _("%(document)s, approved figures only") % {"document": spec.label}
+            links.append({"url": f"{url}?da-xac-nhan=1", "label": label, "ext": spec.extension})
     return {"links": links}
+
+
+REPORTS = ("midterm-report", "final-report")
