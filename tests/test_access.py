@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 
 OUR_NAMESPACES = {
     "units", "campaigns", "submissions", "progress", "initiatives", "planimport", "practices", "commendation",
+    "documents",
 }  # fmt: skip
 TOP_LEVEL = {"home", "notifications"}
 
@@ -115,6 +116,7 @@ ROUTES = {
     "commendation:proposal_withdraw": ({"slug": "cao-diem-2023"}, "post"),
     "commendation:decision_record": ({"slug": "cao-diem-2023"}, "post"),
     "commendation:propose": ({"slug": "cao-diem-2023", "code": "HD-NHABE"}, "get"),
+    "documents:download": ({"slug": "cao-diem-2023", "kind": "final-report"}, "get"),
     "planimport:upload": ({}, "get"),
     "planimport:review": ({"pk": "DRAFT"}, "get"),
     "planimport:set_unit": ({"pk": "DRAFT"}, "post"),
@@ -153,6 +155,7 @@ CAMPAIGN_ROUTES = {
     "commendation:ranking", "commendation:unit", "commendation:proposals", "commendation:proposals_draft",
     "commendation:proposals_submit", "commendation:proposal_decide", "commendation:proposal_withdraw",
     "commendation:decision_record",
+    "documents:download",
 }  # fmt: skip
 CHANGE_ROUTES = {
     "units:roles",

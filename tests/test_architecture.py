@@ -24,6 +24,7 @@ LAYERS = [
     "practices",
     "initiatives",
     "commendation",
+    "documents",
     "planimport",
     "home",
     "demo",

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "thidua.initiatives",
     "thidua.practices",
     "thidua.commendation",
+    "thidua.documents",
     "thidua.home",
     "thidua.demo",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("dot-thi-dua/", include("thidua.submissions.urls")),
     path("dot-thi-dua/", include("thidua.progress.urls")),
     path("dot-thi-dua/", include("thidua.commendation.urls")),
+    path("dot-thi-dua/", include("thidua.documents.urls")),
     path("thong-bao/", core_views.notifications, name="notifications"),
     path("nhap-ke-hoach/", include("thidua.planimport.urls")),
     path("sang-kien/", include("thidua.initiatives.urls")),
