@@ -26,6 +26,7 @@ LAYERS = [
     "commendation",
     "planimport",
     "home",
+    "api",
     "demo",
 ]
 PROJECT_MODULES = {"settings", "urls", "wsgi", "asgi"}  # the project's own wiring, above every app
