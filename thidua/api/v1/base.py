@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
 from thidua.api import services
@@ -67,6 +68,12 @@ def errors(*codes: int) -> dict:
     return {code: Problem for code in sorted({400, 401, 404, 422, 429, *codes})}
 
 
+class Utf8Renderer(JSONRenderer):
+    """Vietnamese text as UTF-8, not \\u escapes: what a person reading the answer expects."""
+
+    json_dumps_params = {"ensure_ascii": False}  # noqa: RUF012 (ninja's own attribute)
+
+
 class ThiDuaAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
         """Errors are documented as `application/problem+json`, as they are sent."""
@@ -84,12 +91,16 @@ api = ThiDuaAPI(
     title="Thi đua API",
     version="1",
     description=(
+        "API mở của Thi đua: xác thực bằng khóa API cá nhân (`Authorization: Bearer <khóa>`), tạo tại "
+        "trang “Khóa API” trong tài khoản; khóa có đúng quyền của người tạo. Lỗi trả về dạng "
+        "`application/problem+json` bằng tiếng Việt.\n\n"
         "Open API of Thi đua (emulation campaigns of the Ho Chi Minh City Youth Union). "
         "Authentication: a personal token, `Authorization: Bearer <token>`, created on the page "
         "“API tokens” of your account; it acts with exactly your roles. Errors are "
         "`application/problem+json` in Vietnamese. See docs/api.md."
     ),
     urls_namespace="api_v1",
+    renderer=Utf8Renderer(),
     auth=TokenAuth(),
     docs=Swagger(settings={"persistAuthorization": False, "defaultModelsExpandDepth": 0}),
     docs_url="/docs",
