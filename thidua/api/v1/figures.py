@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -21,7 +20,7 @@ from thidua.campaigns.models import Campaign, Indicator
 from thidua.campaigns.queries import in_scope
 from thidua.core import timeutils
 from thidua.core.forms import MAX_FIGURE, MAX_ID
-from thidua.progress import queries, rules, services
+from thidua.progress import queries, services
 from thidua.progress.models import IndicatorValue
 from thidua.units import access
 from thidua.units.models import Unit
@@ -246,31 +245,26 @@ def values_write(request, slug: str, code: str, body: ValuesIn):
         )
     if len({v.indicator for v in body.values}) != len(body.values):
         raise ApiProblem(400, _("Each indicator may appear only once."))
-    current = {v.indicator_id: v for v in IndicatorValue.objects.filter(unit=unit, indicator__in=indicators.values())}
     changes = [(indicators[v.indicator], Decimal(v.value), v.out_of, v.version) for v in body.values]
-    jumps = [i.code for i, num, _d, _v in changes if services.is_jump(current.get(i.pk), num)]
-    if jumps and not body.confirm:
+    try:
+        warnings = services.indicator_values_save(
+            actor=request.user,
+            campaign=campaign,
+            unit=unit,
+            changes=changes,
+            as_of=body.as_of or timeutils.local(timeutils.now()).date(),
+            confirm=body.confirm,
+        )
+    except services.JumpsToConfirm as exc:
         raise ApiProblem(
             409,
             _(
                 "Some figures are more than three times the previous ones. Check them and send again with confirm: true."
             ),
-            errors=[{"field": code, "message": _("more than three times the previous figure")} for code in jumps],
-        )
-    as_of = body.as_of or timeutils.local(timeutils.now()).date()
-    try:
-        with transaction.atomic():
-            for indicator, num, den, version in changes:
-                services.indicator_value_set(
-                    actor=request.user,
-                    indicator=indicator,
-                    unit=unit,
-                    numerator=num,
-                    denominator=den,
-                    as_of=as_of,
-                    expected_version=version,
-                )
-            warnings = rules.enforce(campaign, [unit])
+            errors=[
+                {"field": i.code, "message": _("more than three times the previous figure")} for i in exc.indicators
+            ],
+        ) from exc
     except services.EditConflict as exc:
         raise ApiProblem(409, str(exc)) from exc
     return {**_values(request, campaign, unit), "saved": len(changes), "warnings": [w.message for w in warnings]}
