@@ -338,3 +338,26 @@ def test_errors_outside_the_api_routes_are_problems_too(client, world):
     assert missing.status_code == 404 and missing["Content-Type"] == "application/problem+json"
     assert call(client, "get", "/units?q=a%00b", token).status_code == 400
     assert call(client, "delete", "/campaigns", token).status_code == 405
+
+
+def test_body_limits_a_token_lifts_the_anonymous_one_not_the_upload_one(client, world, settings):
+    url = f"{V1}/campaigns/{SLUG}/milestones/TK/units/HD-NHABE/submissions"
+    big = _pdf("bao-cao-lon.pdf", pdf_bytes("Bao cao") + b"%" + b"x" * 300_000 + b"\n")
+    anonymous = client.post(url, {"files": [big]})
+    assert anonymous.status_code == 413 and anonymous["Content-Type"] == "application/problem+json"
+    big.seek(0)
+    auth = {"Authorization": f"Bearer {world['tokens']['officer_nhabe']}"}
+    assert client.post(url, {"files": [big]}, headers=auth).status_code == 201
+    settings.SUBMISSION_MAX_FILE_BYTES = 100_000  # the portal's rule, with its message
+    big.seek(0)
+    response = client.post(url, {"files": [big]}, headers=auth)
+    assert response.status_code == 400 and "bao-cao-lon.pdf" in response.json()["detail"]
+    # A body larger than any upload the API takes: refused before it is read.
+    response = client.post(url, {"files": [_pdf()]}, headers=auth, CONTENT_LENGTH=str(10**12))
+    assert response.status_code == 413 and response.json()["status"] == 413
+
+
+def test_a_receipt_of_another_district_is_not_found(client, world):
+    response = call(client, "get", f"/campaigns/{SLUG}/receipts/{world['receipt']}", world["tokens"]["officer_q1"])
+    assert response.status_code == 404
+    assert call(client, "get", f"/campaigns/{SLUG}/receipts/0-0", world["tokens"]["coordinator"]).status_code == 404
