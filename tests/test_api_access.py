@@ -5,7 +5,10 @@ listed here (the coverage test fails otherwise)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.urls import get_resolver
 
 from . import test_api
 from .test_api import SLUG, V1, _pdf, call
@@ -71,6 +74,10 @@ def test_every_api_operation_is_walked(client, world):
     schema = client.get(f"{V1}/openapi.json").json()
     found = {(method, path.removeprefix(V1)) for path, item in schema["paths"].items() for method in item}
     assert found == set(OPERATIONS)
+    # And no URL of the API's namespace escapes the schema (an operation hidden from it would escape the walk).
+    resolver = next(p for p in get_resolver().url_patterns if getattr(p, "namespace", None) == "api_v1")
+    routes = {"/" + re.sub(r"<(\w+)>", r"{\1}", str(p.pattern)) for p in resolver.url_patterns}
+    assert routes - {"/openapi.json", "/docs", "/"} == {path for _method, path in OPERATIONS}
 
 
 @pytest.mark.parametrize("key", sorted(OPERATIONS))
