@@ -361,3 +361,16 @@ def test_a_receipt_of_another_district_is_not_found(client, world):
     response = call(client, "get", f"/campaigns/{SLUG}/receipts/{world['receipt']}", world["tokens"]["officer_q1"])
     assert response.status_code == 404
     assert call(client, "get", f"/campaigns/{SLUG}/receipts/0-0", world["tokens"]["coordinator"]).status_code == 404
+
+
+def test_the_admin_lists_tokens_without_their_hash(client, world):
+    from .conftest import verified_login
+
+    admin = get_user_model().objects.create_superuser("api-admin", "a@example.org", "pw-for-tests-1")
+    verified_login(client, admin)
+    page = client.get(reverse("admin:api_apitoken_changelist"))
+    assert page.status_code == 200
+    token = ApiToken.objects.first()
+    detail = client.get(reverse("admin:api_apitoken_change", args=[token.pk]))
+    assert detail.status_code == 200 and token.key_sha256 not in detail.content.decode()
+    assert client.get(reverse("admin:api_apitoken_add")).status_code == 403
