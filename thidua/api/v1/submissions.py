@@ -14,6 +14,7 @@ from thidua.api.v1.base import Paging, errors
 from thidua.api.v1.campaigns import UnitRef, local
 from thidua.campaigns import access as campaign_access
 from thidua.campaigns.models import Campaign, Milestone
+from thidua.core.outbox import site_url
 from thidua.submissions import access as submission_access
 from thidua.submissions import queries, services
 from thidua.submissions.models import Submission
@@ -42,7 +43,7 @@ class ReceiptOut(Schema):
     review: str = Field(description="received, accepted or supplement")
     note: str
     files: list[FileOut]
-    url: str = Field(description="The receipt's page on the site.")
+    url: str = Field(description="The receipt's page on the site (absolute, from THIDUA_SITE_URL).")
 
 
 class UnitStatusOut(Schema):
@@ -138,7 +139,7 @@ def receipt_out(s: Submission) -> dict:
             {"name": f.name, "sha256": f.stored.sha256, "size": f.stored.size, "kind": f.stored.kind}
             for f in s.files.all()
         ],
-        "url": services.receipt_path(s),
+        "url": site_url(services.receipt_path(s)),
     }
 
 
