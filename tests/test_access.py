@@ -14,7 +14,10 @@ pytestmark = pytest.mark.django_db
 OUR_NAMESPACES = {
     "units", "campaigns", "submissions", "progress", "initiatives", "planimport", "practices", "commendation",
     "documents",
+    "api",
 }  # fmt: skip
+# The open API's own namespace ("api_v1", /api/v1/) takes tokens, not sessions: tests/test_api_access.py
+# walks every one of its operations (and fails when one is not listed there).
 TOP_LEVEL = {"home", "notifications"}
 
 # name → (kwargs, method). Units are of Huyện Đoàn Nhà Bè: outside Quận 1's officers' reach.
@@ -121,6 +124,8 @@ ROUTES = {
     "planimport:review": ({"pk": "DRAFT"}, "get"),
     "planimport:set_unit": ({"pk": "DRAFT"}, "post"),
     "planimport:publish": ({"pk": "DRAFT"}, "post"),
+    "api:tokens": ({}, "get"),
+    "api:revoke": ({}, "post"),
 }
 # Open to everyone, signed in or not: the initiatives gallery, submitting, and the author's signed links;
 # the library of effective models (published ones, their photos and documents).

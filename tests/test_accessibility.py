@@ -59,6 +59,7 @@ WALK = {
         f"/dot-thi-dua/{S}/nop/SK/QD1/",
         f"/dot-thi-dua/{S}/dang-ky/QD1/",
         "/tai-khoan/doi-mat-khau/",
+        "/khoa-api/",
         "/mo-hinh/them/QD1/",
         "/dot-thi-dua/cao-diem-2023/tu-cham/QD1/",
         "/dot-thi-dua/cao-diem-2023/khen-thuong/de-nghi/QD1/",

@@ -27,6 +27,7 @@ LAYERS = [
     "documents",
     "planimport",
     "home",
+    "api",
     "demo",
 ]
 PROJECT_MODULES = {"settings", "urls", "wsgi", "asgi", "celery"}  # the project's own wiring, above every app

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "ninja",  # the API's interactive page, with its own copy of Swagger UI (no CDN)
     "thidua.core",
     "thidua.accounts",
     "thidua.units",
@@ -112,6 +113,7 @@ INSTALLED_APPS = [
     "thidua.commendation",
     "thidua.documents",
     "thidua.home",
+    "thidua.api",
     "thidua.demo",
 ]
 
@@ -126,6 +128,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "thidua.accounts.middleware.AccountGuardMiddleware",
+    "thidua.api.middleware.ApiMiddleware",  # /api/: bearer tokens only, problem+json errors
     "django.contrib.messages.middleware.MessageMiddleware",
     "thidua.core.middleware.RefuseNulMiddleware",
     "thidua.core.middleware.AnonymousBodyLimitMiddleware",
@@ -290,6 +293,8 @@ RATE_LIMITS = {
         "initiative-ip-day": "30/86400",
         "confirm-email": "3/86400",  # confirmation e-mails to one address a day
         "unit-message-user": "20/3600",  # messages to units one coordinator sends an hour
+        "api-token": "600/60",  # API calls with one token a minute
+        "api-anonymous-ip": "60/60",  # API calls without a valid token from one address a minute
     }.items()
 }
 for _name, _value in RATE_LIMITS.items():

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from thidua.accounts import views as account_views
+from thidua.api.v1 import routes as api_v1
 from thidua.core import views as core_views
 from thidua.home import views as home_views
 
@@ -22,6 +23,8 @@ urlpatterns = [
     path("nhap-ke-hoach/", include("thidua.planimport.urls")),
     path("sang-kien/", include("thidua.initiatives.urls")),
     path("mo-hinh/", include("thidua.practices.urls")),
+    path("khoa-api/", include("thidua.api.urls")),
+    path("api/v1/", api_v1.urls),
     path("quan-tri/", admin.site.urls),
 ]
 

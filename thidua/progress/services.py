@@ -21,7 +21,7 @@ from thidua.core import timeutils
 from thidua.core.audit import log_action
 from thidua.core.errors import Refused
 from thidua.core.forms import MAX_FIGURE
-from thidua.progress import access
+from thidua.progress import access, rules
 from thidua.progress.models import (
     ActivityEvent,
     Aggregate,
@@ -268,6 +268,48 @@ def indicator_value_add(
             expected_version=current.version if current else 0,
             origin=origin,
         )
+
+
+class JumpsToConfirm(Refused):
+    """Figures more than three times the previous ones, sent without the confirmation."""
+
+    def __init__(self, message: str, indicators: list[Indicator]):
+        super().__init__(message)
+        self.indicators = indicators
+
+
+def indicator_values_save(
+    *,
+    actor,
+    campaign: Campaign,
+    unit: Unit,
+    changes: list[tuple[Indicator, Decimal, Decimal | None, int]],
+    as_of: dt.date,
+    confirm: bool = False,
+) -> list[rules.Violation]:
+    """The entry page's save, for the page and the API alike: [(indicator, numerator, denominator,
+    expected version)] written all or nothing. JumpsToConfirm when a figure is more than three times
+    the previous one and `confirm` is not given; every `indicator_value_set` refusal; the campaign's
+    "refuse" validation rules undo the whole save. Returns the "warn" violations."""
+    current = {
+        v.indicator_id: v
+        for v in IndicatorValue.objects.filter(unit=unit, indicator__in=[change[0] for change in changes])
+    }
+    jumps = [i for i, num, _den, _version in changes if is_jump(current.get(i.pk), num)]
+    if jumps and not confirm:
+        raise JumpsToConfirm(_("Some figures are more than three times the previous ones."), jumps)
+    with transaction.atomic():
+        for indicator, num, den, version in changes:
+            indicator_value_set(
+                actor=actor,
+                indicator=indicator,
+                unit=unit,
+                numerator=num,
+                denominator=den,
+                as_of=as_of,
+                expected_version=version,
+            )
+        return rules.enforce(campaign, [unit]) if changes else []
 
 
 # --- activity events --------------------------------------------------------------------------

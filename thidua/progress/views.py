@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Case, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -346,40 +345,35 @@ def entry(request, slug, code):
         access.require(can_edit)
         if form.is_valid():
             changes = form.changes()
-            jumps = [i for i, num, _d, _v in changes if services.is_jump(current.get(i.pk), num)]
-            if jumps and not form.cleaned_data["confirm"]:
+            try:
+                warnings = services.indicator_values_save(
+                    actor=request.user,
+                    campaign=campaign,
+                    unit=unit,
+                    changes=changes,
+                    as_of=form.cleaned_data["as_of"],
+                    confirm=form.cleaned_data["confirm"],
+                )
+            except services.JumpsToConfirm as exc:
+                jumps = exc.indicators
                 form.add_error(
                     None,
                     _(
                         "Some figures are more than three times the previous ones. Check them, tick the box and save again."
                     ),
                 )
+            except Refused as exc:
+                form.add_error(None, str(exc))
             else:
-                try:
-                    with transaction.atomic():
-                        for indicator, num, den, version in changes:
-                            services.indicator_value_set(
-                                actor=request.user,
-                                indicator=indicator,
-                                unit=unit,
-                                numerator=num,
-                                denominator=den,
-                                as_of=form.cleaned_data["as_of"],
-                                expected_version=version,
-                            )
-                        warnings = rules.enforce(campaign, [unit]) if changes else []
-                except Refused as exc:
-                    form.add_error(None, str(exc))
+                for warning in warnings:
+                    messages.warning(request, warning.message)
+                if changes:
+                    messages.success(
+                        request, _("%(n)s figure(s) saved; the totals above are up to date.") % {"n": len(changes)}
+                    )
                 else:
-                    for warning in warnings:
-                        messages.warning(request, warning.message)
-                    if changes:
-                        messages.success(
-                            request, _("%(n)s figure(s) saved; the totals above are up to date.") % {"n": len(changes)}
-                        )
-                    else:
-                        messages.info(request, _("Nothing was changed."))
-                    return redirect("progress:entry", slug=slug, code=code)
+                    messages.info(request, _("Nothing was changed."))
+                return redirect("progress:entry", slug=slug, code=code)
     every_indicator = list(campaign.indicators.all())  # once, not once per unit below
     below = [
         u
