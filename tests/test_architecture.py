@@ -24,6 +24,7 @@ LAYERS = [
     "practices",
     "initiatives",
     "commendation",
+    "mailgateway",
     "planimport",
     "home",
     "demo",

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "thidua.initiatives",
     "thidua.practices",
     "thidua.commendation",
+    "thidua.mailgateway",
     "thidua.home",
     "thidua.demo",
 ]
@@ -243,6 +244,26 @@ else:
 DEFAULT_FROM_EMAIL = env_str("THIDUA_FROM_EMAIL", "Thi đua <no-reply@thidua.local>")
 # A sender that died mid-send leaves its message to another after this (thidua.core.outbox).
 OUTBOX_LEASE_SECONDS = env_int("THIDUA_OUTBOX_LEASE_SECONDS", 300)
+
+# --- mail gateway (thidua.mailgateway, docs/mail-gateway.md) -----------------------------
+
+# Larger messages are stored but not read (triage); the intakes keep at most twice this.
+MAIL_MAX_BYTES = env_int("THIDUA_MAIL_MAX_MB", 40) * 1024 * 1024
+MAIL_MAX_ATTACHMENTS = env_int("THIDUA_MAIL_MAX_ATTACHMENTS", 20)
+MAIL_IMAP_HOST = env_str("THIDUA_MAIL_IMAP_HOST")
+MAIL_IMAP_PORT = env_int("THIDUA_MAIL_IMAP_PORT", 993)
+MAIL_IMAP_TLS = env_str("THIDUA_MAIL_IMAP_TLS", "ssl")  # ssl (993), starttls (143) or none (a local server only)
+if MAIL_IMAP_TLS not in ("ssl", "starttls", "none"):
+    raise ImproperlyConfigured("THIDUA_MAIL_IMAP_TLS must be one of: ssl, starttls, none")
+MAIL_IMAP_USER = env_str("THIDUA_MAIL_IMAP_USER")
+MAIL_IMAP_PASSWORD = env_str("THIDUA_MAIL_IMAP_PASSWORD")
+MAIL_IMAP_FOLDER = env_str("THIDUA_MAIL_IMAP_FOLDER", "INBOX")
+MAIL_IMAP_DONE_FOLDER = env_str("THIDUA_MAIL_IMAP_DONE_FOLDER")  # empty: processed messages are only marked seen
+MAIL_IMAP_TIMEOUT = env_int("THIDUA_MAIL_IMAP_TIMEOUT", 60)
+MAIL_SMTPD_HOST = env_str("THIDUA_MAIL_SMTPD_HOST", "127.0.0.1")
+MAIL_SMTPD_PORT = env_int("THIDUA_MAIL_SMTPD_PORT", 2525)
+# Recipients the SMTP intake accepts (the gateway's own addresses); empty: any.
+MAIL_SMTPD_RECIPIENTS = [a.lower() for a in env_list("THIDUA_MAIL_SMTPD_RECIPIENTS", [])]
 
 # --- security ----------------------------------------------------------------------------
 

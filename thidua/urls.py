@@ -21,6 +21,7 @@ urlpatterns = [
     path("nhap-ke-hoach/", include("thidua.planimport.urls")),
     path("sang-kien/", include("thidua.initiatives.urls")),
     path("mo-hinh/", include("thidua.practices.urls")),
+    path("thu-den/", include("thidua.mailgateway.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 
