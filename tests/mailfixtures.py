@@ -38,7 +38,7 @@ def mime(
     for name, data in [("Kế hoạch Quận 1.pdf", pdf_bytes("Ke hoach Quan 1"))] if files is None else files:
         maintype, subtype = ("application", "pdf") if name.lower().endswith(".pdf") else ("application", "octet-stream")
         message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
-    return message.as_bytes()
+    return message.as_bytes(policy=policy.SMTP)
 
 
 def rfc2047_attachment(*, sender: str, subject: str, name: str, data: bytes) -> bytes:
@@ -76,7 +76,7 @@ def forwarded(*, forwarder: str, inner: bytes, subject: str = "Fwd: Báo cáo s�
     message["Message-ID"] = make_msgid(domain="gmail.com")
     message.set_content("Chuyển tiếp thư của đơn vị.")
     message.add_attachment(message_from_bytes(inner, policy=policy.default))
-    return message.as_bytes()
+    return message.as_bytes(policy=policy.SMTP)
 
 
 def _tnef_object(level: int, name: int, kind: int, data: bytes) -> bytes:
@@ -101,4 +101,4 @@ def with_winmail(*, sender: str, subject: str, tnef: bytes) -> bytes:
     message["Message-ID"] = make_msgid(domain="tphcm.gov.vn")
     message.set_content("Gửi kèm báo cáo.")
     message.add_attachment(tnef, maintype="application", subtype="ms-tnef", filename="winmail.dat")
-    return message.as_bytes()
+    return message.as_bytes(policy=policy.SMTP)
