@@ -149,6 +149,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "thidua.core.context_processors.unread_notifications",
+                "thidua.mailgateway.context_processors.mail_triage",
             ],
         },
     },
