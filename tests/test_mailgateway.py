@@ -9,6 +9,8 @@ import hashlib
 
 import pytest
 from django.core import mail
+from django.utils import translation
+from django.utils.translation import gettext
 
 from thidua.core import files
 from thidua.core.errors import Refused
@@ -142,26 +144,42 @@ def test_an_oversize_message_is_kept_and_goes_to_triage(gw, settings):
         )
 
 
+def vi(msgid: str) -> str:
+    """The start of a message as the sender reads it (in Vietnamese), up to its first placeholder."""
+    with translation.override("vi"):
+        return gettext(msgid).split("%(")[0].split("“")[0][:40]
+
+
 @pytest.mark.parametrize(
     ("raw", "reason"),
     [
-        (mime(sender="la@gmail.com"), "directory"),
-        (mime(files=[]), "no attached file"),
-        (mime(subject="Gửi văn bản", body="Kính gửi", files=[("van-ban.pdf", pdf_bytes("v"))]), "not clear"),
-        (mime(files=[("virus.exe", b"MZ...")]), "only PDF"),
-        (mime(files=[("gia.pdf", b"not a pdf")]), "not a real"),
+        (mime(sender="la@gmail.com"), "The sender's address %(address)s is not in the unit directory."),
+        (mime(files=[]), "The message has no attached file."),
+        (
+            mime(subject="Gửi văn bản", body="Kính gửi", files=[("van-ban.pdf", pdf_bytes("v"))]),
+            "It is not clear which document this is (%(titles)s): write its name (plan, mid-term report, final "
+            "report) in the subject.",
+        ),
+        (
+            mime(files=[("virus.exe", b"MZ...")]),
+            "“%(name)s”: only PDF, DOC/DOCX, XLS/XLSX, ODT/ODS, JPEG and PNG files are accepted.",
+        ),
+        (
+            mime(files=[("gia.pdf", b"not a pdf")]),
+            "“%(name)s” is not a real .%(ext)s file (its content does not match its name). Save it again as "
+            ".%(ext)s and resend it.",
+        ),
     ],
     ids=["unknown sender", "no attachment", "two milestones", "refused type", "mislabelled"],
 )
 def test_anything_unsure_goes_to_triage_and_the_sender_is_told(gw, raw, reason):
-    with_english = reason
     message = receive(raw)
     assert message.status == Status.TRIAGE
-    assert with_english in message.reason
+    assert vi(reason) in message.reason or vi(reason.split("”", 1)[-1]) in message.reason
     assert Submission.objects.count() == 0
     reply = mail.outbox[-1]
     assert reply.to == [message.from_address]
-    assert message.reason.split("“")[0][:20] in reply.body
+    assert message.reason in reply.body
 
 
 def test_two_units_with_one_address_go_to_triage(gw, tree):

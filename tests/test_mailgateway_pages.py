@@ -43,7 +43,7 @@ def messages(gw):
                 body="<script>alert(1)</script> Kính gửi",
             )
         ),
-        "q1_unclear": receive(mime(subject="Văn bản", body="Kính gửi", files=[("vb.pdf", pdf_bytes("vb"))])),
+        "q1_unclear": receive(mime(subject="Gửi hồ sơ", body="Kính gửi", files=[("vb.pdf", pdf_bytes("vb"))])),
         "nhabe_empty": receive(mime(sender="huyendoan.nhabe@tphcm.gov.vn", subject="Kế hoạch", files=[])),
         "filed": receive(mime(subject="Kế hoạch", files=[("kh.pdf", pdf_bytes("kh"))])),
     }
@@ -58,7 +58,7 @@ def coordinator_of(unit, username):
 def test_the_city_coordinator_sees_every_waiting_message(client, personas, messages):
     client.force_login(personas["coordinator"])
     page = client.get(reverse("mailgateway:triage")).content.decode()
-    assert "nguoila@gmail.com" in page and "Văn bản" in page and "huyendoan.nhabe" in page
+    assert "nguoila@gmail.com" in page and "Gửi hồ sơ" in page and "huyendoan.nhabe" in page
     assert "kh.pdf" not in page  # filed messages are under their own tab
     filed = client.get(reverse("mailgateway:triage"), {"status": "filed"}).content.decode()
     assert messages["filed"].submission.receipt_number in filed
@@ -69,7 +69,7 @@ def test_the_city_coordinator_sees_every_waiting_message(client, personas, messa
 def test_a_district_coordinator_sees_only_its_units_messages(client, tree, messages):
     client.force_login(coordinator_of(tree["HD-NHABE"], "cnb"))
     page = client.get(reverse("mailgateway:triage")).content.decode()
-    assert "huyendoan.nhabe" in page and "nguoila" not in page and "Văn bản" not in page
+    assert "huyendoan.nhabe" in page and "nguoila" not in page and "Gửi hồ sơ" not in page
     assert client.get(reverse("mailgateway:detail", args=[messages["q1_unclear"].pk])).status_code == 404
     assert client.get(reverse("mailgateway:detail", args=[messages["stranger"].pk])).status_code == 404
 

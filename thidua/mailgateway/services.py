@@ -125,7 +125,8 @@ def inbound_process(*, message: InboundMessage) -> InboundMessage | None:
     had it). The outcome, the submission, the audit entry and the reply commit together."""
     replies = []
     try:
-        with transaction.atomic():
+        # The reason is stored and sent to the sender: Vietnamese, whatever the process's language.
+        with translation.override("vi"), transaction.atomic():
             # The claim: of two runs, the second waits for the first's commit, then matches nothing.
             if not InboundMessage.objects.filter(pk=message.pk, status=Status.RECEIVED).update(
                 attempts=F("attempts") + 1
@@ -146,7 +147,7 @@ def _after_failure(message: InboundMessage) -> None:
     InboundMessage.objects.filter(pk=message.pk, status=Status.RECEIVED).update(attempts=F("attempts") + 1)
     message.refresh_from_db()
     if message.status == Status.RECEIVED and message.attempts >= MAX_ATTEMPTS:
-        with transaction.atomic():
+        with translation.override("vi"), transaction.atomic():
             _to_triage(message, _("The message could not be read by the system; a coordinator will look at it."), [])
 
 
@@ -213,7 +214,7 @@ def _file_for(message: InboundMessage, unit: Unit, parsed, replies: list) -> Non
     if len(found) != 1:
         reason = _(
             "It is not clear which document this is (%(titles)s): write its name (plan, mid-term report, final report) in the subject."
-        ) % {"titles": "; ".join(_milestone_label(m) for m in found)}
+        ) % {"titles": "; ".join(_milestone_label(m) for m in _worth_naming(found, message.received_at))}
         return _to_triage(message, reason, replies, parsed=parsed, units=units, milestones=found)
     milestone = found[0]
     message.milestone = milestone
@@ -250,6 +251,12 @@ def _too_large(size: int) -> str:
 
 def _milestone_label(milestone: Milestone) -> str:
     return f"{milestone.title} ({timeutils.format_vn(milestone.deadline, with_weekday=False)})"
+
+
+def _worth_naming(milestones: list[Milestone], received_at: dt.datetime) -> list[Milestone]:
+    """The candidates to name to a person: the still-open ones if any, at most four."""
+    still_open = [m for m in milestones if timeutils.is_on_time(received_at, m.deadline)]
+    return (still_open or milestones)[:4]
 
 
 def _earlier_copy(message: InboundMessage) -> InboundMessage | None:

@@ -19,6 +19,9 @@ from thidua.mailgateway.forms import FileForm, FilterForm, RejectForm, milestone
 from thidua.mailgateway.models import InboundMessage
 from thidua.units import access as units_access
 
+S = InboundMessage.Status
+TAB_ORDER = [S.TRIAGE, S.FILED, S.REJECTED, S.DUPLICATE, S.RECEIVED]
+
 
 @require_safe
 @login_required
@@ -52,8 +55,8 @@ def triage(request):
             "page": page,
             "status": status,
             "tabs": [
-                (value, label, counts.get(value, 0))
-                for value, label in InboundMessage.Status.choices
+                (value, InboundMessage.Status(value).label, counts.get(value, 0))
+                for value in TAB_ORDER
                 if value != InboundMessage.Status.RECEIVED or counts.get(value)
             ],
         },
