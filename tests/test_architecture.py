@@ -25,6 +25,7 @@ LAYERS = [
     "initiatives",
     "commendation",
     "documents",
+    "mailgateway",
     "planimport",
     "home",
     "api",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("mo-hinh/", include("thidua.practices.urls")),
     path("khoa-api/", include("thidua.api.urls")),
     path("api/v1/", api_v1.urls),
+    path("thu-den/", include("thidua.mailgateway.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 
