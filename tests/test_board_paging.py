@@ -14,7 +14,9 @@ from thidua.units.services import UnitSpec, units_bulk_create
 
 @pytest.fixture
 def big(seed_campaign, demo_tree, client):
-    specs = [UnitSpec(code=f"QX{d:03d}", parent_code="TD", name=f"Quận Đoàn thêm {d}", kind="district") for d in range(250)]
+    specs = [
+        UnitSpec(code=f"QX{d:03d}", parent_code="TD", name=f"Quận Đoàn thêm {d}", kind="district") for d in range(250)
+    ]
     units_bulk_create(actor=None, specs=specs, audit=False)
     seed_campaign.status = seed_campaign.Status.PUBLISHED
     seed_campaign.save(update_fields=["status"])

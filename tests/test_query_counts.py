@@ -75,7 +75,9 @@ def _grow(coordinator, indicator: Indicator, milestone, settings, tmp_path) -> N
     settings.MEDIA_ROOT = tmp_path
     new = Unit.objects.filter(code__startswith="QX")
     for i, unit in enumerate(new.filter(kind=UnitKind.DISTRICT).order_by("code")[:12]):  # documents of their own
-        submission_create(actor=coordinator, milestone=milestone, unit=unit, uploads=[(f"kh-{i}.pdf", pdf_bytes(str(i)))])
+        submission_create(
+            actor=coordinator, milestone=milestone, unit=unit, uploads=[(f"kh-{i}.pdf", pdf_bytes(str(i)))]
+        )
     for unit in new.filter(kind=UnitKind.GRASSROOTS).order_by("code")[:12]:  # and figures
         indicator_value_set(
             actor=coordinator,
