@@ -33,3 +33,19 @@ def test_the_first_bytes_leave_before_the_second_file_is_read(tmp_path):
 def test_an_empty_selection_is_a_valid_empty_archive():
     archive = zipfile.ZipFile(io.BytesIO(b"".join(files.zip_stream(iter(())))))
     assert archive.namelist() == []
+
+
+def test_pages_are_compressed_files_are_not():
+    """HTML goes out gzipped to a browser that accepts it; a ZIP of documents is sent as it is."""
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from thidua.core.middleware import CompressTextMiddleware
+
+    page = "<p>Đoàn Phường Bến Nghé</p>" * 200
+    request = RequestFactory().get("/", headers={"accept-encoding": "gzip"})
+    html = CompressTextMiddleware(lambda r: HttpResponse(page, content_type="text/html; charset=utf-8"))(request)
+    assert html["Content-Encoding"] == "gzip" and len(html.content) < len(page.encode()) / 5
+    archive = b"PK\x03\x04" + bytes(range(256)) * 40
+    zipped = CompressTextMiddleware(lambda r: HttpResponse(archive, content_type="application/zip"))(request)
+    assert not zipped.has_header("Content-Encoding") and zipped.content == archive

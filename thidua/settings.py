@@ -121,6 +121,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "thidua.core.middleware.SecurityHeadersMiddleware",
+    "thidua.core.middleware.CompressTextMiddleware",  # before anything that reads or writes the body
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "thidua.core.middleware.LanguageMiddleware",

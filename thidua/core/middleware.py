@@ -7,6 +7,7 @@ office PCs in Vietnam run an English browser; the union's working language is Vi
 """
 
 from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
 from django.utils import translation
 
@@ -80,3 +81,17 @@ class AnonymousBodyLimitMiddleware:
 def _length(request) -> int:
     raw = request.META.get("CONTENT_LENGTH") or "0"
     return int(raw) if raw.isdigit() else 0
+
+
+class CompressTextMiddleware(GZipMiddleware):
+    """gzip for pages, JSON and CSV when the browser accepts it (a city board: 106 KB → ~12 KB);
+    never for files, which are compressed already (ZIP, PDF, Office) and would only cost CPU.
+    BREACH: Django masks the CSRF token differently in every response, and no secret of one user
+    is reflected next to text another can inject."""
+
+    TEXT = ("text/", "application/json", "application/problem+json", "application/javascript", "image/svg+xml")
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith(self.TEXT):
+            return response
+        return super().process_response(request, response)
