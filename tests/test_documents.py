@@ -547,3 +547,32 @@ def test_the_buttons_offer_what_the_reader_may_have(dossier, client_for):
     assert url("certificates", **{"don-vi": "QD1"}) in result
     proposals = client_for(dossier["users"]["steering"]).get(reverse("commendation:proposals", args=["cao-diem-2023"]))
     assert url("proposal") in proposals.content.decode() and url("certificates") in proposals.content.decode()
+
+
+def test_a_plan_without_the_seeds_wording_is_written_from_its_rows(tree):
+    from thidua.campaigns.models import Activity, Assignment
+
+    from .test_submissions_services import make_campaign
+
+    campaign = make_campaign(tree, registration_deadline=vn(2023, 4, 20, 11, 0))
+    campaign.milestones.filter(code="SK").update(deadline_text="")
+    activity = Activity.objects.create(campaign=campaign, code="A1", order=1, title="Ngày hội", description="Tổ chức.")
+    for order, (role, name) in enumerate([("co_lead", "Huyện Đoàn Nhà Bè"), ("lead", "Quận Đoàn 1")]):
+        Assignment.objects.create(activity=activity, order=order, role=role, name_in_plan=name, unit_code="QD1")
+    Activity.objects.create(campaign=campaign, code="A2", order=2, title="Khác", description="Việc chưa phân công.")
+    text = "\n".join(lines(build("plan", campaign)))
+    assert_in_order(
+        text,
+        [
+            "1. Thời gian: từ ngày 01/4/2023 đến ngày 30/6/2023.",
+            "- Tổ chức.\n(Phân công Quận Đoàn 1 và Huyện Đoàn Nhà Bè triển khai thực hiện).",
+            "- Việc chưa phân công.\nIII. PHÂN CÔNG THỰC HIỆN:",
+            "gửi trực tiếp qua Ban Công nhân lao động Thành Đoàn theo các thời gian sau:",
+            "+ Đăng ký thi đua: trước 11g00 ngày 20/4/2023;",
+            "+ Kế hoạch tổ chức: trước 11g00 ngày 06/5/2023;",
+            "+ Báo cáo sơ kết: trước 11g00 ngày 31/5/2023 (thứ Tư).",
+        ],
+    )
+    campaign.period_start = None
+    campaign.save()
+    assert "1. Thời gian: từ ngày ban hành kế hoạch đến ngày 30/6/2023." in lines(build("plan", campaign))
