@@ -306,6 +306,11 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=0, help="uploads a second (0: as fast as it goes)")
     parser.add_argument("--concurrency", type=int, default=32, help="client threads")
     parser.add_argument("--workers", type=int, default=5, help="gunicorn workers of the server it starts")
+    parser.add_argument(
+        "--broker", default=os.environ.get("CELERY_BROKER_URL", ""),
+        help="a Celery broker (e.g. redis://127.0.0.1:6379/14): receipts e-mailed by a worker it starts, "
+        "not inside the request (default: CELERY_BROKER_URL, else in-process)",
+    )  # fmt: skip
     parser.add_argument("--_setup", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--_verify", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -331,6 +336,9 @@ def main() -> int:
         "THIDUA_EMAIL": "file",
         "DJANGO_SETTINGS_MODULE": "thidua.settings",
     }
+    env.pop("CELERY_BROKER_URL", None)
+    if args.broker:
+        env["CELERY_BROKER_URL"] = args.broker
     database, pg_name = os.environ.get("DATABASE_URL", ""), None
     if database.startswith("postgres"):
         env["DATABASE_URL"], pg_name = _fresh_postgres(database)
@@ -345,6 +353,12 @@ def main() -> int:
          "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers), "--access-logfile", "/dev/null"],
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=(tmp / "server.log").open("wb"),
     )  # fmt: skip
+    worker = None
+    if args.broker:  # one Celery worker beside the web workers, as `make worker` runs it
+        worker = subprocess.Popen(
+            [str(Path(sys.executable).parent / "celery"), "-A", "thidua", "worker", "--concurrency", "1", "-l", "warning"],
+            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=(tmp / "worker.log").open("wb"),
+        )  # fmt: skip
     try:
         for _ in range(args.workers * 2):  # every worker has loaded the app and opened its connection
             _wait_until_up(url)
@@ -352,6 +366,13 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(30)
+        if worker is not None:
+            worker.terminate()
+            try:
+                worker.wait(15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
     receipts = result.pop("acknowledged_receipts")
     receipts_file = tmp / "receipts.json"
     receipts_file.write_text(json.dumps(receipts))
@@ -366,6 +387,7 @@ def main() -> int:
         "workers": args.workers,
         "concurrency": args.concurrency,
         "database": database_kind,
+        "email": "worker" if args.broker else "in request",
         **result,
         "acknowledged": len(receipts),
         "lost": len(checked["lost"]),
