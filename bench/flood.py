@@ -87,15 +87,23 @@ def _outcome(status: int, page: str, accepted: int) -> str:
     return f"HTTP {status}"
 
 
+def _first_option(page: str, name: str) -> str:
+    """The first real choice of the form's <select name=…>."""
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, re.S)
+    option = re.search(r'<option value="(\d+)"', select.group(1)) if select else None
+    return option.group(1) if option else ""
+
+
 def _initiative(client: Client, n: int) -> str:
     page = client.request("/sang-kien/gui/")[1]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    unit = re.search(r'<option value="(\d+)"', page)
     data = FORM | {
         "csrfmiddlewaretoken": token.group(1) if token else "",
-        "unit": unit.group(1) if unit else "",
+        "unit": _first_option(page, "unit"),
         "contact_email": f"a{n}@x.vn",
     }
+    if 'name="campaign"' in page:  # several campaigns collect initiatives: the form asks which
+        data["campaign"] = _first_option(page, "campaign")
     return _outcome(*client.request("/sang-kien/gui/", data), accepted=302)
 
 

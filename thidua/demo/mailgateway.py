@@ -23,10 +23,10 @@ MESSAGES = [
     (
         26,
         f"Văn phòng Quận Đoàn 3 <qd3@{DEMO_DOMAIN}>",
-        "Kế hoạch tổ chức đợt thi đua cao điểm (bổ sung) - Quận Đoàn 3",
-        "Kính gửi Ban Công nhân lao động Thành Đoàn,\n\nQuận Đoàn 3 gửi kế hoạch tổ chức đợt thi đua đã bổ sung"
-        " (đính kèm).\n\nTrân trọng,\nVăn phòng Quận Đoàn 3",
-        [("Kế hoạch Quận Đoàn 3 (bổ sung).pdf", "Ke hoach Quan Doan 3 bo sung")],
+        "Báo cáo sơ kết đợt thi đua cao điểm - Quận Đoàn 3",
+        "Kính gửi Ban Công nhân lao động Thành Đoàn,\n\nQuận Đoàn 3 gửi báo cáo sơ kết đợt thi đua (đính kèm).\n\n"
+        "Trân trọng,\nVăn phòng Quận Đoàn 3",
+        [("Báo cáo sơ kết Quận Đoàn 3.pdf", "Bao cao so ket Quan Doan 3")],
     ),
     (
         20,
