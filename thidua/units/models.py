@@ -139,11 +139,12 @@ class Unit(MP_Node):
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
-        # Children of a unit: depth = d + 1 within the parent's path range.
-        # Children of a unit (depth = d + 1 in its path range); units of a kind in a subtree.
+        # Children of a unit (depth = d + 1 in its path range); units of a kind in a subtree; the few
+        # closed units (ratios and shares leave them out) without scanning the subtree.
         indexes = [
             models.Index(fields=["depth", "path"], name="unit_depth_path_idx"),
             models.Index(fields=["kind", "path"], name="unit_kind_path_idx"),
+            models.Index(fields=["path"], condition=Q(closed_on__isnull=False), name="unit_closed_path_idx"),
         ]
         constraints = [
             models.CheckConstraint(
