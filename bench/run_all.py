@@ -26,6 +26,8 @@ SMALL = [
     ("rollup.py", ["--scale", "city", "--branches", "5000", "--runs", "100"]),
     ("pages.py", ["--branches", "2000", "--runs", "30"]),
     ("burst.py", ["--units", "300", "--size", "1048576"]),
+    ("flood.py", ["--seconds", "10", "--clients", "2"]),
+    ("importer_accuracy.py", []),
 ]
 FULL = [
     ("tree_queries.py", ["--branches", "40000", "--runs", "30"]),
@@ -34,6 +36,8 @@ FULL = [
     ("pages.py", ["--branches", "40000", "--runs", "50"]),
     ("burst.py", ["--units", "2000", "--size", "1048576"]),
     ("burst.py", ["--units", "2000", "--size", "1048576", "--rate", "50"]),
+    ("flood.py", ["--seconds", "60", "--clients", "4"]),
+    ("importer_accuracy.py", []),
 ]
 OWN_DATABASE = {"pages.py", "burst.py"}  # create (and drop) a fresh database next to DATABASE_URL
 
