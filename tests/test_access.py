@@ -19,7 +19,7 @@ OUR_NAMESPACES = {
 }  # fmt: skip
 # The open API's own namespace ("api_v1", /api/v1/) takes tokens, not sessions: tests/test_api_access.py
 # walks every one of its operations (and fails when one is not listed there).
-TOP_LEVEL = {"home", "notifications"}
+TOP_LEVEL = {"home", "notifications", "export", "export_download"}
 
 # name → (kwargs, method). Units are of Huyện Đoàn Nhà Bè: outside Quận 1's officers' reach.
 ROUTES = {
@@ -46,6 +46,8 @@ ROUTES = {
     "campaigns:history": ({"slug": "cao-diem-2023"}, "get"),
     "submissions:unit_tasks": ({"slug": "cao-diem-2023", "code": "HD-NHABE"}, "get"),
     "notifications": ({}, "get"),
+    "export": ({"pk": "EXPORT"}, "get"),
+    "export_download": ({"pk": "EXPORT"}, "get"),
     "submissions:registration_board": ({"slug": "cao-diem-2023"}, "get"),
     "submissions:registration": ({"slug": "cao-diem-2023", "code": "HD-NHABE"}, "get"),
     "submissions:board": ({"slug": "cao-diem-2023"}, "get"),
@@ -144,6 +146,7 @@ PUBLIC = {
 OBJECT_ROUTES = {
     "units:roles",
     "planimport:review", "planimport:set_unit", "planimport:publish",
+    "export", "export_download",
     "units:detail", "units:export", "units:import", "units:edit", "units:history", "submissions:unit_tasks",
     "submissions:registration", "submissions:milestone", "submissions:exception", "submissions:review",
     "submissions:receipt", "submissions:download",
@@ -267,6 +270,7 @@ def walk(module_transaction, django_db_blocker):
             "viewer_nhabe": _user("vn", Role.VIEWER, demo_tree["HD-NHABE"]),
             "outsider": _user("x"),
         }
+        ids["EXPORT"] = export_id(people["coordinator"])
         return {"ids": ids, "people": {who: user.pk for who, user in people.items()}}
 
 
@@ -372,6 +376,15 @@ def message_id(campaign) -> int:
         subject="Nhắc việc",
         body="Kính gửi {don_vi}",
         audience_label="Huyện Đoàn Nhà Bè",
+    ).pk
+
+
+def export_id(user) -> int:
+    """For the walk: a file prepared in the background for `user` (the coordinator), ready."""
+    from thidua.core.models import Export
+
+    return Export.objects.create(
+        user=user, kind="units", title="Danh bạ", status=Export.Status.DONE, filename="don-vi.csv", data=b"a;b\n"
     ).pk
 
 

@@ -4,10 +4,12 @@ and no page wider than a 390 px phone (no sideways scrolling of the page itself)
 
 from __future__ import annotations
 
+import importlib
 import shutil
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 
 from thidua.mailgateway.models import InboundMessage
@@ -88,6 +90,9 @@ RUN_AXE = """async () => {
 def demo(live_server, transactional_db, settings, tmp_path, monkeypatch):
     monkeypatch.setenv("THIDUA_DEMO_PASSWORD", PASSWORD)
     settings.MEDIA_ROOT = tmp_path
+    # A transactional test before this one (same worker) flushed the rows that migrations add, such
+    # as the city departments: put them back as a fresh database has them.
+    importlib.import_module("thidua.initiatives.migrations.0002_city_departments").add_departments(django_apps, None)
     call_command("demo_setup", "--branches", "80", "--quiet")
     return live_server.url
 

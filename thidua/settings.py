@@ -265,6 +265,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE = {"jobs": {"task": "thidua.core.tasks.jobs_run_task", "schedule": 60.0}}
+# Directory exports of more units than this are prepared in the background, with a progress page.
+EXPORT_IN_BACKGROUND_UNITS = env_int("THIDUA_EXPORT_IN_BACKGROUND_UNITS", 5000)
 
 # --- mail gateway (thidua.mailgateway, docs/mail-gateway.md) -----------------------------
 

@@ -20,6 +20,8 @@ urlpatterns = [
     path("dot-thi-dua/", include("thidua.commendation.urls")),
     path("dot-thi-dua/", include("thidua.documents.urls")),
     path("thong-bao/", core_views.notifications, name="notifications"),
+    path("tep-chuan-bi/<int:pk>/", core_views.export_detail, name="export"),
+    path("tep-chuan-bi/<int:pk>/tai-ve/", core_views.export_download, name="export_download"),
     path("nhap-ke-hoach/", include("thidua.planimport.urls")),
     path("sang-kien/", include("thidua.initiatives.urls")),
     path("mo-hinh/", include("thidua.practices.urls")),

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from thidua.units.models import Role, RoleAssignment, Unit
 
 from ..conftest import coverage_paused
-from ..test_access import PUBLIC, ROUTES, mail_id, message_id
+from ..test_access import PUBLIC, ROUTES, export_id, mail_id, message_id
 
 # The query parameters the views read (grep request.GET), and form fields posted by buttons.
 QUERY = ["q", "don-vi", "trang", "nam", "linh-vuc", "trang-thai", "loai", "sap-xep", "xuat", "duyet", "muc-tieu",
@@ -85,6 +85,7 @@ def _build() -> dict:
         "viewer_nhabe": _user("vn", Role.VIEWER, nhabe),
         "coordinator": _user("c", Role.COORDINATOR, tree["TD"]),
     }
+    ids["EXPORT"] = export_id(people["coordinator"])
     return {"ids": ids, "people": people}
 
 

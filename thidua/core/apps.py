@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "thidua.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from thidua.core import exports, jobs
+
+        jobs.register("exports_purge", exports.exports_purge, label=_("old prepared files deleted"))

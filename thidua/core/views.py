@@ -1,10 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from thidua.core import timeutils
-from thidua.core.models import Notification
+from thidua.core.models import Export, Notification
 
 
 def forbidden(request, exception=None):
@@ -30,3 +32,33 @@ def notifications(request):
 
 def bad_request(request, exception=None):
     return render(request, "400.html", status=400)
+
+
+def _own_export(request, pk) -> Export:
+    """An export is its requester's only: anyone else gets a 404, as for a missing one."""
+    export = Export.objects.filter(pk=pk, user=request.user).defer("data").first()
+    if export is None:
+        raise Http404
+    return export
+
+
+@require_safe
+@login_required
+def export_detail(request, pk):
+    """A file being prepared: its progress (the page asks again every second), then its link."""
+    export = _own_export(request, pk)
+    template = "core/_export_status.html" if request.htmx else "core/export.html"
+    return render(request, template, {"export": export})
+
+
+@require_safe
+@login_required
+def export_download(request, pk):
+    export = _own_export(request, pk)
+    if export.status != Export.Status.DONE:
+        raise Http404
+    data = Export.objects.values_list("data", flat=True).get(pk=export.pk)
+    response = HttpResponse(bytes(data), content_type=export.content_type or "application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

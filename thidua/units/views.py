@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -7,12 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from thidua.accounts.services import account_create
+from thidua.core.exports import export_start
 from thidua.core.forms import PickForm, post_action
 from thidua.core.models import AuditEntry
-from thidua.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, write_csv, write_xlsx
+from thidua.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from thidua.units import access
 from thidua.units.forms import RoleGrantForm, UnitForm, UnitImportForm, UnitSearchForm
-from thidua.units.importing import export_headers, export_rows, import_units
+from thidua.units.importing import export_file, import_units
 from thidua.units.models import Role, Unit, UnitKind
 from thidua.units.services import role_grant, role_revoke, unit_update
 
@@ -99,15 +101,19 @@ def pick(request):
 
 @login_required
 def unit_export(request, code, fmt):
+    """The subtree as a spreadsheet; a large one (a city's directory) is prepared in the background
+    and the user watches its progress on the export's page."""
     unit = access.get_unit_or_404(request.user, code)
     if fmt not in ("xlsx", "csv"):
         raise Http404
-    rows = export_rows(unit)
-    filename = f"don-vi-{unit.code}.{fmt}"
-    if fmt == "xlsx":
-        response = HttpResponse(write_xlsx(export_headers(), rows, title=_("Units")), content_type=XLSX_CONTENT_TYPE)
-    else:
-        response = HttpResponse(write_csv(export_headers(), rows), content_type=CSV_CONTENT_TYPE)
+    if Unit.objects.subtree(unit).count() > settings.EXPORT_IN_BACKGROUND_UNITS:
+        export = export_start(
+            user=request.user, kind="units", params={"code": unit.code, "fmt": fmt},
+            title=_("Directory of %(unit)s (.%(fmt)s)") % {"unit": unit.name, "fmt": fmt},
+        )  # fmt: skip
+        return redirect("export", pk=export.pk)
+    filename, data = export_file(unit, fmt)
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE if fmt == "xlsx" else CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
