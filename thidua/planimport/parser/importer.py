@@ -9,10 +9,16 @@ from __future__ import annotations
 
 from thidua.campaigns.checks import check_definition
 from thidua.campaigns.definition import FORMAT, validate
+from thidua.planimport.parser.duties import read_named_duties
 from thidua.planimport.parser.footer import read_footer
 from thidua.planimport.parser.header import read_header, settle_issuer
 from thidua.planimport.parser.milestones import read_milestones
-from thidua.planimport.parser.organisation import coordinator_from_email, read_organisation, read_submission_email
+from thidua.planimport.parser.organisation import (
+    coordinator_from_email,
+    org_paras,
+    read_organisation,
+    read_submission_email,
+)
 from thidua.planimport.parser.outline import build_outline
 from thidua.planimport.parser.paragraphs import Para
 from thidua.planimport.parser.period import read_audience, read_period, settle_period_range, warn_unknown_period
@@ -56,6 +62,7 @@ def _read(state: ParseState, issuer_code: str | None) -> dict:
     audience = read_audience(state)
     submission_email = read_submission_email(state)
     org = read_organisation(state)
+    read_named_duties(state, org_paras(state))
     coordinator_from_email(state, org, submission_email, issuer["unit"])
     read_milestones(state, submission_email)
     closing_text = _text_of(state, outline.closing, "closing_text")

@@ -37,7 +37,13 @@ ACTIVITIES_HEADING_RE = re.compile(
 )
 # "V. KINH PHÍ".
 FUNDING_HEADING_RE = re.compile(r"\bkinh phi\b")
+# "Thời gian đăng ký tham gia: …", "Đăng ký: ngày 1-11-2009", "Hạn đăng kí: …" (the registration deadline).
+REGISTRATION_HEADING_RE = re.compile(r"^((thoi gian|thoi han|han)( nhan| cuoi)? )?dang k[yi]\b")
+# "II. Quy định về bài dự thi", "Thể lệ": the rules of a contest, not its activities.
+RULES_HEADING_RE = re.compile(r"^(quy dinh|the le)\b")
 SECTIONS = (
+    ("registration", REGISTRATION_HEADING_RE),
+    ("rules", RULES_HEADING_RE),
     ("goals", GOALS_HEADING_RE),
     ("time_audience", TIME_AUDIENCE_HEADING_RE),
     ("organisation", ORGANISATION_HEADING_RE),

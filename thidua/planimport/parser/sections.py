@@ -13,7 +13,9 @@ import re
 
 from thidua.core.text import fold
 from thidua.planimport.parser.activities import add_activity, add_follower_activities, is_field
+from thidua.planimport.parser.duties import is_side_heading
 from thidua.planimport.parser.goals import add_follower_goals, add_goal
+from thidua.planimport.parser.milestones import registration_from
 from thidua.planimport.parser.outline import (
     heading_like,
     is_assignment_line,
@@ -62,6 +64,12 @@ def _visit_detail(state: ParseState, node: Para) -> None:
 
 
 def _visit(state: ParseState, node: Para, inherited: str | None) -> None:
+    if is_side_heading(node):  # "Phía huyện Đoàn Mộ Đức:" — that unit's duties follow
+        _open_section(state, node, "organisation")
+        return
+    if inherited in ("rules", "details") and section_of(node, allow_label=True) not in DETAIL_SECTIONS:
+        mark_section(node, inherited)  # the rules of a contest, a detail: nothing below is an activity
+        return
     if inherited == "activities" and _is_detail(node):
         _visit_detail(state, node)
         return
@@ -84,23 +92,36 @@ def _visit(state: ParseState, node: Para, inherited: str | None) -> None:
     _open_section(state, node, kind)
 
 
+def _value_span(node: Para) -> tuple[int, int] | None:
+    """Where a label's value is: after its colon, else (a label alone) the next unnumbered line."""
+    _label, value = label_value(node)
+    if value is not None:
+        return value, node.end
+    if node.extras and not node.children:
+        return node.extras[0].bstart, node.extras[0].end  # "Thời gian:" with the value on the next line
+    return None
+
+
+def _open_value_section(state: ParseState, node: Para, kind: str) -> None:
+    """Period, audience, registration: the first value of each is kept; what is below is walked."""
+    value_span = _value_span(node)
+    if kind == "period" and state.period_source is None and value_span:
+        state.period_source = value_span
+    elif kind == "audience" and state.audience_source is None and value_span:
+        state.audience_source = value_span
+    elif kind == "registration" and value_span:
+        registration_from(state, *value_span)  # "Thời gian đăng ký: 18/01/2013-04/02/2013"
+    walk(state, node.children, "details" if kind == "registration" else kind)
+
+
 def _open_section(state: ParseState, node: Para, kind: str) -> None:
     """A heading (or label) that opens section `kind`: its value, its followers, then what is below it."""
     node.section = kind
     for e in node.extras:
         e.section = kind
     _label, value = label_value(node)
-    value_span = (value, node.end) if value is not None else None
-    if value_span is None and node.extras and not node.children:
-        value_span = (node.extras[0].bstart, node.extras[0].end)  # "Thời gian:" with the value on the next line
-    if kind == "period":
-        if state.period_source is None and value_span:
-            state.period_source = value_span
-        walk(state, node.children, kind)
-    elif kind == "audience":
-        if state.audience_source is None and value_span:
-            state.audience_source = value_span
-        walk(state, node.children, kind)
+    if kind in ("period", "audience", "registration"):
+        _open_value_section(state, node, kind)
     elif kind == "goals":
         if value is not None and not node.children:
             add_goal(state, value, node.end)  # "Chỉ tiêu: 100% …"
