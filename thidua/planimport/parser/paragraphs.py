@@ -42,6 +42,7 @@ class Para:
     children: list = field(default_factory=list)
     extras: list = field(default_factory=list)  # unnumbered paragraphs that follow it
     section: str = ""
+    quota_read: bool = False  # its quotas were read (goals.add_quota_goal), once
 
     @property
     def body(self) -> str:

@@ -14,7 +14,7 @@ import re
 from thidua.core.text import fold
 from thidua.planimport.parser.activities import add_activity, add_follower_activities, is_field
 from thidua.planimport.parser.duties import is_side_heading
-from thidua.planimport.parser.goals import add_follower_goals, add_goal
+from thidua.planimport.parser.goals import add_follower_goals, add_goal, add_quota_goal
 from thidua.planimport.parser.milestones import registration_from
 from thidua.planimport.parser.outline import (
     heading_like,
@@ -54,8 +54,20 @@ def _is_detail(node: Para) -> bool:
     return not any(c is not node and any(is_field(g) for g in c.children) for c in below)
 
 
+def _quotas(state: ParseState, node: Para) -> None:
+    """The quotas a paragraph and its followers state ("Mỗi lớp tham dự 10 em học sinh"), as goals."""
+    for p in (node, *node.extras):
+        if p.quota_read:
+            continue
+        p.quota_read = True
+        add_quota_goal(state, p)
+
+
 def _visit_detail(state: ParseState, node: Para) -> None:
     """A detail under the activities: the section it names ("Thời gian: …"), else nothing of it is an activity."""
+    _quotas(state, node)
+    for c in node.children:
+        _quotas(state, c)
     kind = section_of(node, allow_label=True)
     if kind in DETAIL_SECTIONS:
         _open_section(state, node, kind)
@@ -64,6 +76,8 @@ def _visit_detail(state: ParseState, node: Para) -> None:
 
 
 def _visit(state: ParseState, node: Para, inherited: str | None) -> None:
+    if inherited not in ("goals", "activities"):
+        _quotas(state, node)
     if is_side_heading(node):  # "Phía huyện Đoàn Mộ Đức:" — that unit's duties follow
         _open_section(state, node, "organisation")
         return
