@@ -78,6 +78,9 @@ def _visit_detail(state: ParseState, node: Para) -> None:
 def _visit(state: ParseState, node: Para, inherited: str | None) -> None:
     if inherited not in ("goals", "activities"):
         _quotas(state, node)
+    if inherited != "goals" and section_of(node, allow_label=True) == "registration":
+        _open_section(state, node, "registration")  # "Đăng kí: ngày 1-11-2009" wherever it stands
+        return
     if is_side_heading(node):  # "Phía huyện Đoàn Mộ Đức:" — that unit's duties follow
         _open_section(state, node, "organisation")
         return
@@ -126,6 +129,11 @@ def _open_value_section(state: ParseState, node: Para, kind: str) -> None:
     elif kind == "registration" and value_span:
         registration_from(state, *value_span)  # "Thời gian đăng ký: 18/01/2013-04/02/2013"
     walk(state, node.children, "details" if kind == "registration" else kind)
+    if kind == "period" and state.period_source is None:
+        # "II. THỜI GIAN" / "- Ngày 27 tháng 7 năm 2021.": the first item below that no label claimed
+        first = next((c for c in node.children if c.section == "period"), None)
+        if first is not None:
+            state.period_source = (first.bstart, first.end)
 
 
 def _open_section(state: ParseState, node: Para, kind: str) -> None:

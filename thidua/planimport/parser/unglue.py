@@ -39,6 +39,8 @@ RIGHT_COLUMN_RE = re.compile(
     r"(CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc|ĐOÀN TNCS HỒ CHÍ MINH"
     r"|ĐỘI THIẾU NIÊN TIỀN PHONG HỒ CHÍ MINH|ĐOÀN THANH NIÊN CỘNG SẢN HỒ CHÍ MINH)"
 )
+# A body's name glued to the line above it in capitals: "… TP. HỒ CHÍ MINHBAN THƯỜNG VỤ THÀNH ĐOÀN".
+GLUED_BODY_RE = re.compile(r"(?<=[A-ZÀ-ỸĐ])(?=(?:BAN THƯỜNG VỤ|BAN CHẤP HÀNH|BAN BÍ THƯ|BCH )\b)")
 # The number line inside a glued line: "… Số: 367 - QĐ/…", "… SỐ 16 KH/ĐTN".
 NUMBER_START_RE = re.compile(r"(?<=\S)\s*(?=(?:Số|SỐ)\s*[:.]?\s*[\d…. ]*\s*[-–/]?\s*[A-ZĐ]{2})")
 # A place and date after other words: "… Tân Hưng, ngày 29 tháng 10 năm 2015" (the break goes before the place,
@@ -86,7 +88,7 @@ def _split_header_line(line: str) -> list[str]:
     """A header line glued from several cells, cut back into them."""
     out: list[str] = []
     for piece in _split(line, INLINE_RULE_RE):
-        for cell in _split(piece, RIGHT_COLUMN_RE_SPLIT):
+        for cell in (c for glued in _split(piece, GLUED_BODY_RE) for c in _split(glued, RIGHT_COLUMN_RE_SPLIT)):
             for part in _split(cell, NUMBER_START_RE):
                 m = PLACE_DATE_TAIL_RE.search(part)
                 if m and _caps_or_number_before_place(part[: m.start()]):
@@ -148,18 +150,22 @@ def _header_end(lines: list[str]) -> int:
 
 def _unglue_header(lines: list[str]) -> list[str]:
     out: list[str] = []
+    cell_ended = False  # the line before ended its table cell ("… |"): this one starts a new cell
     for raw in lines:
         if raw.lstrip().startswith("|"):
             out.append(raw)  # a Markdown table row: strip_markup reads its cells
             continue
         line = CELL_BAR_RE.sub("", raw)
         if not line.strip() and raw.strip():
+            cell_ended = True
             continue  # a "|" alone: the cell ended
         for cell in _split_header_line(line) if line.strip() else [""]:
-            if out and cell and _joins_previous(out[-1], cell):
+            if out and cell and not cell_ended and _joins_previous(out[-1], cell):
                 out[-1] = f"{out[-1]} {cell}"
             else:
                 out.append(cell)
+            cell_ended = False
+        cell_ended = line != raw
     return out
 
 
