@@ -48,7 +48,9 @@ LEAD_FOLDED_RE = re.compile(r"\b(chu tri|tham muu|phu trach|thuong truc|dau moi|
 # A name that introduces members or people, not a unit with duties (folded): "Ban Chỉ đạo Chiến dịch gồm",
 # "Ban Tổ chức", "Ban Giám khảo", "Thành phần".
 NOT_DUTY_FOLDED_RE = re.compile(r"(\bgom$|^ban chi dao|^ban to chuc|^ban giam khao|^thanh phan)")
-MAX_NAME_WORDS = 10
+MAX_NAME_WORDS = 12
+# A heading that lists the units doing the work, folded: "Đơn vị tổ chức", "Đơn vị thực hiện", "Đơn vị chủ trì".
+UNITS_HEADING_FOLDED_RE = re.compile(r"don vi (to chuc|thuc hien|chu tri)")
 
 
 def is_side_heading(p: Para) -> bool:
@@ -59,7 +61,7 @@ def is_side_heading(p: Para) -> bool:
 
 def _looks_like_unit(name: str) -> bool:
     """A unit's name: a few words starting with a unit word; not a committee's member list ("Ban Chỉ đạo … gồm")."""
-    words, f = name.split(), fold(name)
+    words, f = [w for w in name.split() if any(c.isalnum() for c in w)], fold(name)
     if NOT_DUTY_FOLDED_RE.search(f):
         return False
     return 0 < len(words) <= MAX_NAME_WORDS and bool(UNIT_WORDS_FOLDED_RE.match(f))
@@ -91,6 +93,8 @@ class _Duties:
 def _from_org_item(found: _Duties, p: Para) -> None:
     """An item of "Tổ chức thực hiện": "Quận Đoàn 1: chủ trì …", or a unit heading with its duties below."""
     body = p.body.strip()
+    if UNITS_HEADING_FOLDED_RE.match(fold(body)):
+        return  # "Đơn vị tổ chức": the heading, not a unit
     m = NAME_COLON_RE.match(body)
     if m and _looks_like_unit(m["name"]):
         found.add(p.bstart, p.bstart + m.end("name"), m["duties"])
@@ -98,6 +102,10 @@ def _from_org_item(found: _Duties, p: Para) -> None:
     if p.children and _looks_like_unit(body) and not body.endswith("."):
         below = " ".join(c.body for c in p.children)
         found.add(p.bstart, p.end, below)
+        return
+    heading = fold(p.parent.body) if p.parent is not None else ""
+    if UNITS_HEADING_FOLDED_RE.search(heading) and _looks_like_unit(body.rstrip(".")):
+        found.add(p.bstart, p.end, heading)  # "2. Đơn vị tổ chức" / "- Đoàn Thanh niên – Hội Sinh viên …"
 
 
 def read_named_duties(state: ParseState, org: list[Para]) -> None:

@@ -11,6 +11,7 @@ from thidua.campaigns.checks import check_definition
 from thidua.campaigns.definition import FORMAT, validate
 from thidua.planimport.parser.duties import read_named_duties
 from thidua.planimport.parser.footer import read_footer
+from thidua.planimport.parser.goals import add_quota_goal
 from thidua.planimport.parser.header import read_header, settle_issuer
 from thidua.planimport.parser.milestones import read_milestones
 from thidua.planimport.parser.organisation import (
@@ -54,6 +55,8 @@ def _read(state: ParseState, issuer_code: str | None) -> dict:
     state.plan_year = find_plan_year(state, issuer, title or "")
     outline = build_outline(state)
     walk(state, outline.roots, None)
+    for p in outline.closing:  # "Tổng cộng: 4 đội" among the last lines
+        add_quota_goal(state, p)
     if theme is None:
         theme = theme_in_context(state, outline.context)
     context = _text_of(state, outline.context, "context")

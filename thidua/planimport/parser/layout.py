@@ -182,8 +182,11 @@ def _title_goes_on(prev: str, nxt: str, contiguous: bool) -> bool:
     if (nxt.startswith("(") and nxt.endswith(")")) or (not is_caps(prev) and is_caps(" ".join(nxt.split()[:3]))):
         return False  # a subtitle "(Ban hành kèm theo …)", or capitals after a title in small letters
     ends_with_link = TITLE_LINK_END_RE.search(prev)
+    # With a blank line between them, a title goes on with a small letter or after a linking word.
     return bool(
-        (unbalanced(prev) and (contiguous or nxt[0].islower())) or contiguous or (ends_with_link and len(nxt) < 120)
+        (unbalanced(prev) and (contiguous or nxt[0].islower()))
+        or contiguous
+        or ((ends_with_link or nxt[0].islower()) and len(nxt) < 120)
     )
 
 

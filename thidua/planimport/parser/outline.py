@@ -22,7 +22,7 @@ TIME_AUDIENCE_HEADING_RE = re.compile(r"\bthoi gian\b.*\bdoi tuong\b|\bdoi tuong
 # "IV. TỔ CHỨC THỰC HIỆN", "Phân công nhiệm vụ", "Chế độ báo cáo", "Khen thưởng" …
 ORGANISATION_HEADING_RE = re.compile(
     r"\b(phan cong|to chuc thuc hien|trach nhiem|nhiem vu cua|ban chi dao|khen thuong|che do bao cao|"
-    r"thoi gian gui|thoi han gui|tien do|bao cao)\b"
+    r"thoi gian gui|thoi han gui|tien do|bao cao|don vi (to chuc|thuc hien|chu tri))\b"
 )
 # "II. THỜI GIAN", "Thời gian: từ … đến …", "Các mốc thời gian".
 PERIOD_HEADING_RE = re.compile(r"^(cac moc )?(thoi gian|thoi han)\b")

@@ -13,6 +13,7 @@ import re
 
 from thidua.core.text import fold
 from thidua.planimport.parser.activities import add_activity, add_follower_activities, is_field
+from thidua.planimport.parser.dates import find_dates
 from thidua.planimport.parser.duties import is_side_heading
 from thidua.planimport.parser.goals import add_follower_goals, add_goal, add_quota_goal
 from thidua.planimport.parser.milestones import registration_from
@@ -35,6 +36,10 @@ DETAIL_LABEL_FOLDED_RE = re.compile(
     r"dieu kien|the le|noi dung thi|dang k[yi]|dia diem|doi tuong|thoi gian|dia ban|ho so|tien trinh|"
     r"co cau|giai\b|ket qua|phan thuong|khen thuong)"
 )
+# An item that is itself a period, folded: "Ngày 27 tháng 7 năm 2021", "Từ 15-30/8/2010", "Tháng 3/2023".
+PERIOD_ITEM_FOLDED_RE = re.compile(r"(ngay|tu|thang|trong|\d)")
+# A line that registers by a date, folded: "Đăng ký danh sách từ ngày 11/3/2024 đến 16h30 ngày 15/3/2024 …".
+REGISTRATION_LINE_FOLDED_RE = re.compile(r"(thoi gian |han )?dang k[yi]\b")
 # Sections a detail item may open instead of being skipped: "Thời gian: …" (period), "Đối tượng: …".
 DETAIL_SECTIONS = ("period", "audience", "organisation", "registration")
 
@@ -78,7 +83,10 @@ def _visit_detail(state: ParseState, node: Para) -> None:
 def _visit(state: ParseState, node: Para, inherited: str | None) -> None:
     if inherited not in ("goals", "activities"):
         _quotas(state, node)
-    if inherited != "goals" and section_of(node, allow_label=True) == "registration":
+    if inherited != "goals" and (
+        section_of(node, allow_label=True) == "registration"
+        or (REGISTRATION_LINE_FOLDED_RE.match(fold(node.body)) and find_dates(node.body))
+    ):
         _open_section(state, node, "registration")  # "Đăng kí: ngày 1-11-2009" wherever it stands
         return
     if is_side_heading(node):  # "Phía huyện Đoàn Mộ Đức:" — that unit's duties follow
@@ -126,12 +134,22 @@ def _open_value_section(state: ParseState, node: Para, kind: str) -> None:
         state.period_source = value_span
     elif kind == "audience" and state.audience_source is None and value_span:
         state.audience_source = value_span
-    elif kind == "registration" and value_span:
-        registration_from(state, *value_span)  # "Thời gian đăng ký: 18/01/2013-04/02/2013"
+    elif kind == "registration":
+        # "Thời gian đăng ký: 18/01/2013-04/02/2013"; a heading "THỜI GIAN ĐĂNG KÝ – ĐỊA ĐIỂM" has its first
+        # dated item below it ("Đăng ký danh sách từ ngày 11/3/2024 đến 16h30 ngày 15/3/2024")
+        if value_span is None and find_dates(node.body):
+            value_span = (node.bstart, node.end)  # "Đăng ký danh sách từ … đến 16h30 ngày 15/3/2024 …"
+        if value_span is None:
+            dated = next((c for c in node.children if find_dates(c.body)), None)
+            value_span = (dated.bstart, dated.end) if dated is not None else None
+        if value_span:
+            registration_from(state, *value_span)
     walk(state, node.children, "details" if kind == "registration" else kind)
     if kind == "period" and state.period_source is None:
         # "II. THỜI GIAN" / "- Ngày 27 tháng 7 năm 2021.": the first item below that no label claimed
-        first = next((c for c in node.children if c.section == "period"), None)
+        first = next(
+            (c for c in node.children if c.section == "period" and PERIOD_ITEM_FOLDED_RE.match(fold(c.body))), None
+        )
         if first is not None:
             state.period_source = (first.bstart, first.end)
 

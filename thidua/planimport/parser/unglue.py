@@ -52,8 +52,14 @@ PLACE_DATE_TAIL_RE = re.compile(
 # The last word of a header line that cannot end a body's name, folded: "BAN CHẤP" / "HÀNH TRUNG ƯƠNG",
 # "BCH ĐOÀN HUYỆN" / "THỌ XUÂN", "ĐOÀN TNCS HỒ" / "CHÍ MINH", "ĐOÀN" / "TNCS HỒ CHÍ MINH".
 OPEN_END_FOLDED_RE = re.compile(
-    r"(?:^|\s)(ban|chap|bch|btv|doan|huyen|quan|tinh|thanh|thi|xa|phuong|truong|ho|tncs|lien|chi|dai|cao|"
+    r"(?:^|\s)(ban|chap|bch|btv|doan|huyen|quan|thanh|thi|xa|phuong|truong|ho|tncs|lien|chi|dai|cao|"
     r"trung|cong|hoi|uy|thuong|tp\.?)$"
+)
+# A header line that starts a body or a field of its own, never the rest of the line above (folded): "BCH …",
+# "BAN CHẤP HÀNH …", "ĐOÀN TRƯỜNG …", "CHI ĐOÀN …", "Số …", "KẾ HOẠCH".
+NEW_BODY_FOLDED_RE = re.compile(
+    r"(so\b|ke hoach|quyet dinh|bch |btv |ban chap hanh|ban thuong vu|doan truong|doan co so|chi doan|lien doi|"
+    r"lien chi doan|huyen doan|quan doan|thanh doan|tinh doan|hoi dong doi)"
 )
 # A short word or two that is the start of a place broken before its date: "Thọ" / "Xuân, ngày …".
 PLACE_START_RE = re.compile(r"(?:T[Pp]\.\s?)?[A-ZÀ-ỸĐ][a-zà-ỹđ]+(?:\s[A-ZÀ-ỸĐ][a-zà-ỹđ]+)?")
@@ -115,7 +121,7 @@ def _joins_previous(prev: str, line: str) -> bool:
     if not prev or not line:
         return False
     if is_caps(prev) and is_caps(line) and OPEN_END_FOLDED_RE.search(fold(prev)):
-        return not fold(line).startswith(("so ", "so:", "ke hoach", "quyet dinh"))
+        return not NEW_BODY_FOLDED_RE.match(fold(line))
     return bool(PLACE_START_RE.fullmatch(prev) and PLACE_DATE_FOLDED_RE.match(fold(line)))
 
 
