@@ -366,3 +366,44 @@ def test_docx_with_real_structure_imports_right(demo_tree):
     assert d["title"] == "Tổ chức các hoạt động hè dành cho thiếu nhi năm 2024"
     assert [a["date"] for a in d["activities"]] == ["2024-06-01"]  # "Thời gian" is not an activity
     assert (d["period"]["start"], d["period"]["end"]) == ("2024-06-01", "2024-08-31")
+
+
+# --- per-field confidence in the review ---------------------------------------------------------------
+
+
+def test_every_field_has_a_confidence_and_its_source_line(demo_tree):
+    text = (
+        "ĐOÀN TNCS HỒ CHÍ MINH\nBCH ĐOÀN TRƯỜNG THPT ĐÔNG MỸ\nSố: 03 /KH-ĐTN\nĐông Mỹ, ngày 02 tháng 3 năm 2021\n\n"
+        "KẾ HOẠCH\nTổ chức hội trại năm 2021\n\nI. THỜI GIAN\n- Ngày 27 tháng 3 năm 2021.\n"
+        "II. TỔ CHỨC THỰC HIỆN\n1. Chi đoàn 12A1: chủ trì dựng trại.\n"
+    )
+    result = import_text(text, issuer_code="QD1")
+    rows = {r["path"]: r for r in result.confidence}
+    assert rows["issuer.name"]["level"] == "high" and rows["issuer.name"]["source"] == "BCH ĐOÀN TRƯỜNG THPT ĐÔNG MỸ"
+    assert rows["issuer.unit"]["level"] == "low" and "issuer_assumed" in rows["issuer.unit"]["warnings"]
+    assert rows["period.start"]["value"] == "2021-03-27" and "27 tháng 3" in rows["period.start"]["source"]
+    assert rows["unit_duties[1].unit"]["value"].startswith("Chi đoàn 12A1")
+    assert all(0 < r["confidence"] <= 1 for r in result.confidence)
+
+
+def test_review_page_lists_fields_by_confidence_with_their_source(client, demo_tree, django_user_model):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from thidua.planimport.models import PlanDraft
+    from thidua.units.models import Role, RoleAssignment
+
+    user = django_user_model.objects.create_user(username="dieuphoi-q1", password="pw-for-tests-1")
+    RoleAssignment.objects.create(user=user, unit=demo_tree["QD1"], role=Role.COORDINATOR)
+    client.force_login(user)
+    data = (importer_accuracy.CORPUS / "lien-doi-tan-hoa-long-den-2010.txt").read_bytes()
+    response = client.post(reverse("planimport:upload"), {"file": SimpleUploadedFile("ke-hoach.txt", data)})
+    assert response.status_code == 302
+    draft = PlanDraft.objects.get()
+    assert draft.confidence and {"path", "label", "value", "source", "confidence", "level"} <= set(draft.confidence[0])
+    page = client.get(response["Location"] + "?sort=confidence").content.decode()
+    assert 'class="striped confidence-table"' in page and "confidence-low" in page
+    # Least certain first: the first row of the table is a low or missing one.
+    first = page.split("<tbody>", 1)[1].split("</tr>", 1)[0]
+    assert "confidence-low" in first or "confidence-missing" in first
+    assert "TRƯỜNG TH TÂN HOÀ" in page  # the issuer's source line beside its value

@@ -34,6 +34,14 @@ def highlighted(text: str, spans: dict) -> str:
     return mark_safe("".join(out))  # noqa: S308 — every piece is escaped above
 
 
+def confidence_rows(rows: list[dict], sort: str | None) -> list[dict]:
+    """The import's per-field confidence rows, least certain first when asked (sort=confidence), else in the
+    document's order."""
+    if sort == "confidence":
+        return sorted(rows, key=lambda r: r.get("confidence", 0))
+    return list(rows)
+
+
 @login_required
 def upload(request):
     units = access.managed_units(request.user)
@@ -78,6 +86,8 @@ def review(request, pk):
             "problems": problems,
             "warnings": draft.warnings,
             "suggestions": draft.suggestions,
+            "confidence": confidence_rows(draft.confidence, request.GET.get("sort")),
+            "sort": request.GET.get("sort") or "document",
         },
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from thidua.campaigns.checks import check_definition
 from thidua.campaigns.definition import FORMAT, validate
+from thidua.planimport.parser.confidence import field_confidence
 from thidua.planimport.parser.duties import read_named_duties
 from thidua.planimport.parser.footer import read_footer
 from thidua.planimport.parser.goals import add_quota_goal
@@ -133,4 +134,8 @@ def import_text(text: str, *, issuer_code: str | None = None, slug: str | None =
         "signature": parts["signature"],
     }
     validate(definition)
-    return ImportResult(state.text, definition, state.spans, _warnings(state, definition), state.suggestions)
+    warnings = _warnings(state, definition)
+    confidence = field_confidence(state.text, definition, state.spans, warnings, state.named_duties)
+    return ImportResult(
+        state.text, definition, state.spans, warnings, state.suggestions, confidence, state.named_duties
+    )
