@@ -407,3 +407,15 @@ def test_review_page_lists_fields_by_confidence_with_their_source(client, demo_t
     first = page.split("<tbody>", 1)[1].split("</tr>", 1)[0]
     assert "confidence-low" in first or "confidence-missing" in first
     assert "TRƯỜNG TH TÂN HOÀ" in page  # the issuer's source line beside its value
+
+
+@pytest.mark.parametrize("slug", importer_accuracy.slugs())
+def test_a_few_lines_before_the_header_change_nothing_in_it(demo_tree, slug):
+    """A web page puts its own lines before the document (a title, the date it was posted): the header is read
+    the same."""
+    text = importer_accuracy.source_text(importer_accuracy.CORPUS / f"{slug}.txt")
+    preamble = "Tin tức - Sự kiện\nThứ hai, 21/06/2021 3:20:41 SA\n\n"
+    bare = import_text(text, issuer_code="QD1").definition
+    with_preamble = import_text(preamble + text, issuer_code="QD1").definition
+    for key in ("document_number", "place", "date"):
+        assert with_preamble["issuer"][key] == bare["issuer"][key], key

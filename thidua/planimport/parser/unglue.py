@@ -61,6 +61,8 @@ NEW_BODY_FOLDED_RE = re.compile(
     r"(so\b|ke hoach|quyet dinh|bch |btv |ban chap hanh|ban thuong vu|doan truong|doan co so|chi doan|lien doi|"
     r"lien chi doan|huyen doan|quan doan|thanh doan|tinh doan|hoi dong doi)"
 )
+# The number line, folded: "số: 123-kh/…", "số  154 -kh/đtn", "kh số:…./khlđ", "số   /kh-đtn" (not "source:").
+NUMBER_LINE_FOLDED_RE = re.compile(r"(?:kh\s+)?so\s*(?:[:.]|\s[\d…]|[\d…. ]*[-–/]\s*[a-z])")
 # A short word or two that is the start of a place broken before its date: "Thọ" / "Xuân, ngày …".
 PLACE_START_RE = re.compile(r"(?:T[Pp]\.\s?)?[A-ZÀ-ỸĐ][a-zà-ỹđ]+(?:\s[A-ZÀ-ỸĐ][a-zà-ỹđ]+)?")
 # A place and date line, folded: "xuan, ngay 25 thang 02 nam 2015".
@@ -77,6 +79,7 @@ LONG_LINE_BREAK_RE = re.compile(
 SIGNER_GLUE_RE = re.compile(r"(?<=[A-ZĐ])(?=(?:PHÓ |KT\. )?BÍ THƯ\b)|\s*(?=\(đã ký\))|(?<=\(đã ký\))\s*")
 LONG_LINE = 300  # characters: a line this long that holds list items or a footer was flattened
 HEADER_LINES = 25  # a header is within the first lines of a plan
+PREAMBLE_LINES = 6  # lines a web page may put before the document's header
 
 
 def _split(line: str, rx: re.Pattern) -> list[str]:
@@ -106,7 +109,7 @@ def _split_header_line(line: str) -> list[str]:
 
 def _caps_or_number_before_place(before: str) -> bool:
     """True when what comes before a place and date is capitals or a number ("LIÊN ĐỘI … | Tân Hưng, ngày")."""
-    return is_caps(before) or fold(before).startswith(("so", "kh so"))
+    return is_caps(before) or bool(NUMBER_LINE_FOLDED_RE.match(fold(before)))
 
 
 # The right column's lines as split points: a break before each (and after it, for what follows in the line).
@@ -131,7 +134,7 @@ def _header_like(line: str, nxt: str) -> bool:
     f = fold(line)
     return bool(
         is_caps(line)
-        or f.startswith(("so", "kh so"))
+        or NUMBER_LINE_FOLDED_RE.match(f)
         or PLACE_DATE_FOLDED_RE.match(f)
         or CELL_BAR_RE.search(line)
         or RIGHT_COLUMN_RE.search(line)
@@ -139,19 +142,24 @@ def _header_like(line: str, nxt: str) -> bool:
     )
 
 
-def _header_end(lines: list[str]) -> int:
-    """How many of the first lines are the header block: the header-like lines up to the document type's line
-    (0 when the text does not start with a header)."""
+def _header_block(lines: list[str]) -> tuple[int, int]:
+    """(first, end) of the header block: the header-like lines up to the document type's line, starting within
+    the first PREAMBLE_LINES lines (a web page may put its own title or a summary first); (0, 0) for none."""
+    start = None
     for i, raw in enumerate(lines[:HEADER_LINES]):
         line = MARKUP_CHARS_RE.sub("", raw).strip()
         if not line:
             continue
         if DOC_TYPE_RE.match(line):
-            return i
+            return (start, i) if start is not None else (0, 0)
         nxt = next((x.strip() for x in lines[i + 1 : i + 3] if x.strip()), "")
-        if not _header_like(line, nxt):
-            return i
-    return 0
+        if _header_like(line, nxt):
+            start = i if start is None else start
+        elif start is not None:
+            return start, i
+        elif i >= PREAMBLE_LINES:
+            return 0, 0
+    return 0, 0
 
 
 def _unglue_header(lines: list[str]) -> list[str]:
@@ -191,8 +199,8 @@ def unglue(text: str) -> str:
         if len(line) > LONG_LINE or DOC_TYPE_RE.search(line[1:]) and is_caps(line[:20]):
             line = DOC_TYPE_BEFORE_RE.sub("\n", INLINE_RULE_RE.sub("\n", line))
         lines.extend("" if RULE_ONLY_RE.fullmatch(x.strip()) else x for x in line.split("\n"))
-    end = _header_end(lines)
-    head = _unglue_header(lines[:end]) if end else []
+    first, end = _header_block(lines)
+    head = lines[:first] + _unglue_header(lines[first:end])
     body: list[str] = []
     for line in lines[end:]:
         body += _unglue_long_line(line) if len(line) > LONG_LINE else [line]
