@@ -381,7 +381,7 @@ def test_every_field_has_a_confidence_and_its_source_line(demo_tree):
     rows = {r["path"]: r for r in result.confidence}
     assert rows["issuer.name"]["level"] == "high" and rows["issuer.name"]["source"] == "BCH ĐOÀN TRƯỜNG THPT ĐÔNG MỸ"
     assert rows["issuer.unit"]["level"] == "low" and "issuer_assumed" in rows["issuer.unit"]["warnings"]
-    assert rows["period.start"]["value"] == "2021-03-27" and "27 tháng 3" in rows["period.start"]["source"]
+    assert rows["period.start"]["value"] == "27/03/2021" and "27 tháng 3" in rows["period.start"]["source"]
     assert rows["unit_duties[1].unit"]["value"].startswith("Chi đoàn 12A1")
     assert all(0 < r["confidence"] <= 1 for r in result.confidence)
 

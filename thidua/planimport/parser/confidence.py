@@ -12,10 +12,28 @@ A field's confidence comes from what the parser knows, not from a model:
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from django.utils.translation import gettext as _
+
+# An ISO date or date-time as the definition keeps it: "2010-09-13", "2010-09-13T17:00:00+07:00".
+ISO_RE = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2})?")
 
 HIGH, MEDIUM, LOW, MISSING = 0.9, 0.6, 0.3, 0.1
 SOURCE_MAX = 160  # characters of the source line shown beside a value
+
+
+def _shown(value) -> str | None:
+    """A value as the coordinator reads it: dates "13/09/2010", deadlines "13/09/2010 17:00"."""
+    if value is None:
+        return None
+    text = str(value)
+    if ISO_RE.fullmatch(text):
+        if "T" in text:
+            return dt.datetime.fromisoformat(text).strftime("%d/%m/%Y %H:%M")
+        return dt.date.fromisoformat(text).strftime("%d/%m/%Y")
+    return text
 
 
 def _level(score: float) -> str:
@@ -91,7 +109,7 @@ def field_confidence(text: str, definition: dict, spans: dict, warnings: list, d
             {
                 "path": path,
                 "label": label,
-                "value": str(value) if value is not None else None,
+                "value": _shown(value),
                 "source": source,
                 "confidence": score,
                 "level": _level(score),
