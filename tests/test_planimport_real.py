@@ -419,3 +419,27 @@ def test_a_few_lines_before_the_header_change_nothing_in_it(demo_tree, slug):
     with_preamble = import_text(preamble + text, issuer_code="QD1").definition
     for key in ("document_number", "place", "date"):
         assert with_preamble["issuer"][key] == bare["issuer"][key], key
+
+
+def test_once_the_campaign_exists_each_field_links_to_its_editor_form(client, demo_tree, django_user_model):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from thidua.planimport.models import PlanDraft
+    from thidua.units.models import Role, RoleAssignment
+
+    user = django_user_model.objects.create_user(username="dieuphoi-td", password="pw-for-tests-1")
+    RoleAssignment.objects.create(user=user, unit=demo_tree["TD"], role=Role.COORDINATOR)
+    client.force_login(user)
+    data = (importer_accuracy.CORPUS / "lien-doi-tan-hung-20-11-2015.txt").read_bytes()
+    client.post(reverse("planimport:upload"), {"file": SimpleUploadedFile("ke-hoach.txt", data)})
+    draft = PlanDraft.objects.get()
+    response = client.post(reverse("planimport:publish", args=[draft.pk]), {"publish": "0"})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    page = client.get(reverse("planimport:review", args=[draft.pk]) + "?sort=confidence").content.decode()
+    slug = draft.campaign.slug
+    assert reverse("campaigns:edit_section", args=[slug, "chung"]) in page
+    code = draft.definition["activities"][0]["code"]
+    assert reverse("campaigns:edit_activity", args=[slug, code]) in page
+    assert client.get(reverse("campaigns:edit_activity", args=[slug, code])).status_code == 200
