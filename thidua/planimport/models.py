@@ -21,6 +21,9 @@ class PlanDraft(models.Model):
     spans = models.JSONField(default=dict)
     warnings = models.JSONField(default=list)
     suggestions = models.JSONField(default=dict)
+    # How sure the import is of each field, with the source line: [{path, label, value, source, confidence,
+    # level, warnings}] (parser/confidence.py); the review page sorts by it.
+    confidence = models.JSONField(default=list, blank=True)
     campaign = models.ForeignKey(Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:

@@ -1,5 +1,6 @@
 """Turn an uploaded plan into plain text: .docx (python-docx), .txt / .md, and PDF with a text layer
-(pypdf). Anything else, or a file with no text, gets a clear message instead of a crash."""
+(pypdf). Anything else, or a file with no text, gets a clear message instead of a crash. A .docx keeps its
+structure (tabs, line breaks, Word numbering, the header table's columns): see docx_text.py."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from pypdf.errors import LimitReachedError, PdfReadError
 
 from thidua.core import files
 from thidua.core.errors import Refused
+from thidua.planimport.docx_text import Numbering, docx_text
 
 MAX_BYTES = 10 * 1024 * 1024
 
 
 # A plan is a few pages: its text is read within these bounds, whatever the file declares.
 MAX_DOCUMENT_XML = 20 * 1024 * 1024  # word/document.xml, unpacked
+MAX_NUMBERING_XML = 2 * 1024 * 1024  # word/numbering.xml, unpacked
 MAX_PDF_PAGES = 200
 MAX_TEXT = 2_000_000  # characters
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -27,44 +30,43 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
 
 
-def _docx_body(data: bytes):
+def _docx_parts(data: bytes) -> tuple:
+    """(the body element, word/numbering.xml or None), read within bounds."""
     archive = files.open_archive(data)  # a bomb is refused before anything is unpacked
     with archive:
-        if "word/document.xml" not in archive.namelist():
+        names = archive.namelist()
+        if "word/document.xml" not in names:
             raise Refused(_("The .docx file is damaged or is not a Word document."))
         try:
             xml = files.read_member(archive, "word/document.xml", MAX_DOCUMENT_XML + 1)
+            numbering = (
+                files.read_member(archive, "word/numbering.xml", MAX_NUMBERING_XML + 1)
+                if "word/numbering.xml" in names
+                else None
+            )
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
             raise Refused(_("The .docx file is damaged or is not a Word document.")) from exc
     if len(xml) > MAX_DOCUMENT_XML:
         raise Refused(_("The document is far longer than a plan; it is refused."))
+    if numbering is not None and len(numbering) > MAX_NUMBERING_XML:
+        numbering = None  # the labels are lost, not the text
     try:
         body = etree.fromstring(xml, parser=_XML).find(f"{_W}body")
     except etree.XMLSyntaxError as exc:
         raise Refused(_("The .docx file is damaged or is not a Word document.")) from exc
     if body is None:
         raise Refused(_("The .docx file is damaged or is not a Word document."))
-    return body
+    return body, numbering
 
 
 def _docx_text(data: bytes) -> str:
-    lines = []
-    for block in _docx_body(data).iterchildren():
-        tag = block.tag.rsplit("}", 1)[-1] if isinstance(block.tag, str) else ""
-        if tag == "p":
-            lines.append("".join(node.text or "" for node in block.iter() if _is(node, "t")))
-        elif tag == "tbl":  # header tables (issuer | national motto) read row by row
-            for row in block.iter():
-                if _is(row, "tr"):
-                    cells = [
-                        "".join(t.text or "" for t in cell.iter() if _is(t, "t")) for cell in row if _is(cell, "tc")
-                    ]
-                    lines.append("    ".join(c for c in cells if c.strip()))
-    return "\n\n".join(lines)
-
-
-def _is(node, name: str) -> bool:
-    return isinstance(node.tag, str) and node.tag.endswith("}" + name)
+    """Paragraphs with their tabs, line breaks and Word numbering; the header table column by column."""
+    body, numbering_xml = _docx_parts(data)
+    try:
+        numbering = Numbering(numbering_xml, _XML)
+    except etree.XMLSyntaxError:
+        numbering = Numbering(None, _XML)
+    return docx_text(body, numbering)
 
 
 def _pdf_text(data: bytes) -> str:

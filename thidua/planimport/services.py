@@ -38,6 +38,7 @@ def draft_create(*, actor, unit: Unit, filename: str, data: bytes) -> PlanDraft:
             spans={path: [span.start, span.end] for path, span in result.spans.items()},
             warnings=_plain(result.warnings),
             suggestions={path: [list(s) for s in items] for path, items in result.suggestions.items()},
+            confidence=result.confidence,
         )
         log_action(
             actor=actor,

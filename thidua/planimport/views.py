@@ -1,6 +1,9 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -32,6 +35,46 @@ def highlighted(text: str, spans: dict) -> str:
         else:
             out.append(piece)
     return mark_safe("".join(out))  # noqa: S308 — every piece is escaped above
+
+
+# The campaign editor's section for a field of the imported definition (by the path's first part).
+EDITOR_SECTIONS = {
+    "issuer": "chung",
+    "title": "chung",
+    "period": "chung",
+    "registration_deadline": "chung",
+    "goals": "muc-tieu",
+    "milestones": "moc",
+    "unit_duties": "chung",
+    "distribution": "noi-nhan",
+    "signature": "noi-nhan",
+}
+PATH_HEAD_RE = re.compile(r"^([a-z_]+)(?:\[(\d+)\])?")
+
+
+def _editor_url(draft: PlanDraft, path: str) -> str | None:
+    """Where the campaign created from the draft is corrected for `path`: the activity's own form, else the
+    editor's section; None before the campaign exists."""
+    if draft.campaign is None:
+        return None
+    m = PATH_HEAD_RE.match(path)
+    head, index = m.group(1), m.group(2)
+    if head == "activities" and index:
+        activities = draft.definition.get("activities") or []
+        if int(index) <= len(activities):
+            code = activities[int(index) - 1]["code"]
+            return reverse("campaigns:edit_activity", args=[draft.campaign.slug, code])
+    section = EDITOR_SECTIONS.get(head, "hoat-dong" if head == "activities" else None)
+    return reverse("campaigns:edit_section", args=[draft.campaign.slug, section]) if section else None
+
+
+def confidence_rows(draft: PlanDraft, sort: str | None) -> list[dict]:
+    """The import's per-field confidence rows, least certain first when asked (sort=confidence), else in the
+    document's order; each with the campaign editor's form that corrects it once the campaign exists."""
+    rows = [dict(r, edit_url=_editor_url(draft, r["path"])) for r in draft.confidence]
+    if sort == "confidence":
+        return sorted(rows, key=lambda r: r.get("confidence", 0))
+    return rows
 
 
 @login_required
@@ -78,6 +121,8 @@ def review(request, pk):
             "problems": problems,
             "warnings": draft.warnings,
             "suggestions": draft.suggestions,
+            "confidence": confidence_rows(draft, request.GET.get("sort")),
+            "sort": request.GET.get("sort") or "document",
         },
     )
 

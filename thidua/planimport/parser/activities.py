@@ -23,9 +23,10 @@ from thidua.planimport.parser.text import QUOTE_RE, URL_RE, capitalise, strip_sp
 # The label of a field line under an activity, folded: "Thời gian (dự kiến):", "Địa điểm:", "Chỉ tiêu:",
 # "Số lượng:", "Đơn vị chủ trì:", "Phối hợp:", "Liên hệ:" ….
 FIELD_LABEL_FOLDED_RE = re.compile(
-    r"(thoi gian( du kien| to chuc)?|dia diem|noi dung|chi tieu|so luong|quy mo|hinh thuc|thanh phan|"
+    r"(thoi gian( du kien| to chuc| thi| thuc hien)?|dia diem|noi dung|chi tieu|so luong( \w+){0,2}|quy mo|"
+    r"hinh thuc( thi| tham gia)?|thanh phan|chu de|the loai|"
     r"doi tuong|phan cong|don vi (thuc hien|chu tri|phoi hop|to chuc|phu trach|thuong truc)|chu tri|phoi hop|"
-    r"trach nhiem|dang ky|lien he|ket qua)$"
+    r"trach nhiem|dang k[yi]|lien he|ket qua)$"
 )
 # A field that assigns units, folded: "Đơn vị thực hiện:", "Chủ trì:", "Phối hợp:".
 ASSIGNMENT_FIELD_FOLDED_RE = re.compile(r"(don vi|chu tri|phoi hop)")

@@ -145,20 +145,37 @@ def issuer_from_text(state: ParseState) -> tuple[str | None, tuple[int, int] | N
     return None, None
 
 
-def _fallback_unit(state: ParseState, issuer_code: str | None, text_name: str | None) -> str:
-    """The issuer's unit when the header names none: the code given, the body signing ("TM. …"), the body
-    named in the text, the directory's root — in that order."""
-    code = issuer_code
-    if not code:
-        for p in state.region("footer"):
-            if ON_BEHALF_RE.match(fold(p.text)):
-                code = match_issuer(state, FIRST_WORD_RE.sub("", p.text))
-                break
-    if not code and text_name:
+def _fallback_unit(state: ParseState, issuer_code: str | None, text_name: str | None) -> tuple[str, bool]:
+    """The issuer's unit when the header names none the directory knows, and whether it was read from the plan:
+    the uploader's unit when given (assumed: a neighbour's plan is imported as one's own); else the body signing
+    ("TM. …") or the body named in the text (read); else the directory's root (assumed)."""
+    if issuer_code:
+        return issuer_code, False
+    for p in state.region("footer"):
+        if ON_BEHALF_RE.match(fold(p.text)):
+            code = match_issuer(state, FIRST_WORD_RE.sub("", p.text))
+            if code:
+                return code, True
+            break
+    if text_name:
         code = match_issuer(state, text_name)
-    if not code and state.directory.root:
-        code = state.directory.root["code"]
-    return code or "TD"
+        if code:
+            return code, True
+    return (state.directory.root["code"] if state.directory.root else "TD"), False
+
+
+def _warn_issuer_assumed(state: ParseState, name: str | None, code: str) -> None:
+    """The issuer could not be read: say which unit was put instead, and the name the header gave."""
+    if name:
+        message = _(
+            "The header names “%(name)s”, which is not in the unit directory: the issuer is set to %(code)s. "
+            "Check it before publishing."
+        ) % {"name": name, "code": code}
+    else:
+        message = _("The plan does not name its issuer: it is set to %(code)s. Check it before publishing.") % {
+            "code": code
+        }
+    state.early.append(Finding("issuer_assumed", "issuer.unit", message, _("Header")))
 
 
 def settle_issuer(state: ParseState, issuer: dict, on_behalf: str | None, issuer_code: str | None) -> None:
@@ -166,10 +183,13 @@ def settle_issuer(state: ParseState, issuer: dict, on_behalf: str | None, issuer
     signature; records the unit in the state and loads its own units into the directory."""
     text_name, text_name_span = issuer_from_text(state)
     if issuer["unit"] is None:
+        header_name = issuer["name"]
         if issuer["name"] is None and text_name:
             issuer["name"] = text_name
             state.span("issuer.name", *text_name_span)
-        issuer["unit"] = _fallback_unit(state, issuer_code, text_name)
+        issuer["unit"], read = _fallback_unit(state, issuer_code, text_name)
+        if not read:  # never silently the uploader's unit or the city union
+            _warn_issuer_assumed(state, header_name, issuer["unit"])
     if issuer["name"] is None and text_name:
         issuer["name"] = text_name
         state.span("issuer.name", *text_name_span)

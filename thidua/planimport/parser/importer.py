@@ -9,10 +9,18 @@ from __future__ import annotations
 
 from thidua.campaigns.checks import check_definition
 from thidua.campaigns.definition import FORMAT, validate
+from thidua.planimport.parser.confidence import field_confidence
+from thidua.planimport.parser.duties import read_named_duties
 from thidua.planimport.parser.footer import read_footer
+from thidua.planimport.parser.goals import add_quota_goal
 from thidua.planimport.parser.header import read_header, settle_issuer
 from thidua.planimport.parser.milestones import read_milestones
-from thidua.planimport.parser.organisation import coordinator_from_email, read_organisation, read_submission_email
+from thidua.planimport.parser.organisation import (
+    coordinator_from_email,
+    org_paras,
+    read_organisation,
+    read_submission_email,
+)
 from thidua.planimport.parser.outline import build_outline
 from thidua.planimport.parser.paragraphs import Para
 from thidua.planimport.parser.period import read_audience, read_period, settle_period_range, warn_unknown_period
@@ -48,6 +56,8 @@ def _read(state: ParseState, issuer_code: str | None) -> dict:
     state.plan_year = find_plan_year(state, issuer, title or "")
     outline = build_outline(state)
     walk(state, outline.roots, None)
+    for p in outline.closing:  # "Tổng cộng: 4 đội" among the last lines
+        add_quota_goal(state, p)
     if theme is None:
         theme = theme_in_context(state, outline.context)
     context = _text_of(state, outline.context, "context")
@@ -56,6 +66,7 @@ def _read(state: ParseState, issuer_code: str | None) -> dict:
     audience = read_audience(state)
     submission_email = read_submission_email(state)
     org = read_organisation(state)
+    read_named_duties(state, org_paras(state))
     coordinator_from_email(state, org, submission_email, issuer["unit"])
     read_milestones(state, submission_email)
     closing_text = _text_of(state, outline.closing, "closing_text")
@@ -123,4 +134,8 @@ def import_text(text: str, *, issuer_code: str | None = None, slug: str | None =
         "signature": parts["signature"],
     }
     validate(definition)
-    return ImportResult(state.text, definition, state.spans, _warnings(state, definition), state.suggestions)
+    warnings = _warnings(state, definition)
+    confidence = field_confidence(state.text, definition, state.spans, warnings, state.named_duties)
+    return ImportResult(
+        state.text, definition, state.spans, warnings, state.suggestions, confidence, state.named_duties
+    )

@@ -55,7 +55,11 @@ BODY_START_FOLDED_RE = re.compile(
 )
 # The words only a first paragraph starts with (a title may start "Thực hiện chương trình …"), folded.
 FIRST_PARAGRAPH_FOLDED_RE = re.compile(r"(can cu|duoc su|ban thuong vu|ban chap hanh|bch |btv )")
-TITLE_MAX = 400  # characters: a longer "title" is the first paragraph
+TITLE_MAX = 400
+HEADER_LINE_MAX = 120  # characters: a longer line is a sentence, not a header's place and date
+PREAMBLE_LINES = 3  # lines a web page may put before a header that has no "KẾ HOẠCH" line after it
+# Markup around a line: "**KẾ HOẠCH**".
+MARKUP_CHARS_RE = re.compile(r"[*_#>`]+")  # characters: a longer "title" is the first paragraph
 
 
 def _clean(raw: str) -> str:
@@ -105,8 +109,10 @@ def _headerish(line: str) -> bool:
     f = fold(line)
     if RULE_LINE_RE.fullmatch(line):
         return True
-    if DOCUMENT_NUMBER_FOLDED_RE.match(f) or PLACE_DATE_FOLDED_RE.search(f):
+    if DOCUMENT_NUMBER_FOLDED_RE.match(f):
         return True
+    if PLACE_DATE_FOLDED_RE.search(f) and len(line) <= HEADER_LINE_MAX and not FIRST_PARAGRAPH_FOLDED_RE.match(f):
+        return True  # "TP. Hồ Chí Minh, ngày 20 tháng 4 năm 2023", not "Căn cứ kế hoạch số …, ngày …"
     if MOTTO_FOLDED_RE.fullmatch(f):
         return True
     return is_caps(line) and bool(ISSUING_BODY_FOLDED_RE.search(f))
@@ -138,15 +144,28 @@ def _should_join(a: str, b: str, blank: bool) -> bool:
     return starts_low or len(a) >= 50
 
 
+def _before_first_heading(lines: _Lines) -> list[int]:
+    """The first 40 non-empty lines, up to the first "I." heading."""
+    out = []
+    for i in lines.nonempty[:40]:
+        if split_marker(lines.joined(i))[0] == "roman":
+            break
+        out.append(i)
+    return out
+
+
 def _find_kh(lines: _Lines) -> int | None:
     """The "KẾ HOẠCH" line that ends the header, among the first 40 lines and before the first "I.": one in
     capitals first (a web page's own title "Kế hoạch …" may come before the document's header)."""
-    for i in lines.nonempty[:40]:
-        line = lines.joined(i)
-        if split_marker(line)[0] == "roman":
-            break
-        if DOC_TYPE_FOLDED_RE.match(fold(line)) and is_caps(line[:8]) and i != lines.nonempty[0]:
-            return i
+    first_lines = _before_first_heading(lines)
+    for alone in (True, False):  # "KẾ HOẠCH" alone on its line first, then a line starting with it
+        for i in first_lines:
+            line = lines.joined(i)
+            f = fold(MARKUP_CHARS_RE.sub("", line)).strip(" :")
+            if alone and DOC_TYPE_FOLDED_RE.fullmatch(f) and is_caps(line[:8]):
+                return i
+            if not alone and DOC_TYPE_FOLDED_RE.match(f) and is_caps(line[:8]) and i != lines.nonempty[0]:
+                return i
     for n, i in enumerate(lines.nonempty[:40]):
         line = lines.joined(i)
         f = fold(line)
@@ -167,8 +186,10 @@ def _header_and_title_start(lines: _Lines, kh: int | None) -> tuple[list[int], i
     if kh is not None:
         return [i for i in lines.nonempty if i < kh], kh
     head = 0
-    for i in lines.nonempty:
+    for n, i in enumerate(lines.nonempty):
         if not _headerish(lines.joined(i)):
+            if head == 0 and n < PREAMBLE_LINES:
+                continue  # a web page's own lines before the document's header
             break
         head = i + 1
     return [i for i in lines.nonempty if i < head], next((i for i in lines.nonempty if i >= head), None)
@@ -182,8 +203,11 @@ def _title_goes_on(prev: str, nxt: str, contiguous: bool) -> bool:
     if (nxt.startswith("(") and nxt.endswith(")")) or (not is_caps(prev) and is_caps(" ".join(nxt.split()[:3]))):
         return False  # a subtitle "(Ban hành kèm theo …)", or capitals after a title in small letters
     ends_with_link = TITLE_LINK_END_RE.search(prev)
+    # With a blank line between them, a title goes on with a small letter or after a linking word.
     return bool(
-        (unbalanced(prev) and (contiguous or nxt[0].islower())) or contiguous or (ends_with_link and len(nxt) < 120)
+        (unbalanced(prev) and (contiguous or nxt[0].islower()))
+        or contiguous
+        or ((ends_with_link or nxt[0].islower()) and len(nxt) < 120)
     )
 
 

@@ -27,12 +27,16 @@ from thidua.units.models import UnitGroup
 # muộn hơn", "đến hết", "hạn:".
 DEADLINE_RE = re.compile(
     r"(?<!\w)(?P<kw>trước|chậm\s+nhất(?:\s+là)?(?:\s+vào)?|hạn\s+chót(?:\s+(?:nộp|nhận|gửi))?|hạn\s+cuối|"
-    r"hạn\s+nộp|muộn\s+nhất|không\s+muộn\s+hơn|đến\s+hết|hạn)(?!\w)\s*:?",
+    r"hạn\s+nộp|hạn\s+đăng\s+k[ýí]|muộn\s+nhất|không\s+muộn\s+hơn|đến\s+hết|hạn|(?P<soft>đến|vào))(?!\w)\s*:?",
     re.I,
 )
+# "đến" / "vào" are a deadline only after sending, without a "từ" before: "nộp hồ sơ đến 17 giờ ngày 21/5/2018",
+# "nộp về trường vào ngày 12, 13/9" — not "từ ngày 1/3 đến ngày 31/3".
+SOFT_CONTEXT_FOLDED_RE = re.compile(r"\b(nop|gui|dang k[yi]|chuyen)\b[^.;]{0,60}$")
+FROM_FOLDED_RE = re.compile(r"\btu\b[^.;]{0,30}$")
 # A document that can be due: "kế hoạch", "báo cáo", "danh sách", "hồ sơ", "bảng đăng ký", "bài dự thi" ….
 DOCUMENT_RE = re.compile(
-    r"(?<!\w)(?:kế hoạch|báo cáo|danh sách|hồ sơ|bảng đăng ký|bản đăng ký|phiếu đăng ký|đăng ký|văn bản|"
+    r"(?<!\w)(?:kế hoạch|báo cáo|danh sách|hồ sơ|bảng đăng k[ýí]|bản đăng k[ýí]|phiếu đăng k[ýí]|đăng k[ýí]|văn bản|"
     r"tờ trình|biên bản|bài dự thi|sản phẩm|số liệu|đề xuất|dự thảo|tập tin|file)(?!\w)",
     re.I,
 )
@@ -40,11 +44,11 @@ DOCUMENT_RE = re.compile(
 GAP_LABEL_RE = re.compile(r"([^.;:]{1,60}?):")
 # What may stand between the deadline word and the date once times and weekdays are blanked: "ngày", "lúc",
 # "vào", "hết", "sáng", "chiều", commas, colons and parentheses.
-DATE_GAP_RE = re.compile(r"[\s,():]*(?:(?i:ngày|lúc|vào|hết|sáng|chiều)[\s,():]*)*")
+DATE_GAP_RE = re.compile(r"[\s,():]*(?:(?:(?i:ngày|lúc|vào|hết|sáng|chiều)|\d{1,2}\s*,)[\s,():]*)*")
 # Sending or handing in, folded: "gửi", "nộp".
 SEND_FOLDED_RE = re.compile(r"\b(gui|nop)\b")
 # The registration for the campaign, folded: "đăng ký thi đua", "bản đăng ký thi đua", "đăng ký chỉ tiêu".
-REGISTRATION_FOLDED_RE = re.compile(r"dang ky thi dua|ban dang ky thi dua|dang ky chi tieu")
+REGISTRATION_FOLDED_RE = re.compile(r"dang k[yi] thi dua|ban dang k[yi] thi dua|dang k[yi] chi tieu")
 # "kế hoạch" as a word, folded.
 KE_HOACH_WORD_FOLDED_RE = re.compile(r"\bke hoach\b")
 # The document a milestone's title names: "Báo cáo sơ kết …", "Danh sách …", "Bài dự thi …".
@@ -73,12 +77,28 @@ class Deadline:
     label_start: int
 
 
+def _deadline_context(p: Para, body: str, kw: re.Match) -> bool:
+    """Whether a deadline word can set a deadline here: "đến"/"vào" only after sending ("nộp hồ sơ đến 17 giờ
+    …"); inside an activity only when a document is sent ("gửi danh sách … trước …"), in the period's text only
+    after sending."""
+    before = fold(body[: kw.start()])
+    if kw["soft"] and (not SOFT_CONTEXT_FOLDED_RE.search(before) or FROM_FOLDED_RE.search(before)):
+        return False
+    if p.section == "activities":
+        return bool(SEND_FOLDED_RE.search(before) and DOCUMENT_RE.search(body[: kw.start()]))
+    if p.section in ("period", "audience", "time_audience"):
+        return bool(SEND_FOLDED_RE.search(before))
+    return True
+
+
 def milestone_of(p: Para) -> Deadline | None:
     """The deadline a paragraph sets for a document ("Báo cáo sơ kết: trước 11g00 ngày …"), if any."""
-    if p.section in ("activities", "goals", "period", "audience", "time_audience") or p.region != "body":
+    if p.section == "goals" or p.region != "body":
         return None
     body = p.body
     for kw in DEADLINE_RE.finditer(body):
+        if not _deadline_context(p, body, kw):
+            continue
         window = body[kw.end() : kw.end() + 90]
         dates = find_dates(window)
         if not dates:
@@ -265,3 +285,26 @@ def read_milestones(state: ParseState, submission_email: str | None) -> None:
         found = milestone_of(p)
         if found:
             _add_milestone(state, p, found, counts, submission_email)
+
+
+def registration_from(state: ParseState, start: int, end: int) -> None:
+    """The registration deadline from a "Thời gian đăng ký: 18/01/2013-04/02/2013" or "Đăng kí: ngày 1-11-2009"
+    value: its last date, at the time written or DEFAULT_DEADLINE_TIME; nothing without a date."""
+    text = state.slice(start, end)
+    dates = find_dates(text)
+    if not dates or state.registration is not None:
+        return
+    d = dates[-1]
+    year = d.year or year_within_period(state, d)
+    if year is None:
+        return
+    if d.year is None:
+        state.late.append(year_assumed("registration_deadline", year))
+    resolved = d.resolve(year)
+    if not resolved:
+        return
+    time = TIME_RE.search(text)
+    hour, minute = (int(time["h"]), int(time["m1"] or time["m2"] or time["m3"] or 0)) if time else DEFAULT_DEADLINE_TIME
+    if hour > 23 or minute > 59:
+        hour, minute = DEFAULT_DEADLINE_TIME
+    state.registration = (vn_datetime(resolved[1], hour, minute).isoformat(), start + d.start, start + d.end)

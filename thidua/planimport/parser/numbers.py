@@ -109,11 +109,12 @@ MEASURES = CLASSIFIERS + (
 # tham gia", "lượt" in "20.000 lượt".
 MEASURE_RE = re.compile("(?:" + "|".join(re.escape(w) for w in MEASURES) + r")(?!\w)")
 # Words before a number that make it an ordinal, a code or a time, not a quantity (lower-cased text):
-# "lần thứ 11", "Quận 1", "giai đoạn 2", "Nghị quyết 09", "năm 2023", "tháng 5", "lớp 12", "phòng 301".
+# "lần thứ 11", "Quận 1", "giai đoạn 2", "Nghị quyết 09", "năm 2023", "tháng 5", "lớp 12", "phòng 301", and a
+# game's format: "bóng đá mini 05 người".
 NOT_COUNT_BEFORE_RE = re.compile(
     r"(mức độ|mức|lần thứ|thứ|số|quận|phường|ấp|khu phố|vành đai|giai đoạn|nhiệm kỳ|khóa|khoá|kỳ|đợt|tuyến|"
     r"nghị quyết|chỉ thị|điều|khoản|mục|phụ lục|lớp|năm|tháng|ngày|tuần|giờ|lúc|tầng|phòng|lô|đường|"
-    r"hẻm|level|cấp|top|phiên bản|version|chương|trang|tập|lần|vòng)\s*$",
+    r"hẻm|level|cấp|top|phiên bản|version|chương|trang|tập|lần|vòng|mini|bóng đá|bóng chuyền|futsal)\s*$",
     re.I,
 )
 

@@ -22,7 +22,7 @@ TIME_AUDIENCE_HEADING_RE = re.compile(r"\bthoi gian\b.*\bdoi tuong\b|\bdoi tuong
 # "IV. TỔ CHỨC THỰC HIỆN", "Phân công nhiệm vụ", "Chế độ báo cáo", "Khen thưởng" …
 ORGANISATION_HEADING_RE = re.compile(
     r"\b(phan cong|to chuc thuc hien|trach nhiem|nhiem vu cua|ban chi dao|khen thuong|che do bao cao|"
-    r"thoi gian gui|thoi han gui|tien do|bao cao)\b"
+    r"thoi gian gui|thoi han gui|tien do|bao cao|don vi (to chuc|thuc hien|chu tri))\b"
 )
 # "II. THỜI GIAN", "Thời gian: từ … đến …", "Các mốc thời gian".
 PERIOD_HEADING_RE = re.compile(r"^(cac moc )?(thoi gian|thoi han)\b")
@@ -37,7 +37,13 @@ ACTIVITIES_HEADING_RE = re.compile(
 )
 # "V. KINH PHÍ".
 FUNDING_HEADING_RE = re.compile(r"\bkinh phi\b")
+# "Thời gian đăng ký tham gia: …", "Đăng ký: ngày 1-11-2009", "Hạn đăng kí: …" (the registration deadline).
+REGISTRATION_HEADING_RE = re.compile(r"^((thoi gian|thoi han|han)( nhan| cuoi)? )?dang k[yi]\b")
+# "II. Quy định về bài dự thi", "Thể lệ": the rules of a contest, not its activities.
+RULES_HEADING_RE = re.compile(r"^(quy dinh|the le)\b")
 SECTIONS = (
+    ("registration", REGISTRATION_HEADING_RE),
+    ("rules", RULES_HEADING_RE),
     ("goals", GOALS_HEADING_RE),
     ("time_audience", TIME_AUDIENCE_HEADING_RE),
     ("organisation", ORGANISATION_HEADING_RE),

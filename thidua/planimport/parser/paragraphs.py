@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 # Copies from Word also give "I/.", "II./", "1/", "1/.", "a/" and a bare "I MỤC ĐÍCH" (romanbare).
 MARKER_RE = re.compile(
     r"(?:(?P<roman>[IVXLC]{1,5})\s?(?:[.)]/?|/\.?)"
-    r"|(?P<romanbare>[IVX]{1,4})\s(?=[A-ZĐ]{2,}\s)"
+    r"|(?P<romanbare>[IVX]{1,4})\s(?=[A-ZÀ-ỸĐ]{2,}\s)"
+    r"|(?P<numbare>\d{1,2})\s(?=[A-ZĐ][a-zà-ỹđ]+\s)"
     r"|(?P<multi>\d{1,2}(?:\.\d{1,2}){1,3})\.?\)?"
     r"|(?P<num>\d{1,2})\s?(?P<numclose>[.)]|/\.?)"
     r"|(?P<alpha>[a-zđ])\s?[.)/]"
     r"|(?P<sym>[-–—+•●○◦▪■►✓*](?:\s*[-–—+•●○◦▪■►✓*])*))\s*"
 )
+BARE_NUMBER_MAX = 40  # characters: a heading numbered "1 Nội dung thi" without its "." is short
 SYMBOL_TYPES = {"-": "dash", "–": "dash", "—": "dash", "+": "plus", "•": "bullet", "●": "bullet", "*": "star"}
 # The line above the signer, accent-folded: "TM. BAN THƯỜNG VỤ", "T/M …", "KT. BÍ THƯ", "K/T …".
 SIGNATURE_LINE_RE = re.compile(r"(tm|t/m|kt|k/t)\.?\s")
@@ -40,6 +42,7 @@ class Para:
     children: list = field(default_factory=list)
     extras: list = field(default_factory=list)  # unnumbered paragraphs that follow it
     section: str = ""
+    quota_read: bool = False  # its quotas were read (goals.add_quota_goal), once
 
     @property
     def body(self) -> str:
@@ -56,6 +59,9 @@ def split_marker(text: str) -> tuple[str, int]:
     spaced = m.group(0)[-1:].isspace()
     if m["romanbare"]:
         return "roman", m.end()
+    if m["numbare"]:
+        # "1 Nội dung thi" (a short heading whose "." a copy lost), not "1 đoàn viên …" nor a sentence.
+        return ("num", m.end()) if len(text) <= BARE_NUMBER_MAX and not text.rstrip().endswith(".") else ("", 0)
     if m["roman"]:
         # "I. MỤC TIÊU", not "C. với …": a roman heading goes on with a capital.
         return ("roman", m.end()) if rest[0].isupper() else ("", 0)

@@ -33,7 +33,11 @@ def _period_source(state: ParseState, context: list[Para]) -> tuple[int, int] | 
     """The "Thời gian:" section's value, else the first "từ … đến … <year>" outside goals and activities."""
     if state.period_source is not None:
         return state.period_source
-    candidates = [q for q in state.paras if q.region == "body" and q.section not in ("activities", "goals")]
+    candidates = [
+        q
+        for q in state.paras
+        if q.region == "body" and q.section not in ("activities", "goals", "registration", "details", "rules")
+    ]
     for p in [*context, *candidates]:
         m = PERIOD_PHRASE_RE.search(p.text)
         if m:

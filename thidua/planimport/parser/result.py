@@ -20,3 +20,7 @@ class ImportResult:
     spans: dict[str, Span]  # definition path ("goals[1].text", 1-based) -> where it came from
     warnings: list  # checks.Finding items: check_definition() plus the importer's own
     suggestions: dict[str, list[tuple[str, str, float]]] = field(default_factory=dict)
+    # One row per field with its source line and how sure the importer is (confidence.py), for the review.
+    confidence: list[dict] = field(default_factory=list)
+    # Units given duties outside the activities' assignment lines: {name, role, unit} (duties.py).
+    duties: list[dict] = field(default_factory=list)

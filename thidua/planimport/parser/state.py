@@ -33,6 +33,7 @@ class ParseState:
     period_source: tuple[int, int] | None = None  # the value of a "Thời gian:" section
     audience_source: tuple[int, int] | None = None  # the value of an "Đối tượng:" section
     # Noted by one reader for another.
+    named_duties: list[dict] = field(default_factory=list)  # {name, role, unit} read by duties.py
     registration: tuple[str, int, int] | None = None  # (deadline, start, end) of "đăng ký thi đua", by milestones
     approximate_groups: list[tuple[str, str]] = field(default_factory=list)  # (name, group) read loosely
     # Known once the header, the title and the period are read.

@@ -39,6 +39,8 @@ RIGHT_COLUMN_RE = re.compile(
     r"(CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc|ĐOÀN TNCS HỒ CHÍ MINH"
     r"|ĐỘI THIẾU NIÊN TIỀN PHONG HỒ CHÍ MINH|ĐOÀN THANH NIÊN CỘNG SẢN HỒ CHÍ MINH)"
 )
+# A body's name glued to the line above it in capitals: "… TP. HỒ CHÍ MINHBAN THƯỜNG VỤ THÀNH ĐOÀN".
+GLUED_BODY_RE = re.compile(r"(?<=[A-ZÀ-ỸĐ])(?=(?:BAN THƯỜNG VỤ|BAN CHẤP HÀNH|BAN BÍ THƯ|BCH )\b)")
 # The number line inside a glued line: "… Số: 367 - QĐ/…", "… SỐ 16 KH/ĐTN".
 NUMBER_START_RE = re.compile(r"(?<=\S)\s*(?=(?:Số|SỐ)\s*[:.]?\s*[\d…. ]*\s*[-–/]?\s*[A-ZĐ]{2})")
 # A place and date after other words: "… Tân Hưng, ngày 29 tháng 10 năm 2015" (the break goes before the place,
@@ -50,9 +52,17 @@ PLACE_DATE_TAIL_RE = re.compile(
 # The last word of a header line that cannot end a body's name, folded: "BAN CHẤP" / "HÀNH TRUNG ƯƠNG",
 # "BCH ĐOÀN HUYỆN" / "THỌ XUÂN", "ĐOÀN TNCS HỒ" / "CHÍ MINH", "ĐOÀN" / "TNCS HỒ CHÍ MINH".
 OPEN_END_FOLDED_RE = re.compile(
-    r"(?:^|\s)(ban|chap|bch|btv|doan|huyen|quan|tinh|thanh|thi|xa|phuong|truong|ho|tncs|lien|chi|dai|cao|"
+    r"(?:^|\s)(ban|chap|bch|btv|doan|huyen|quan|thanh|thi|xa|phuong|truong|ho|tncs|lien|chi|dai|cao|"
     r"trung|cong|hoi|uy|thuong|tp\.?)$"
 )
+# A header line that starts a body or a field of its own, never the rest of the line above (folded): "BCH …",
+# "BAN CHẤP HÀNH …", "ĐOÀN TRƯỜNG …", "CHI ĐOÀN …", "Số …", "KẾ HOẠCH".
+NEW_BODY_FOLDED_RE = re.compile(
+    r"(so\b|ke hoach|quyet dinh|bch |btv |ban chap hanh|ban thuong vu|doan truong|doan co so|chi doan|lien doi|"
+    r"lien chi doan|huyen doan|quan doan|thanh doan|tinh doan|hoi dong doi)"
+)
+# The number line, folded: "số: 123-kh/…", "số  154 -kh/đtn", "kh số:…./khlđ", "số   /kh-đtn" (not "source:").
+NUMBER_LINE_FOLDED_RE = re.compile(r"(?:kh\s+)?so\s*(?:[:.]|\s[\d…]|[\d…. ]*[-–/]\s*[a-z])")
 # A short word or two that is the start of a place broken before its date: "Thọ" / "Xuân, ngày …".
 PLACE_START_RE = re.compile(r"(?:T[Pp]\.\s?)?[A-ZÀ-ỸĐ][a-zà-ỹđ]+(?:\s[A-ZÀ-ỸĐ][a-zà-ỹđ]+)?")
 # A place and date line, folded: "xuan, ngay 25 thang 02 nam 2015".
@@ -69,6 +79,7 @@ LONG_LINE_BREAK_RE = re.compile(
 SIGNER_GLUE_RE = re.compile(r"(?<=[A-ZĐ])(?=(?:PHÓ |KT\. )?BÍ THƯ\b)|\s*(?=\(đã ký\))|(?<=\(đã ký\))\s*")
 LONG_LINE = 300  # characters: a line this long that holds list items or a footer was flattened
 HEADER_LINES = 25  # a header is within the first lines of a plan
+PREAMBLE_LINES = 6  # lines a web page may put before the document's header
 
 
 def _split(line: str, rx: re.Pattern) -> list[str]:
@@ -86,7 +97,7 @@ def _split_header_line(line: str) -> list[str]:
     """A header line glued from several cells, cut back into them."""
     out: list[str] = []
     for piece in _split(line, INLINE_RULE_RE):
-        for cell in _split(piece, RIGHT_COLUMN_RE_SPLIT):
+        for cell in (c for glued in _split(piece, GLUED_BODY_RE) for c in _split(glued, RIGHT_COLUMN_RE_SPLIT)):
             for part in _split(cell, NUMBER_START_RE):
                 m = PLACE_DATE_TAIL_RE.search(part)
                 if m and _caps_or_number_before_place(part[: m.start()]):
@@ -98,7 +109,7 @@ def _split_header_line(line: str) -> list[str]:
 
 def _caps_or_number_before_place(before: str) -> bool:
     """True when what comes before a place and date is capitals or a number ("LIÊN ĐỘI … | Tân Hưng, ngày")."""
-    return is_caps(before) or fold(before).startswith(("so", "kh so"))
+    return is_caps(before) or bool(NUMBER_LINE_FOLDED_RE.match(fold(before)))
 
 
 # The right column's lines as split points: a break before each (and after it, for what follows in the line).
@@ -113,7 +124,7 @@ def _joins_previous(prev: str, line: str) -> bool:
     if not prev or not line:
         return False
     if is_caps(prev) and is_caps(line) and OPEN_END_FOLDED_RE.search(fold(prev)):
-        return not fold(line).startswith(("so ", "so:", "ke hoach", "quyet dinh"))
+        return not NEW_BODY_FOLDED_RE.match(fold(line))
     return bool(PLACE_START_RE.fullmatch(prev) and PLACE_DATE_FOLDED_RE.match(fold(line)))
 
 
@@ -123,7 +134,7 @@ def _header_like(line: str, nxt: str) -> bool:
     f = fold(line)
     return bool(
         is_caps(line)
-        or f.startswith(("so", "kh so"))
+        or NUMBER_LINE_FOLDED_RE.match(f)
         or PLACE_DATE_FOLDED_RE.match(f)
         or CELL_BAR_RE.search(line)
         or RIGHT_COLUMN_RE.search(line)
@@ -131,35 +142,44 @@ def _header_like(line: str, nxt: str) -> bool:
     )
 
 
-def _header_end(lines: list[str]) -> int:
-    """How many of the first lines are the header block: the header-like lines up to the document type's line
-    (0 when the text does not start with a header)."""
+def _header_block(lines: list[str]) -> tuple[int, int]:
+    """(first, end) of the header block: the header-like lines up to the document type's line, starting within
+    the first PREAMBLE_LINES lines (a web page may put its own title or a summary first); (0, 0) for none."""
+    start = None
     for i, raw in enumerate(lines[:HEADER_LINES]):
         line = MARKUP_CHARS_RE.sub("", raw).strip()
         if not line:
             continue
         if DOC_TYPE_RE.match(line):
-            return i
+            return (start, i) if start is not None else (0, 0)
         nxt = next((x.strip() for x in lines[i + 1 : i + 3] if x.strip()), "")
-        if not _header_like(line, nxt):
-            return i
-    return 0
+        if _header_like(line, nxt):
+            start = i if start is None else start
+        elif start is not None:
+            return start, i
+        elif i >= PREAMBLE_LINES:
+            return 0, 0
+    return 0, 0
 
 
 def _unglue_header(lines: list[str]) -> list[str]:
     out: list[str] = []
+    cell_ended = False  # the line before ended its table cell ("… |"): this one starts a new cell
     for raw in lines:
         if raw.lstrip().startswith("|"):
             out.append(raw)  # a Markdown table row: strip_markup reads its cells
             continue
         line = CELL_BAR_RE.sub("", raw)
         if not line.strip() and raw.strip():
+            cell_ended = True
             continue  # a "|" alone: the cell ended
         for cell in _split_header_line(line) if line.strip() else [""]:
-            if out and cell and _joins_previous(out[-1], cell):
+            if out and cell and not cell_ended and _joins_previous(out[-1], cell):
                 out[-1] = f"{out[-1]} {cell}"
             else:
                 out.append(cell)
+            cell_ended = False
+        cell_ended = line != raw
     return out
 
 
@@ -179,8 +199,8 @@ def unglue(text: str) -> str:
         if len(line) > LONG_LINE or DOC_TYPE_RE.search(line[1:]) and is_caps(line[:20]):
             line = DOC_TYPE_BEFORE_RE.sub("\n", INLINE_RULE_RE.sub("\n", line))
         lines.extend("" if RULE_ONLY_RE.fullmatch(x.strip()) else x for x in line.split("\n"))
-    end = _header_end(lines)
-    head = _unglue_header(lines[:end]) if end else []
+    first, end = _header_block(lines)
+    head = lines[:first] + _unglue_header(lines[first:end])
     body: list[str] = []
     for line in lines[end:]:
         body += _unglue_long_line(line) if len(line) > LONG_LINE else [line]
