@@ -54,7 +54,7 @@ REAL = {"slug": "cao-diem-2023", "milestone": "SK", "code": "HD-NHABE", "indicat
 
 @schema.parametrize()
 @settings(
-    max_examples=12,
+    max_examples=10,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
