@@ -19,7 +19,7 @@ MO := $(PO:.po=.mo)
 export PYTHONPYCACHEPREFIX := $(abspath $(VENV))/pycache
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run test lint check messages migrate demo bench clean
+.PHONY: run serve worker test lint check messages migrate demo bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,18 @@ run: demo
 	$(PY) manage.py collectstatic --noinput -v 0
 	@echo "Thi đua: http://$(HOST):$(PORT)/"
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production: gunicorn (gunicorn.conf.py) with static files from WhiteNoise, compressed. Run the
+# background worker beside it (`make worker`); docs/deploy.md has the whole topology.
+serve: migrate
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(VENV)/bin/gunicorn thidua.wsgi
+
+# With CELERY_BROKER_URL set: a Celery worker with the minute's jobs (beat); without a broker,
+# tasks run inside the web process and `run_jobs --loop` sends the reminders.
+worker: migrate
+	@if [ -n "$$CELERY_BROKER_URL" ]; then $(VENV)/bin/celery -A thidua worker -B -l info; \
+	else $(PY) manage.py run_jobs --loop; fi
 
 # Coverage is measured on every run, with a floor (configured in pyproject.toml).
 test: $(STAMP) var messages

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 OUR_NAMESPACES = {
     "units", "campaigns", "submissions", "progress", "initiatives", "planimport", "practices", "commendation",
+    "documents",
     "api",
+    "mailgateway",
 }  # fmt: skip
 # The open API's own namespace ("api_v1", /api/v1/) takes tokens, not sessions: tests/test_api_access.py
 # walks every one of its operations (and fails when one is not listed there).
@@ -118,12 +120,18 @@ ROUTES = {
     "commendation:proposal_withdraw": ({"slug": "cao-diem-2023"}, "post"),
     "commendation:decision_record": ({"slug": "cao-diem-2023"}, "post"),
     "commendation:propose": ({"slug": "cao-diem-2023", "code": "HD-NHABE"}, "get"),
+    "documents:download": ({"slug": "cao-diem-2023", "kind": "final-report"}, "get"),
     "planimport:upload": ({}, "get"),
     "planimport:review": ({"pk": "DRAFT"}, "get"),
     "planimport:set_unit": ({"pk": "DRAFT"}, "post"),
     "planimport:publish": ({"pk": "DRAFT"}, "post"),
     "api:tokens": ({}, "get"),
     "api:revoke": ({}, "post"),
+    "mailgateway:triage": ({}, "get"),
+    "mailgateway:detail": ({"pk": "MAIL"}, "get"),
+    "mailgateway:attachment": ({"pk": "MAIL", "index": 0}, "get"),
+    "mailgateway:file": ({"pk": "MAIL"}, "post"),
+    "mailgateway:reject": ({"pk": "MAIL"}, "post"),
 }
 # Open to everyone, signed in or not: the initiatives gallery, submitting, and the author's signed links;
 # the library of effective models (published ones, their photos and documents).
@@ -148,6 +156,7 @@ OBJECT_ROUTES = {
     "practices:publish", "practices:return", "practices:unpublish", "practices:feature",
     "commendation:assessment", "commendation:adjustment_add", "commendation:adjustment_withdraw",
     "commendation:propose",
+    "mailgateway:detail", "mailgateway:attachment", "mailgateway:file", "mailgateway:reject",
 }  # fmt: skip
 CAMPAIGN_ROUTES = {
     "campaigns:detail", "campaigns:definition", "campaigns:status", "campaigns:my_unit", "campaigns:copy",
@@ -158,6 +167,7 @@ CAMPAIGN_ROUTES = {
     "commendation:ranking", "commendation:unit", "commendation:proposals", "commendation:proposals_draft",
     "commendation:proposals_submit", "commendation:proposal_decide", "commendation:proposal_withdraw",
     "commendation:decision_record",
+    "documents:download",
 }  # fmt: skip
 CHANGE_ROUTES = {
     "units:roles",
@@ -241,6 +251,7 @@ def walk(module_transaction, django_db_blocker):
         ids.update(route_ids(seed_campaign, Unit.objects.get(code="HD-NHABE-01")))
         ids.update(practice_route_ids(seed_campaign, Unit.objects.get(code="HD-NHABE-01")))
         ids["MESSAGE"] = message_id(seed_campaign)
+        ids["MAIL"] = mail_id()
         # A plan imported by Nhà Bè's coordinator, for its own wards.
         plan = (Path(__file__).resolve().parent / "seed" / "ke-hoach-2023.txt").read_bytes()
         ids["DRAFT"] = draft_create(
@@ -362,3 +373,17 @@ def message_id(campaign) -> int:
         body="Kính gửi {don_vi}",
         audience_label="Huyện Đoàn Nhà Bè",
     ).pk
+
+
+def mail_id() -> int:
+    """For the walk: an e-mail from an address no unit has, waiting in the mail triage."""
+    from thidua.core import timeutils
+    from thidua.mailgateway import services as mail_services
+
+    from .mailfixtures import mime
+
+    message, _created = mail_services.inbound_receive(
+        raw=mime(sender="nguoila@example.vn"), received_at=timeutils.now(), source="smtp"
+    )
+    mail_services.inbound_process(message=message)
+    return message.pk

@@ -24,12 +24,14 @@ LAYERS = [
     "practices",
     "initiatives",
     "commendation",
+    "documents",
+    "mailgateway",
     "planimport",
     "home",
     "api",
     "demo",
 ]
-PROJECT_MODULES = {"settings", "urls", "wsgi", "asgi"}  # the project's own wiring, above every app
+PROJECT_MODULES = {"settings", "urls", "wsgi", "asgi", "celery"}  # the project's own wiring, above every app
 
 
 def _modules():

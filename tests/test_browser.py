@@ -330,3 +330,48 @@ def test_one_whole_campaign_from_the_plan_to_the_certificates(page, monkeypatch,
         page.wait_for_selector(".flash")
         [granted] = Proposal.objects.filter(campaign=campaign, status="decided")
         assert granted.unit.code == "HD-NHABE" and granted.decision.number == "152-QĐ/TĐTN"
+        # 6. The certificates and the final report, downloaded where people look for them, read back.
+        _read_back_the_documents(page, campaign, base)
+
+
+def _download(page, selector):
+    with page.expect_download() as download:
+        page.click(selector)
+    return download.value
+
+
+def _read_back_the_documents(page, campaign, base):
+    import docx
+    import pypdf
+
+    from thidua.documents import reports
+    from thidua.progress import queries as progress
+
+    page.goto(f"{base}/khen-thuong/")
+    certificates = _download(page, ".decisions a.document-link:has-text('Giấy khen')")
+    assert certificates.suggested_filename == "Giấy khen - 152-QĐ-TĐTN.pdf"
+    [text] = [p.extract_text() for p in pypdf.PdfReader(certificates.path()).pages]  # one award, one page
+    assert "BẰNG KHEN" in text and "Huyện Đoàn Nhà Bè" in text and "ĐOÀN TNCS HỒ CHÍ MINH" in text
+    assert "Quyết định số 152-QĐ/TĐTN ngày 14/7/2023" in text
+    page.goto(f"{base}/")
+    report = _download(page, "a.document-link:has-text('Báo cáo tổng kết')")
+    assert report.suggested_filename == f"Báo cáo tổng kết - {campaign.slug}.docx"
+    document = docx.Document(report.path())
+    paragraphs = [p.text for p in document.paragraphs]
+    assert "BÁO CÁO" in paragraphs and paragraphs[paragraphs.index("BÁO CÁO") + 1].startswith("Tổng kết")
+    rows = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
+    reported = [i for i in campaign.indicators.all() if progress.figure(i, campaign.issuer_unit).value is not None]
+    assert reported  # Nhà Bè's figure, approved by the coordinator
+    for indicator in reported:
+        assert reports.indicator_row(indicator, progress.figure(indicator, campaign.issuer_unit)) in rows
+    plan_row = next(r for r in rows if r[0] == campaign.milestones.order_by("order").first().title)
+    assert plan_row[3] == "1"  # Nhà Bè's plan, on time
+    ranking = next(r for r in rows if r[:2] == ["1", "Huyện Đoàn Nhà Bè"])
+    assert ranking[4].endswith("%")
+    assert any(p.startswith("- Quyết định số 152-QĐ/TĐTN ngày 14/7/2023: khen thưởng 1 tập thể") for p in paragraphs)
+    # Nhà Bè downloads its own certificate from its result page.
+    _sign_in(page, "nhabe", "mat-khau-thu-1")
+    page.goto(f"{base}/xep-hang/HD-NHABE/")
+    own = _download(page, "a.document-link:has-text('Giấy khen')")
+    assert "Huyện Đoàn Nhà Bè" in pypdf.PdfReader(own.path()).pages[0].extract_text()
+    assert page.locator("a.document-link:has-text('Báo cáo tổng kết')").count() == 0

@@ -292,6 +292,12 @@ def test_rollups_equal_brute_force(scenario):
             check_matrix("U0")  # cells come from the breakdowns, checked below at every level
             for code in units:
                 below = subtree(code)
+                # The dashboard's batched figures (three queries for every indicator) equal one by one.
+                batched = queries.figures(indicators, units[code])
+                singly = [queries.figure(i, units[code]) for i in indicators]
+                assert [(f.numerator, f.denominator, f.reported, f.expected) for f in batched] == [
+                    (f.numerator, f.denominator, f.reported, f.expected) for f in singly
+                ]
                 for indicator in indicators:
                     rows = [
                         v

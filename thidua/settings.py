@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "thidua.initiatives",
     "thidua.practices",
     "thidua.commendation",
+    "thidua.documents",
+    "thidua.mailgateway",
     "thidua.home",
     "thidua.api",
     "thidua.demo",
@@ -151,6 +153,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "thidua.core.context_processors.unread_notifications",
+                "thidua.mailgateway.context_processors.mail_triage",
             ],
         },
     },
@@ -246,6 +249,41 @@ else:
 DEFAULT_FROM_EMAIL = env_str("THIDUA_FROM_EMAIL", "Thi đua <no-reply@thidua.local>")
 # A sender that died mid-send leaves its message to another after this (thidua.core.outbox).
 OUTBOX_LEASE_SECONDS = env_int("THIDUA_OUTBOX_LEASE_SECONDS", 300)
+
+# --- background tasks (thidua/celery.py) --------------------------------------------------
+
+# A broker (redis://… or amqp://…) hands tasks to `celery -A thidua worker -B`; without one they
+# run in-process, at once (the `make run` default: nothing else to install).
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+TASKS_IN_PROCESS = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = TASKS_IN_PROCESS
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True  # results go to the database (Export rows), never to the broker
+CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the task to another
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+CELERY_BEAT_SCHEDULE = {"jobs": {"task": "thidua.core.tasks.jobs_run_task", "schedule": 60.0}}
+
+# --- mail gateway (thidua.mailgateway, docs/mail-gateway.md) -----------------------------
+
+# Larger messages are stored but not read (triage); the intakes keep at most twice this.
+MAIL_MAX_BYTES = env_int("THIDUA_MAIL_MAX_MB", 40) * 1024 * 1024
+MAIL_MAX_ATTACHMENTS = env_int("THIDUA_MAIL_MAX_ATTACHMENTS", 20)
+MAIL_IMAP_HOST = env_str("THIDUA_MAIL_IMAP_HOST")
+MAIL_IMAP_PORT = env_int("THIDUA_MAIL_IMAP_PORT", 993)
+MAIL_IMAP_TLS = env_str("THIDUA_MAIL_IMAP_TLS", "ssl")  # ssl (993), starttls (143) or none (a local server only)
+if MAIL_IMAP_TLS not in ("ssl", "starttls", "none"):
+    raise ImproperlyConfigured("THIDUA_MAIL_IMAP_TLS must be one of: ssl, starttls, none")
+MAIL_IMAP_USER = env_str("THIDUA_MAIL_IMAP_USER")
+MAIL_IMAP_PASSWORD = env_str("THIDUA_MAIL_IMAP_PASSWORD")
+MAIL_IMAP_FOLDER = env_str("THIDUA_MAIL_IMAP_FOLDER", "INBOX")
+MAIL_IMAP_DONE_FOLDER = env_str("THIDUA_MAIL_IMAP_DONE_FOLDER")  # empty: processed messages are only marked seen
+MAIL_IMAP_TIMEOUT = env_int("THIDUA_MAIL_IMAP_TIMEOUT", 60)
+MAIL_SMTPD_HOST = env_str("THIDUA_MAIL_SMTPD_HOST", "127.0.0.1")
+MAIL_SMTPD_PORT = env_int("THIDUA_MAIL_SMTPD_PORT", 2525)
+# Recipients the SMTP intake accepts (the gateway's own addresses); empty: any.
+MAIL_SMTPD_RECIPIENTS = [a.lower() for a in env_list("THIDUA_MAIL_SMTPD_RECIPIENTS", [])]
 
 # --- security ----------------------------------------------------------------------------
 

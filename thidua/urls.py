@@ -18,12 +18,14 @@ urlpatterns = [
     path("dot-thi-dua/", include("thidua.submissions.urls")),
     path("dot-thi-dua/", include("thidua.progress.urls")),
     path("dot-thi-dua/", include("thidua.commendation.urls")),
+    path("dot-thi-dua/", include("thidua.documents.urls")),
     path("thong-bao/", core_views.notifications, name="notifications"),
     path("nhap-ke-hoach/", include("thidua.planimport.urls")),
     path("sang-kien/", include("thidua.initiatives.urls")),
     path("mo-hinh/", include("thidua.practices.urls")),
     path("khoa-api/", include("thidua.api.urls")),
     path("api/v1/", api_v1.urls),
+    path("thu-den/", include("thidua.mailgateway.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

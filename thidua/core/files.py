@@ -317,6 +317,47 @@ def stored_first(checked: list[CheckedFile]) -> Iterator[None]:
             write(item)
 
 
+class _Sink:
+    """A write-only file for zipfile: collects what it is given until the stream takes it."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+
+    def write(self, data) -> int:
+        self.chunks.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data, self.chunks = b"".join(self.chunks), []
+        return data
+
+
+ZIP_CHUNK = 1024 * 1024
+
+
+def zip_stream(members: Iterable[tuple[str, Path | bytes]]) -> Iterator[bytes]:
+    """A ZIP archive produced while it is sent: the first bytes leave before the last file is
+    read, memory stays at one chunk whatever the archive's size (zipfile writes data descriptors
+    when its file cannot seek). `members` is (name in the archive, a path or bytes); it may be
+    a generator, so a manifest can be built along the way and given last."""
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for arcname, source in members:
+            with archive.open(arcname, "w", force_zip64=True) as dest:
+                if isinstance(source, bytes):
+                    dest.write(source)
+                else:
+                    with source.open("rb") as handle:
+                        while chunk := handle.read(ZIP_CHUNK):
+                            dest.write(chunk)
+                            yield sink.take()
+            yield sink.take()
+    yield sink.take()
+
+
 def download_response(stored: StoredFile, name: str) -> FileResponse:
     """The file as a private attachment under the name it was sent with (never rendered inline,
     never cached by a shared cache); 404 if its bytes are missing."""

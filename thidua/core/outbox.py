@@ -20,6 +20,7 @@ import logging
 import uuid
 from collections.abc import Iterable
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
@@ -72,10 +73,22 @@ def email_queue(*, to: Iterable[str], subject: str, body: str, key: str | None =
         return OutboundEmail.objects.get(key=key)
 
 
+EMAIL_TASK = "thidua.core.tasks.email_deliver_task"
+
+
 def email_send(*, to: Iterable[str], subject: str, body: str, key: str | None = None) -> bool:
-    """Queue an e-mail and try to deliver it now. True if it went out; if not, the outbox retries."""
+    """Queue an e-mail and have it delivered: by a worker once the caller's transaction commits
+    (the request never waits for the mail server), or here and now when tasks run in-process
+    (no broker configured). True if it already went out; if not, the worker or the outbox's
+    retries send it."""
     row = email_queue(to=to, subject=subject, body=body, key=key)
-    return row is not None and _deliver(row, timeutils.now())
+    if row is None:
+        return False
+    if settings.TASKS_IN_PROCESS:
+        return _deliver(row, timeutils.now())
+    pk = row.pk
+    transaction.on_commit(lambda: current_app.send_task(EMAIL_TASK, args=[pk]))
+    return False
 
 
 def email_deliver(row: OutboundEmail) -> bool:

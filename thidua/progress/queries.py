@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db.models import Count, Max, Q
 from django.db.models.functions import Substr
 
-from thidua.campaigns.models import Campaign, Indicator
+from thidua.campaigns.models import Campaign, Indicator, kinds_of_groups
 from thidua.progress.models import Aggregate, IndicatorValue, SignOff, SignOffValue, ValueChange
 from thidua.submissions.models import Commitment, RegistrationRevision
 from thidua.units.models import Unit, path_prefix_q
@@ -112,7 +112,45 @@ def figure(indicator: Indicator, unit: Unit) -> Figure:
 
 
 def figures(indicators, unit: Unit) -> list[Figure]:
-    return [figure(i, unit) for i in indicators]
+    """`figure` for many indicators of one campaign in three queries, whatever their number:
+    the expected units counted together (one conditional count each), the subtree's totals, and
+    the values of closed units to take out. Equal to `[figure(i, unit) for i in indicators]`
+    (tests/test_progress_figures.py)."""
+    indicators = list(indicators)
+    if not indicators:
+        return []
+    campaign = indicators[0].campaign
+    results = {i.pk: Figure(indicator=i, expected=0) for i in indicators}
+    if campaign.issuer_unit.contains(unit):
+        top = unit
+        counts = Unit.objects.subtree(top).aggregate(
+            **{f"i{i.pk}": Count("pk", filter=_scope_q(i, campaign)) for i in indicators}
+        )
+        for i in indicators:
+            results[i.pk].expected = counts[f"i{i.pk}"]
+    for agg in Aggregate.objects.filter(indicator__in=indicators, unit=unit):
+        result = results[agg.indicator_id]
+        result.numerator, result.denominator = agg.numerator_sum, agg.denominator_sum
+        result.reported, result.updated_at = agg.reported, agg.updated_at
+    closing = [i for i in indicators if _counts_closed(i)]
+    if closing:
+        closed = IndicatorValue.objects.filter(
+            path_prefix_q(unit.path, "unit__path"), _closed_q(campaign), indicator__in=closing
+        )
+        for value in closed:
+            result = results[value.indicator_id]
+            result.numerator -= value.numerator
+            result.denominator -= value.denominator or ZERO
+            result.reported -= 1
+    return [results[i.pk] for i in indicators]
+
+
+def _scope_q(indicator: Indicator, campaign: Campaign) -> Q:
+    """The units `reporting_units` counts, as a condition on the issuer's subtree."""
+    query = Q(kind__in=kinds_of_groups(indicator.scope_groups)) | Q(code__in=indicator.scope_unit_codes)
+    if _counts_closed(indicator):
+        query &= ~_closed_q(campaign, "closed_on")
+    return query
 
 
 def approved_figure(indicator: Indicator, unit: Unit) -> Figure:

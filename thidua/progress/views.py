@@ -46,7 +46,10 @@ def dashboard(request, slug):
     unit = _scope(request, campaign)
     approved = request.GET.get("duyet") == "1"
     indicators = list(campaign.indicators.select_related("goal", "activity").order_by("order"))
-    figures = {i.pk: _figure(i, unit, approved) for i in indicators}
+    if approved:
+        figures = {i.pk: queries.approved_figure(i, unit) for i in indicators}
+    else:
+        figures = {f.indicator.pk: f for f in queries.figures(indicators, unit)}
     goals = [(g, [figures[i.pk] for i in indicators if i.goal_id == g.pk]) for g in campaign.goals.all()]
     activities = [
         (a, [figures[i.pk] for i in indicators if i.activity_id == a.pk])

@@ -1,12 +1,11 @@
 import csv
 import io
-import tempfile
-import zipfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -102,19 +101,26 @@ def registration(request, slug, code):
     )
 
 
+BOARD_PAGE = 200  # rows of a board page; the exports have them all
+
+
 @require_safe
 @login_required
 def registration_board(request, slug):
     campaign = campaign_access.get_campaign_or_404(request.user, slug)
     scope = _scope_unit(request, campaign)
-    units = list(queries.registration_units(campaign, scope))
-    regs = queries.registrations_by_unit(campaign, [u.pk for u in units])
+    units = queries.registration_units(campaign, scope)
+    registered = Registration.objects.filter(campaign=campaign).values("unit_id")
     state = request.GET.get("trang-thai", "")
-    rows = [(u, regs.get(u.pk)) for u in units]
+    shown = units
     if state == "da-dang-ky":
-        rows = [r for r in rows if r[1]]
+        shown = units.filter(pk__in=registered)
     elif state == "chua-dang-ky":
-        rows = [r for r in rows if not r[1]]
+        shown = units.exclude(pk__in=registered)
+    # A page of units; the counts are over all of them.
+    page = Paginator(shown, BOARD_PAGE).get_page(request.GET.get("trang"))
+    regs = queries.registrations_by_unit(campaign, [u.pk for u in page])
+    rows = [(u, regs.get(u.pk)) for u in page]
     return render(
         request,
         "submissions/registration_board.html",
@@ -122,8 +128,9 @@ def registration_board(request, slug):
             "campaign": campaign,
             "scope": scope,
             "rows": rows,
-            "total": len(units),
-            "registered": len(regs),
+            "page": page,
+            "total": units.count(),
+            "registered": units.filter(pk__in=registered).count(),
             "state": state,
             "can_manage": campaign_access.can_manage_campaign(request.user, campaign),
         },
@@ -147,21 +154,13 @@ def milestone_unit(request, slug, milestone_code, code):
         or not queries.is_expected(milestone, campaign, unit)
     ):
         raise Http404
-    state = queries.statuses(milestone, [unit.pk])[unit.pk]
-    versions = list(
-        Submission.objects.filter(milestone=milestone, unit=unit)
-        .select_related("created_by", "answers")
-        .prefetch_related("files__stored", "reviews__reviewer")
-    )
-    can_submit = (
-        access.can_edit_unit(request.user, unit)
-        and campaign.status == campaign.Status.PUBLISHED
-        and state.status != queries.Status.EXEMPTED
-    )
+    may_edit = access.can_edit_unit(request.user, unit) and campaign.status == campaign.Status.PUBLISHED
     upload_form = SubmissionForm()
     if request.method == "POST":
+        # The deadline burst: a good upload goes straight to its receipt, without building the
+        # status and version list that only the page needs (the service refuses an exemption).
         campaign_access.require_open(campaign)
-        access.require(can_submit)
+        access.require(may_edit)
         upload_form = SubmissionForm(request.POST, request.FILES)
         if upload_form.is_valid():
             uploads = [(f.name, f.read()) for f in upload_form.cleaned_data["files"]]
@@ -178,6 +177,13 @@ def milestone_unit(request, slug, milestone_code, code):
             else:
                 messages.success(request, _("Received. Receipt number %(n)s.") % {"n": submission.receipt_number})
                 return redirect("submissions:receipt", slug=slug, number=submission.receipt_number)
+    state = queries.statuses(milestone, [unit.pk])[unit.pk]
+    versions = list(
+        Submission.objects.filter(milestone=milestone, unit=unit)
+        .select_related("created_by", "answers")
+        .prefetch_related("files__stored", "reviews__reviewer")
+    )
+    can_submit = may_edit and state.status != queries.Status.EXEMPTED
     can_review = submission_access.can_review_milestone(request.user, milestone)
     return render(
         request,
@@ -341,6 +347,8 @@ def board(request, slug):
     campaign = campaign_access.get_campaign_or_404(request.user, slug)
     scope, kind, status, result = _board(request, campaign)
     districts = Unit.objects.filter(depth=campaign.issuer_unit.depth + 1, kind="district").order_by("path")
+    # A page of rows: a campaign addressed to every grassroots unit must not render 40,000 of them.
+    page = Paginator(result.rows, BOARD_PAGE).get_page(request.GET.get("trang"))
     return render(
         request,
         "submissions/board.html",
@@ -348,6 +356,7 @@ def board(request, slug):
             "campaign": campaign,
             "scope": scope,
             "board": result,
+            "page": page,
             "columns": list(zip(result.milestones, result.summaries)),
             "kind": kind,
             "status": status,
@@ -417,12 +426,12 @@ def milestone_zip(request, slug, milestone_code):
     items = list(items)
     # On time against each unit's current deadline (an extension granted later counts), as on the board.
     deadlines = {u: st.deadline for u, st in queries.statuses(milestone, {i.submission.unit_id for i in items}).items()}
-    buffer = tempfile.TemporaryFile()  # on disk, not in memory: a milestone's files can be large
-    manifest = io.StringIO()
-    writer = csv.writer(manifest)
-    writer.writerow(["unit_code", "unit", "version", "received_at", "on_time", "receipt", "file", "sha256", "size"])
-    used = set()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+
+    def members():
+        manifest = io.StringIO()
+        writer = csv.writer(manifest)
+        writer.writerow(["unit_code", "unit", "version", "received_at", "on_time", "receipt", "file", "sha256", "size"])
+        used = set()
         for item in items:
             s = item.submission
             arcname = f"{s.unit.code}/v{s.version}/{item.name}"
@@ -431,28 +440,20 @@ def milestone_zip(request, slug, milestone_code):
             used.add(arcname)
             path = files.path_for(item.stored.sha256)
             if path.exists():
-                archive.write(path, arcname)
+                yield arcname, path
             on_time = timeutils.is_on_time(s.received_at, deadlines[s.unit_id])
-            row = [
-                s.unit.code,
-                s.unit.name,
-                s.version,
-                timeutils.local(s.received_at).isoformat(),
-                "yes" if on_time else "no",
-                s.receipt_number,
-                arcname,
-                item.stored.sha256,
-                item.stored.size,
-            ]
-            writer.writerow(row)
-        archive.writestr("manifest.csv", "\ufeff" + manifest.getvalue())
-    buffer.seek(0)
-    return FileResponse(
-        buffer,
-        as_attachment=True,
-        filename=f"{campaign.slug}-{milestone.code}-{scope.code}.zip",
-        content_type="application/zip",
-    )
+            received = timeutils.local(s.received_at).isoformat()
+            writer.writerow(
+                [s.unit.code, s.unit.name, s.version, received, "yes" if on_time else "no", s.receipt_number]
+                + [arcname, item.stored.sha256, item.stored.size]
+            )
+        yield "manifest.csv", ("\ufeff" + manifest.getvalue()).encode()
+
+    # Streamed: the first byte leaves at once, whatever the number and size of the files.
+    response = StreamingHttpResponse(files.zip_stream(members()), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-{milestone.code}-{scope.code}.zip"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -140,3 +140,11 @@ def since(value, start):
     if isinstance(value, dt.datetime) and isinstance(start, dt.datetime):
         return value - start
     return None
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    """The current address with page `number` (the `trang` parameter), every filter kept."""
+    query = context["request"].GET.copy()
+    query["trang"] = number
+    return "?" + query.urlencode()

@@ -16,7 +16,7 @@ from thidua.planimport.parser.state import ParseState
 from thidua.planimport.parser.text import RULE_LINE_RE, SPACES_RE, is_caps, strip_span
 
 # "Số" and what follows it before the number: "Số: ", "Số ", "SỐ. ".
-NUMBER_PREFIX_RE = re.compile(r"(?i:số)\s*[:.]?\s*")
+NUMBER_PREFIX_RE = re.compile(r"(?i:(?:kh\s+)?số)\s*[:.]?\s*")
 # Place and date: "TP. Hồ Chí Minh, ngày 20 tháng 4 năm 2023", "Quận 1, ngày 05/5/2023", "…, ngày   tháng 5
 # năm 2023" (the day left blank until it is signed).
 PLACE_DATE_RE = re.compile(
@@ -26,8 +26,16 @@ PLACE_DATE_RE = re.compile(
 # Header lines in capitals that are not the issuing body (folded): "ĐOÀN TNCS HỒ CHÍ MINH" (the organisation),
 # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc".
 NOT_ISSUER_FOLDED_RE = re.compile(
-    r"(doan tncs ho chi minh|cong hoa xa hoi chu nghia viet nam|doc lap\W+tu do\W+hanh phuc)"
+    r"(doan tncs ho chi minh|cong hoa xa hoi chu nghia viet nam|doc lap\W+tu do\W+hanh phuc|"
+    r"doi (tntp|thieu nien tien phong) ho chi minh|doan thanh nien cong san ho chi minh)(\s+tp\.?\s?hcm)?"
 )
+# A header line that names a body in small letters, folded: "Liên đội trường THCS Đông Hưng A", "Đoàn trường …".
+BODY_NAME_FOLDED_RE = re.compile(
+    r"(lien doi|lien chi doan|chi doan|doan truong|doan (phuong|xa|thi tran)|ban chap hanh|ban thuong vu|"
+    r"huyen doan|quan doan|thanh doan|tinh doan|hoi dong doi)\b"
+)
+# A header line that is not a name although in capitals: "(DỰ THẢO)", a number with the "Số" lost.
+NOT_A_NAME_RE = re.compile(r"^\(.*\)$|/|\d+\s*[-–]\s*KH")
 # The committee in front of the body's name, in a key: "ban chap hanh …", "bch …", "btv …", "thuong truc …".
 COMMITTEE_PREFIX_KEY_RE = re.compile(r"^(ban chap hanh|bch|ban thuong vu|btv|thuong truc)\s+")
 # The city union under its full name, as a key: "Đoàn TNCS Hồ Chí Minh Thành phố Hồ Chí Minh".
@@ -97,7 +105,9 @@ def read_header(state: ParseState) -> dict:
     for p in header:
         if _document_number(state, p, issuer) or _place_and_date(state, p, issuer):
             continue
-        if RULE_LINE_RE.fullmatch(p.text) or not is_caps(p.text) or NOT_ISSUER_FOLDED_RE.fullmatch(fold(p.text)):
+        if RULE_LINE_RE.fullmatch(p.text) or NOT_ISSUER_FOLDED_RE.fullmatch(fold(p.text)):
+            continue
+        if not (is_caps(p.text) or BODY_NAME_FOLDED_RE.match(fold(p.text))) or NOT_A_NAME_RE.search(p.text):
             continue
         body_lines.append(p)
     _issuing_body(state, body_lines, issuer)

@@ -15,6 +15,7 @@ from thidua.core.text import fold
 from thidua.planimport.parser.markup import HEADING_SENTINEL, strip_markup
 from thidua.planimport.parser.paragraphs import SIGNATURE_LINE_RE, Para, split_marker
 from thidua.planimport.parser.text import RULE_LINE_RE, SPACES_RE, is_caps, unbalanced
+from thidua.planimport.parser.unglue import unglue
 
 # Punctuation that ends a sentence: a line ending with it is not joined to the next.
 TERMINAL = ".;:!?…"
@@ -29,8 +30,9 @@ CELL_SPLIT_RE = re.compile(r"\t+| {3,}")
 BLANK_DAY_RE = re.compile(r"(?i:ngày)$")
 # The cell that goes on after such a blank day: "tháng 5 năm 2023".
 MONTH_WORD_RE = re.compile(r"(?i:tháng)\b")
-# The document number line, accent-folded: "Số: 123-KH/TĐTN-BCNLĐ" → "so: 123-kh/…".
-DOCUMENT_NUMBER_FOLDED_RE = re.compile(r"so\s*[:.]")
+# The document number line, accent-folded: "Số: 123-KH/TĐTN-BCNLĐ" → "so: 123-kh/…", "Số  154 -KH/ĐTN",
+# "KH SỐ:…./KHLĐ", "Số   /KH-ĐTN" (the number left blank until it is signed).
+DOCUMENT_NUMBER_FOLDED_RE = re.compile(r"(?:kh\s+)?so\s*(?:[:.]|\s[\d…]|[\d…. ]*[-–/]\s*[a-z])")
 # The place and date line, accent-folded: "TP. Hồ Chí Minh, ngày 20 tháng 4 năm 2023".
 PLACE_DATE_FOLDED_RE = re.compile(r",\s*ngay\b.*\bthang\b.*\bnam\b")
 # The national motto, accent-folded: "Độc lập - Tự do - Hạnh phúc".
@@ -39,18 +41,28 @@ MOTTO_FOLDED_RE = re.compile(r"doc lap\W+tu do\W+hanh phuc\W*")
 ISSUING_BODY_FOLDED_RE = re.compile(r"\b(doan|ban|bch|btv|hoi|uy ban|cong hoa|tncs)\b")
 # The "KẾ HOẠCH" line that ends the header, accent-folded: "ke hoach", "ke hoach to chuc …".
 KE_HOACH_FOLDED_RE = re.compile(r"ke hoach\b")
-# "Kế hoạch" and what separates it from the title: "KẾ HOẠCH: ", "Kế hoạch - ".
-KE_HOACH_PREFIX_RE = re.compile(r"(?i:kế hoạch)\s*[:\-–]?\s*")
+# "Kế hoạch" (or another document type) and what separates it from the title: "KẾ HOẠCH: ", "Kế hoạch - ",
+# "QUYẾT ĐỊNH", "HƯỚNG DẪN".
+KE_HOACH_PREFIX_RE = re.compile(r"(?i:kế hoạch|quyết định|hướng dẫn)\s*[:\-–]?\s*")
+# A document type in capitals on a line of its own (or starting it), folded: "ke hoach", "quyet dinh" ….
+DOC_TYPE_FOLDED_RE = re.compile(r"(ke hoach|quyet dinh|huong dan)\b")
 # A title line that ends with a linking word or a dash, so the next line goes on with it:
 # "Tổ chức các hoạt động chào mừng kỷ niệm 92 năm Ngày thành lập Đoàn TNCS Hồ Chí Minh và".
 TITLE_LINK_END_RE = re.compile(r"(\b(và|của|trong|cho|với|năm|về|tại)|[-–,])$", re.I)
+# The words a plan's first paragraph starts with, folded: the title has ended before "Căn cứ …", "Thực hiện …".
+BODY_START_FOLDED_RE = re.compile(
+    r"(can cu|thuc hien|duoc su|de |nham |theo |huong ung|thiet thuc|tiep tuc|ban thuong vu|ban chap hanh|bch |btv )"
+)
+# The words only a first paragraph starts with (a title may start "Thực hiện chương trình …"), folded.
+FIRST_PARAGRAPH_FOLDED_RE = re.compile(r"(can cu|duoc su|ban thuong vu|ban chap hanh|bch |btv )")
+TITLE_MAX = 400  # characters: a longer "title" is the first paragraph
 
 
 def _clean(raw: str) -> str:
     """NFC, one kind of space and of line break, no invisible characters, no markup."""
     s = unicodedata.normalize("NFC", raw or "").translate(_SPACES).translate(_INVISIBLE)
     s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\v", "\n")
-    return strip_markup(s)
+    return strip_markup(unglue(s))
 
 
 def _cells(line: str) -> list[str]:
@@ -127,7 +139,14 @@ def _should_join(a: str, b: str, blank: bool) -> bool:
 
 
 def _find_kh(lines: _Lines) -> int | None:
-    """The "KẾ HOẠCH" line that ends the header, among the first 40 lines and before the first "I."."""
+    """The "KẾ HOẠCH" line that ends the header, among the first 40 lines and before the first "I.": one in
+    capitals first (a web page's own title "Kế hoạch …" may come before the document's header)."""
+    for i in lines.nonempty[:40]:
+        line = lines.joined(i)
+        if split_marker(line)[0] == "roman":
+            break
+        if DOC_TYPE_FOLDED_RE.match(fold(line)) and is_caps(line[:8]) and i != lines.nonempty[0]:
+            return i
     for n, i in enumerate(lines.nonempty[:40]):
         line = lines.joined(i)
         f = fold(line)
@@ -156,13 +175,21 @@ def _header_and_title_start(lines: _Lines, kh: int | None) -> tuple[list[int], i
 
 
 def _title_goes_on(prev: str, nxt: str, contiguous: bool) -> bool:
-    """Whether line `nxt` continues the title `prev`: an open quote, a small letter, a linking word, capitals."""
+    """Whether line `nxt` continues the title `prev`: an open quote, a small letter, a linking word, capitals,
+    or any next line without a blank before it — unless it starts the body ("Căn cứ …") or is too long."""
+    if BODY_START_FOLDED_RE.match(fold(nxt)) or len(prev) + len(nxt) > TITLE_MAX:
+        return False
+    if (nxt.startswith("(") and nxt.endswith(")")) or (not is_caps(prev) and is_caps(" ".join(nxt.split()[:3]))):
+        return False  # a subtitle "(Ban hành kèm theo …)", or capitals after a title in small letters
     ends_with_link = TITLE_LINK_END_RE.search(prev)
     return bool(
-        (unbalanced(prev) and (contiguous or nxt[0].islower()))
-        or (contiguous and (nxt[0].islower() or ends_with_link))
-        or (contiguous and is_caps(prev) and is_caps(nxt))
+        (unbalanced(prev) and (contiguous or nxt[0].islower())) or contiguous or (ends_with_link and len(nxt) < 120)
     )
+
+
+def _is_body_start(line: str) -> bool:
+    """A line that is the body's first paragraph, not a title: "Căn cứ …", or longer than a title."""
+    return bool(FIRST_PARAGRAPH_FOLDED_RE.match(fold(line))) or len(line) > TITLE_MAX
 
 
 def _title_lines(lines: _Lines, kh: int | None, title_first: int | None) -> tuple[list[int], int | None]:
@@ -177,7 +204,7 @@ def _title_lines(lines: _Lines, kh: int | None, title_first: int | None) -> tupl
         kh_only = title_first
         after = [i for i in lines.nonempty if i > title_first]
         title_first = after[0] if after else None
-    if title_first is None:
+    if title_first is None or _is_body_start(lines.joined(title_first)):
         return [], kh_only
     title_idx = [title_first]
     for i in lines.nonempty:

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 # The numbering at the start of a paragraph, with the spaces after it:
 # "II. NỘI DUNG" (roman), "1.2 Chỉ tiêu" (multi), "3. Hoạt động" / "3) …" (num), "a) …" / "đ. …" (alpha),
 # "- …", "+ …", "• …", "* …", "- - …" (sym).
+# Copies from Word also give "I/.", "II./", "1/", "1/.", "a/" and a bare "I MỤC ĐÍCH" (romanbare).
 MARKER_RE = re.compile(
-    r"(?:(?P<roman>[IVXLC]{1,5})\s?[.)/]"
+    r"(?:(?P<roman>[IVXLC]{1,5})\s?(?:[.)]/?|/\.?)"
+    r"|(?P<romanbare>[IVX]{1,4})\s(?=[A-ZĐ]{2,}\s)"
     r"|(?P<multi>\d{1,2}(?:\.\d{1,2}){1,3})\.?\)?"
-    r"|(?P<num>\d{1,2})\s?(?P<numclose>[.)])"
-    r"|(?P<alpha>[a-zđ])\s?[.)]"
+    r"|(?P<num>\d{1,2})\s?(?P<numclose>[.)]|/\.?)"
+    r"|(?P<alpha>[a-zđ])\s?[.)/]"
     r"|(?P<sym>[-–—+•●○◦▪■►✓*](?:\s*[-–—+•●○◦▪■►✓*])*))\s*"
 )
 SYMBOL_TYPES = {"-": "dash", "–": "dash", "—": "dash", "+": "plus", "•": "bullet", "●": "bullet", "*": "star"}
@@ -52,6 +54,8 @@ def split_marker(text: str) -> tuple[str, int]:
         return "", 0
     rest = text[m.end() :]
     spaced = m.group(0)[-1:].isspace()
+    if m["romanbare"]:
+        return "roman", m.end()
     if m["roman"]:
         # "I. MỤC TIÊU", not "C. với …": a roman heading goes on with a capital.
         return ("roman", m.end()) if rest[0].isupper() else ("", 0)

@@ -9,6 +9,9 @@ another section.
 
 from __future__ import annotations
 
+import re
+
+from thidua.core.text import fold
 from thidua.planimport.parser.activities import add_activity, add_follower_activities, is_field
 from thidua.planimport.parser.goals import add_follower_goals, add_goal
 from thidua.planimport.parser.outline import (
@@ -21,6 +24,18 @@ from thidua.planimport.parser.outline import (
 from thidua.planimport.parser.paragraphs import Para
 from thidua.planimport.parser.state import ParseState
 
+# An item under the activities that gives a detail of the event or the plan, not an activity, by its label
+# (folded): "Chủ đề: …", "1/ Hình thức", "Thể loại: …", "Số lượng …", "Cơ cấu giải thưởng", "Kinh phí",
+# "Đăng kí: …", "Thời gian thi: …", "Địa điểm", "Địa bàn", "Phụ trách chung: …", "Ban giám khảo" ….
+DETAIL_LABEL_FOLDED_RE = re.compile(
+    r"(chu de|hinh thuc|the loai|so luong|co cau giai|giai thuong|kinh phi|trang phuc|yeu cau|luu y|"
+    r"phu trach|ban to chuc|ban giam khao|thanh phan|quy mo|tieu chi|cach thuc|phuong thuc|luat thi|"
+    r"dieu kien|the le|noi dung thi|dang k[yi]|dia diem|doi tuong|thoi gian|dia ban|ho so|tien trinh|"
+    r"co cau|giai\b|ket qua|phan thuong|khen thuong)"
+)
+# Sections a detail item may open instead of being skipped: "Thời gian: …" (period), "Đối tượng: …".
+DETAIL_SECTIONS = ("period", "audience", "organisation", "registration")
+
 
 def walk(state: ParseState, nodes: list[Para], inherited: str | None) -> None:
     """Read `nodes` (and what is below them) inside the section `inherited` (None at the top)."""
@@ -28,9 +43,30 @@ def walk(state: ParseState, nodes: list[Para], inherited: str | None) -> None:
         _visit(state, node, inherited)
 
 
+def _is_detail(node: Para) -> bool:
+    """True for an item that gives a detail (its label says so) and holds no activity with its own fields."""
+    label, _value = label_value(node)
+    if not DETAIL_LABEL_FOLDED_RE.match(fold(label).strip(" :.")):
+        return False
+    below = [node, *node.children]
+    return not any(c is not node and any(is_field(g) for g in c.children) for c in below)
+
+
+def _visit_detail(state: ParseState, node: Para) -> None:
+    """A detail under the activities: the section it names ("Thời gian: …"), else nothing of it is an activity."""
+    kind = section_of(node, allow_label=True)
+    if kind in DETAIL_SECTIONS:
+        _open_section(state, node, kind)
+        return
+    mark_section(node, "details")
+
+
 def _visit(state: ParseState, node: Para, inherited: str | None) -> None:
-    # A "Label: value" line can open a section only at the top or under "Thời gian, đối tượng".
-    kind = section_of(node, allow_label=inherited in (None, "time_audience"))
+    if inherited == "activities" and _is_detail(node):
+        _visit_detail(state, node)
+        return
+    # A "Label: value" line can open a section only at the top, under "Thời gian, đối tượng" or "Thời gian".
+    kind = section_of(node, allow_label=inherited in (None, "time_audience", "period"))
     if inherited in ("goals", "activities") and kind in (None, inherited):
         mark_section(node, inherited)
         if inherited == "goals":

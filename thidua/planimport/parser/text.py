@@ -13,7 +13,7 @@ EMAIL_RE = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b"
 # is the last group that matched (match.lastindex).
 QUOTE_RE = re.compile(r"“([^”\n]{2,300})”|\"([^\"\n]{2,300})\"|«([^»\n]{2,300})»")
 # A line of only rule characters: "***", "-----", "_ _ _" under a header block.
-RULE_LINE_RE = re.compile(r"[*\-_=~. ]+")
+RULE_LINE_RE = re.compile(r"[*\-_=~.¯ ]+")
 # Runs of white space, collapsed to one space in values such as "Số:  123-KH/TĐTN".
 SPACES_RE = re.compile(r"\s+")
 

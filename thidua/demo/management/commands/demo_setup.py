@@ -15,11 +15,13 @@ from thidua.core import timeutils
 from thidua.demo import commendation as commendation_demo
 from thidua.demo import initiatives as initiatives_demo
 from thidua.demo import living
+from thidua.demo import mailgateway as mailgateway_demo
 from thidua.demo import practices as practices_demo
 from thidua.demo import progress as progress_demo
 from thidua.demo import submissions as submissions_demo
 from thidua.demo.directory import build_directory
 from thidua.initiatives.models import Initiative
+from thidua.mailgateway.models import InboundMessage
 from thidua.practices.models import Practice
 from thidua.progress.models import IndicatorValue
 from thidua.submissions.models import Submission
@@ -107,6 +109,11 @@ class Command(BaseCommand):
                     f"Chấm điểm, khen thưởng mẫu: 3 cụm thi đua, {counts['proposals']} đề nghị, 1 quyết định."
                 )
             self._living(users)
+            if not InboundMessage.objects.exists():
+                counts = mailgateway_demo.build()
+                self.stdout.write(
+                    f"Thư đến mẫu: {counts.get('filed', 0)} đã tiếp nhận, {counts.get('triage', 0)} chờ xử lý."
+                )
         if not quiet:
             self.stdout.write(f"\nTài khoản demo (mật khẩu: {password}):")
             for username, full_name, role, code, _superuser in ACCOUNTS:

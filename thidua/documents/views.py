@@ -1,0 +1,54 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from thidua.campaigns import access as campaign_access
+from thidua.core.errors import Refused
+from thidua.documents import registry
+from thidua.units import access
+
+
+@login_required
+def download(request, slug, kind):
+    """A document written from the campaign's live data, as an attachment with a Vietnamese name.
+
+    ?quyet-dinh=<id> picks a decision (the latest by default), ?don-vi=<code> one unit's certificates,
+    ?da-xac-nhan=1 the reports from approved figures only."""
+    campaign = campaign_access.get_campaign_or_404(request.user, slug)
+    spec = registry.KINDS.get(kind)
+    if spec is None:
+        raise Http404
+    options = registry.Options(approved_only=request.GET.get("da-xac-nhan") == "1")
+    if spec.needs_decision:
+        options.decision = _decision(campaign, request.GET.get("quyet-dinh", ""))
+        if options.decision is None:
+            messages.error(request, _("No commendation decision is recorded yet."))
+            return redirect("campaigns:detail", slug=slug)
+        code = request.GET.get("don-vi", "")[:40]
+        if code:
+            options.unit = access.get_unit_or_404(request.user, code)
+    access.require(registry.prepare(spec, campaign, request.user, options))
+    try:
+        data = spec.build(campaign, options)
+    except Refused as exc:
+        messages.error(request, str(exc))
+        return redirect("campaigns:detail", slug=slug)
+    response = HttpResponse(data, content_type=spec.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, registry.file_name(spec, campaign, options))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _decision(campaign, wanted: str):
+    if not wanted:
+        return registry.latest_decision(campaign)
+    if not wanted.isdigit() or len(wanted) > 12:
+        raise Http404
+    decision = campaign.decisions.filter(pk=int(wanted)).first()
+    if decision is None:
+        raise Http404
+    return decision
