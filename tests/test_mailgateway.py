@@ -197,6 +197,19 @@ def test_the_nearest_open_milestone_decides_only_when_it_is_the_only_one_open(gw
     assert after_plan.status == Status.FILED and after_plan.submission.milestone.code == "SK"
 
 
+def test_a_campaign_not_under_way_is_not_a_candidate(gw, tree):
+    later = make_campaign(tree, slug="nam-sau")
+    year = dt.timedelta(days=364)
+    later.period_start, later.period_end = later.period_start + year, later.period_end + year
+    later.save()
+    for milestone in later.milestones.all():
+        milestone.deadline += year
+        milestone.save()
+    # The same "Kế hoạch" exists in both; in 2024 only the second campaign is under way.
+    message = receive(mime(subject="Kế hoạch tổ chức"), at=vn(2024, 5, 1, 9, 0))
+    assert message.status == Status.FILED and message.submission.milestone.campaign == later
+
+
 def test_automatic_messages_are_never_answered(gw):
     message = receive(mime(sender="MAILER-DAEMON@tphcm.gov.vn", headers={"Auto-Submitted": "auto-replied"}))
     assert message.status == Status.TRIAGE and mail.outbox == []

@@ -56,7 +56,7 @@ def plan(name: str, **kwargs) -> bytes:
 
 
 def test_mail_fetch_files_unseen_messages_judged_by_internaldate(unit_campaign, mailbox):
-    on_time = mailbox.deliver(plan("truoc"), vn(2023, 5, 6, 10, 59, 59))
+    on_time = mailbox.deliver(b"Return-Path: <bounce@tphcm.gov.vn>\r\n" + plan("truoc"), vn(2023, 5, 6, 10, 59, 59))
     late = mailbox.deliver(plan("sau"), vn(2023, 5, 6, 11, 0, 0))
     stranger = mailbox.deliver(plan("la", sender="Người lạ <nguoila@gmail.com>"), vn(2023, 5, 6, 9, 0))
     call_command("mail_fetch", verbosity=0)
@@ -64,6 +64,7 @@ def test_mail_fetch_files_unseen_messages_judged_by_internaldate(unit_campaign, 
     assert (first.received_at, first.on_time) == (vn(2023, 5, 6, 10, 59, 59), True)
     assert (second.received_at, second.on_time) == (vn(2023, 5, 6, 11, 0, 0), False)
     assert InboundMessage.objects.get(from_address="nguoila@gmail.com").status == Status.TRIAGE
+    assert first.receipt_number and InboundMessage.objects.filter(envelope_from="bounce@tphcm.gov.vn").count() == 1
     assert all(r"\Seen" in mailbox.flags(uid) for uid in (on_time, late, stranger))
     assert not any(c.startswith("UID FETCH") and "PEEK" not in c and "BODY" in c for c in mailbox.commands)
     replies = {tuple(m.to) for m in mail.outbox}
