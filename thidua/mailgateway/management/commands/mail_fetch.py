@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 elif result.seen or result.processed or options["verbosity"] > 1:
                     self.stdout.write(
                         f"mail_fetch: {result.seen} unseen, {result.stored} stored, "
-                        f"{result.already} already stored, {result.processed} read."
+                        f"{result.already} already stored, {result.skipped} skipped, {result.processed} read."
                     )
             if not loop:
                 return
