@@ -3,7 +3,7 @@
 file a message twice (see thidua.mailgateway.imap); a mailbox that cannot be reached is reported
 and, with --loop, tried again at the next interval."""
 
-import time
+from time import sleep
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
@@ -40,4 +40,4 @@ class Command(BaseCommand):
             if not loop:
                 return
             close_old_connections()
-            time.sleep(interval)
+            sleep(interval)
