@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from thidua.units.models import Role, RoleAssignment, Unit
 
 from ..conftest import coverage_paused
-from ..test_access import PUBLIC, ROUTES, message_id
+from ..test_access import PUBLIC, ROUTES, mail_id, message_id
 
 # The query parameters the views read (grep request.GET), and form fields posted by buttons.
 QUERY = ["q", "don-vi", "trang", "nam", "linh-vuc", "trang-thai", "loai", "sap-xep", "xuat", "duyet", "muc-tieu",
@@ -74,6 +74,7 @@ def _build() -> dict:
     ids.update(route_ids(campaign, Unit.objects.get(code="HD-NHABE-01")))
     ids.update(practice_route_ids(campaign, Unit.objects.get(code="HD-NHABE-01")))
     ids["MESSAGE"] = message_id(campaign)
+    ids["MAIL"] = mail_id()
     plan = (Path(__file__).resolve().parent.parent / "seed" / "ke-hoach-2023.txt").read_bytes()
     ids["DRAFT"] = draft_create(
         actor=_user("cnb", Role.COORDINATOR, nhabe), unit=nhabe, filename="kh.txt", data=plan
