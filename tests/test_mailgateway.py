@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from email.message import EmailMessage
 
 import pytest
 from django.core import mail
@@ -21,7 +22,7 @@ from thidua.mailgateway.models import InboundMessage
 from thidua.submissions.models import Submission
 
 from .mailfixtures import UNIT_ADDRESS, forwarded, mime, rfc2047_attachment, winmail, with_winmail
-from .test_submissions_services import LOCMEM, make_campaign, vn
+from .test_submissions_services import LOCMEM, add_officer, make_campaign, vn
 
 Status = InboundMessage.Status
 
@@ -197,6 +198,19 @@ def test_the_nearest_open_milestone_decides_only_when_it_is_the_only_one_open(gw
     assert after_plan.status == Status.FILED and after_plan.submission.milestone.code == "SK"
 
 
+def test_a_campaign_not_under_way_is_not_a_candidate(gw, tree):
+    later = make_campaign(tree, slug="nam-sau")
+    year = dt.timedelta(days=364)
+    later.period_start, later.period_end = later.period_start + year, later.period_end + year
+    later.save()
+    for milestone in later.milestones.all():
+        milestone.deadline += year
+        milestone.save()
+    # The same "Kế hoạch" exists in both; in 2024 only the second campaign is under way.
+    message = receive(mime(subject="Kế hoạch tổ chức"), at=vn(2024, 5, 1, 9, 0))
+    assert message.status == Status.FILED and message.submission.milestone.campaign == later
+
+
 def test_automatic_messages_are_never_answered(gw):
     message = receive(mime(sender="MAILER-DAEMON@tphcm.gov.vn", headers={"Auto-Submitted": "auto-replied"}))
     assert message.status == Status.TRIAGE and mail.outbox == []
@@ -255,3 +269,27 @@ def test_parsing_is_bounded(settings):
     assert parsing.parse(b"\x00\xff garbage").problems == [] or True  # never raises
     html = parsing.html_to_text("<p>Báo cáo <b>sơ kết</b></p><script>x()</script>")
     assert html == "Báo cáo sơ kết"
+
+
+def test_an_officers_own_address_names_the_unit(gw, tree):
+    add_officer(tree["HD-NHABE"], "bithu_nhabe", email="BiThu.NhaBe@gmail.com")
+    message = receive(mime(sender="Bí thư <bithu.nhabe@gmail.com>", subject="Kế hoạch"))
+    assert message.status == Status.FILED and message.submission.unit.code == "HD-NHABE"
+
+
+def test_a_deadline_date_in_the_subject_names_the_milestone(gw):
+    message = receive(mime(subject="Văn bản nộp hạn 31/5", files=[("vb.pdf", pdf_bytes("31"))]))
+    assert message.status == Status.FILED and message.submission.milestone.code == "SK"
+
+
+def test_a_picture_inside_the_text_is_not_a_document():
+    message = EmailMessage()
+    message["From"] = UNIT_ADDRESS
+    message["Subject"] = "Kế hoạch"
+    message.set_content("Kính gửi")
+    message.add_alternative('<p>Kính gửi</p><img src="cid:logo">', subtype="html")
+    message.get_payload()[1].add_related(b"\x89PNG\r\n\x1a\nlogo", "image", "png", cid="<logo>", disposition="inline")
+    message.add_attachment(pdf_bytes("kh"), maintype="application", subtype="pdf", filename="kh.pdf")
+    parsed = parsing.parse(message.as_bytes())
+    assert [a.name for a in parsed.attachments] == ["kh.pdf"]
+    assert "Kính gửi" in parsed.body

@@ -8,6 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from thidua.core.models import AuditEntry
 from thidua.demo.submissions import pdf_bytes
@@ -122,7 +124,9 @@ def test_filing_refusals_are_messages_not_errors(client, personas, gw, messages,
     url = reverse("mailgateway:file", args=[empty.pk])
     kh = gw.milestones.get(code="KH").pk
     page = client.post(url, {"unit": "HD-NHABE", "milestone": kh}, follow=True).content.decode()
-    assert "no attached file" in page or "không có tệp" in page.lower()
+    with translation.override("vi"):
+        refusal = gettext("The message has no attached file to file.")
+    assert f'<p class="flash flash-error" role="status">{refusal}</p>' in page
     assert client.post(url, {"unit": "HD-NHABE", "milestone": "abc"}, follow=True).status_code == 200
     # A district coordinator may not file for a unit of another district.
     client.force_login(coordinator_of(tree["HD-NHABE"], "cnb"))

@@ -6,6 +6,7 @@ a message is never lost between storing and marking, and never filed twice."""
 from __future__ import annotations
 
 import datetime as dt
+import imaplib
 import smtplib
 import socket
 import threading
@@ -19,6 +20,7 @@ from django.db import connection
 from thidua.core import timeutils
 from thidua.demo.submissions import pdf_bytes
 from thidua.mailgateway import imap, smtpd
+from thidua.mailgateway.management.commands import mail_fetch, mail_smtpd
 from thidua.mailgateway.models import InboundMessage
 from thidua.submissions.models import Submission
 
@@ -56,7 +58,7 @@ def plan(name: str, **kwargs) -> bytes:
 
 
 def test_mail_fetch_files_unseen_messages_judged_by_internaldate(unit_campaign, mailbox):
-    on_time = mailbox.deliver(plan("truoc"), vn(2023, 5, 6, 10, 59, 59))
+    on_time = mailbox.deliver(b"Return-Path: <bounce@tphcm.gov.vn>\r\n" + plan("truoc"), vn(2023, 5, 6, 10, 59, 59))
     late = mailbox.deliver(plan("sau"), vn(2023, 5, 6, 11, 0, 0))
     stranger = mailbox.deliver(plan("la", sender="Người lạ <nguoila@gmail.com>"), vn(2023, 5, 6, 9, 0))
     call_command("mail_fetch", verbosity=0)
@@ -64,6 +66,7 @@ def test_mail_fetch_files_unseen_messages_judged_by_internaldate(unit_campaign, 
     assert (first.received_at, first.on_time) == (vn(2023, 5, 6, 10, 59, 59), True)
     assert (second.received_at, second.on_time) == (vn(2023, 5, 6, 11, 0, 0), False)
     assert InboundMessage.objects.get(from_address="nguoila@gmail.com").status == Status.TRIAGE
+    assert first.receipt_number and InboundMessage.objects.filter(envelope_from="bounce@tphcm.gov.vn").count() == 1
     assert all(r"\Seen" in mailbox.flags(uid) for uid in (on_time, late, stranger))
     assert not any(c.startswith("UID FETCH") and "PEEK" not in c and "BODY" in c for c in mailbox.commands)
     replies = {tuple(m.to) for m in mail.outbox}
@@ -85,18 +88,55 @@ def test_a_run_that_dies_before_marking_loses_nothing_and_files_once(unit_campai
     uid = mailbox.deliver(plan("a"), vn(2023, 5, 2, 8, 0))
 
     def dies(client, uid):
-        raise imap.MailboxError("connection lost")
+        raise imaplib.IMAP4.abort("connection lost")
 
     monkeypatch.setattr(imap, "_done", dies)
     with pytest.raises(CommandError):
         call_command("mail_fetch", verbosity=0)
     assert r"\Seen" not in mailbox.flags(uid)
-    assert InboundMessage.objects.get().status == Status.RECEIVED  # stored, not read yet
+    assert InboundMessage.objects.get().status == Status.FILED  # what was stored is read all the same
     monkeypatch.undo()
     cache.delete(imap.LOCK_KEY)
-    call_command("mail_fetch", verbosity=0)
+    assert imap.mailbox_fetch().already == 1
     assert r"\Seen" in mailbox.flags(uid)
     assert InboundMessage.objects.get().status == Status.FILED and Submission.objects.count() == 1
+
+
+def test_a_message_the_server_garbles_is_skipped_and_the_others_go_on(unit_campaign, mailbox, monkeypatch):
+    odd = mailbox.deliver(plan("odd"), vn(2023, 5, 2, 8, 0))
+    fine = mailbox.deliver(plan("fine"), vn(2023, 5, 2, 8, 1))
+    real_meta = imap._meta
+
+    def meta(client, uid):
+        if int(uid) == odd:
+            raise imap.MailboxError("no INTERNALDATE")
+        return real_meta(client, uid)
+
+    monkeypatch.setattr(imap, "_meta", meta)
+    result = imap.mailbox_fetch()
+    assert (result.seen, result.stored, result.skipped, result.processed) == (2, 1, 1, 1)
+    assert r"\Seen" not in mailbox.flags(odd) and r"\Seen" in mailbox.flags(fine)
+
+
+def test_mail_fetch_loop_reports_an_unreachable_mailbox_and_goes_on(unit_campaign, settings, monkeypatch, capsys):
+    settings.MAIL_IMAP_HOST, settings.MAIL_IMAP_PORT, settings.MAIL_IMAP_TLS = "127.0.0.1", _free_port(), "none"
+    sleeps = []
+
+    class Stop(Exception):
+        pass
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        if len(sleeps) == 2:
+            raise Stop
+
+    monkeypatch.setattr(mail_fetch, "sleep", sleep)
+    monkeypatch.setattr(mail_fetch, "close_old_connections", lambda: None)  # the test's own transaction
+    with pytest.raises(Stop):
+        call_command("mail_fetch", "--loop", "--interval", "7")
+    assert sleeps == [7, 7] and capsys.readouterr().err.count("cannot open the mailbox") == 2
+    with pytest.raises(CommandError):
+        call_command("mail_fetch", "--interval", "0")
 
 
 def test_a_message_beyond_the_hard_limit_keeps_its_header_and_goes_to_triage(unit_campaign, mailbox, settings):
@@ -220,3 +260,25 @@ def test_the_smtp_intake_sends_a_large_message_to_triage(tree, settings, tmp_pat
     message = InboundMessage.objects.get()
     assert message.status == Status.TRIAGE and "MB" in message.reason
     assert message.received_at > timeutils.now() - dt.timedelta(minutes=1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_mail_smtpd_command_receives_until_stopped(tree, settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path
+    settings.EMAIL_BACKEND = LOCMEM
+    settings.MAIL_SMTPD_RECIPIENTS = []
+    tree["QD1"].emails = UNIT_ADDRESS
+    tree["QD1"].save()
+    make_campaign(tree)
+    port = _free_port()
+
+    class SendThenStop(threading.Event):
+        def wait(self, timeout=None):  # instead of waiting for a signal: one real message, then stop
+            with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
+                client.sendmail("vanthu@tphcm.gov.vn", [GATEWAY], plan("lenh"))
+            return True
+
+    monkeypatch.setattr(mail_smtpd, "Event", SendThenStop)
+    monkeypatch.setattr(mail_smtpd.signal, "signal", lambda *args: None)
+    call_command("mail_smtpd", "--host", "127.0.0.1", "--port", str(port))
+    assert InboundMessage.objects.get().status == Status.FILED

@@ -1,6 +1,6 @@
 """Demo e-mail for the mail gateway: a few believable messages, sent through the real pipeline
 (stored, read, matched, filed or put in triage, answered), so that `make run` shows the triage
-page with work in it: one report filed by itself, and messages waiting for the coordinator — an
+page with work in it: one late plan filed by itself, and messages waiting for the coordinator — an
 unknown sender, a report without its attachment, a document that names no milestone, a file that
 is not what its name says."""
 
@@ -22,11 +22,11 @@ GATEWAY = "bcnld.thanhdoan@tphcm.gov.vn"
 MESSAGES = [
     (
         26,
-        f"Văn phòng Quận Đoàn 3 <qd3@{DEMO_DOMAIN}>",
-        "Báo cáo sơ kết đợt thi đua cao điểm - Quận Đoàn 3",
-        "Kính gửi Ban Công nhân lao động Thành Đoàn,\n\nQuận Đoàn 3 gửi báo cáo sơ kết đợt thi đua (đính kèm).\n\n"
-        "Trân trọng,\nVăn phòng Quận Đoàn 3",
-        [("Báo cáo sơ kết Quận Đoàn 3.pdf", "Bao cao so ket Quan Doan 3")],
+        f"Văn phòng Quận Đoàn 8 <qd8@{DEMO_DOMAIN}>",
+        "Kế hoạch tổ chức đợt thi đua cao điểm - Quận Đoàn 8",
+        "Kính gửi Ban Công nhân lao động Thành Đoàn,\n\nQuận Đoàn 8 xin gửi kế hoạch tổ chức đợt thi đua "
+        "(đính kèm). Đơn vị xin lỗi vì gửi trễ hạn.\n\nTrân trọng,\nVăn phòng Quận Đoàn 8",
+        [("Kế hoạch thi đua Quận Đoàn 8.pdf", "Ke hoach thi dua Quan Doan 8")],
     ),
     (
         20,

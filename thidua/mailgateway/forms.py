@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from thidua.campaigns.editor import UnitField
 from thidua.campaigns.models import Campaign, Milestone
+from thidua.core import timeutils
 from thidua.core.forms import IdChoiceField
 from thidua.mailgateway.models import InboundMessage
 from thidua.units.models import Unit
@@ -28,9 +29,7 @@ class FileForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].user = user
         self.fields["milestone"].queryset = milestones
-        self.fields["milestone"].label_from_instance = lambda m: f"{m.title} — {m.campaign.theme or m.campaign.title}"[
-            :120
-        ]
+        self.fields["milestone"].label_from_instance = _milestone_label
 
     def clean_unit(self):
         code = self.cleaned_data["unit"]
@@ -49,3 +48,10 @@ class RejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (sent to the sender)"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+def _milestone_label(milestone: Milestone) -> str:
+    """The document, its deadline (two campaigns may have the same titles) and the campaign."""
+    deadline = timeutils.format_vn(milestone.deadline, with_weekday=False)
+    campaign = milestone.campaign.theme or milestone.campaign.title
+    return f"{milestone.title} ({deadline}) — {campaign}"[:140]

@@ -43,6 +43,7 @@ class FetchResult:
     stored: int = 0  # new raw messages stored
     already: int = 0  # bytes stored before (a run that died before marking them, or another run)
     processed: int = 0  # messages read and filed or sent to triage in this run
+    skipped: int = 0  # messages the server would not give properly (left unseen, logged)
     locked: bool = False  # another run holds the lock: nothing done
 
 
@@ -115,15 +116,16 @@ def mailbox_fetch(*, client=None, limit: int = 500) -> FetchResult:
             result.locked = True
             return result
         own = client is None
-        client = client or connect()
         try:
+            client = client or connect()
             _fetch_all(client, result, limit)
-        except imaplib.IMAP4.error as exc:
+        except (imaplib.IMAP4.error, OSError) as exc:
             raise MailboxError(str(exc)) from exc
         finally:
-            if own:
+            if own and client is not None:
                 _logout(client)
-        result.processed = services.inbound_process_pending()
+            # Whatever was stored is read, even when the mailbox failed half-way.
+            result.processed = services.inbound_process_pending()
     return result
 
 
@@ -139,20 +141,28 @@ def _fetch_all(client, result: FetchResult, limit: int) -> None:
     uids = _ok(client.uid("SEARCH", "UNSEEN"), "search")[0].split()
     for uid in uids[:limit]:
         result.seen += 1
-        size, received_at = _meta(client, uid)
-        truncated = size > services.hard_limit()
-        part = "(BODY.PEEK[HEADER])" if truncated else "(BODY.PEEK[])"
-        raw = _literal(_ok(client.uid("FETCH", uid, part), "fetch message"))
-        if raw is None:
-            raise MailboxError(f"message {uid!r} came without its content")
-        _message, created = services.inbound_receive(
-            raw=raw, received_at=received_at, source=InboundMessage.Source.IMAP, size=size, truncated=truncated
-        )
-        result.stored += created
-        result.already += not created
-        _done(client, uid)  # only now: the raw bytes are durable
+        try:
+            _fetch_one(client, uid, result)
+        except MailboxError as exc:  # one odd message must not block the others: it stays unseen
+            log.warning("mailbox message %r skipped: %s", uid, exc)
+            result.skipped += 1
     if settings.MAIL_IMAP_DONE_FOLDER and uids:
         client.expunge()
+
+
+def _fetch_one(client, uid: bytes, result: FetchResult) -> None:
+    size, received_at = _meta(client, uid)
+    truncated = size > services.hard_limit()
+    part = "(BODY.PEEK[HEADER])" if truncated else "(BODY.PEEK[])"
+    raw = _literal(_ok(client.uid("FETCH", uid, part), "fetch message"))
+    if raw is None:
+        raise MailboxError(f"message {uid!r} came without its content")
+    _message, created = services.inbound_receive(
+        raw=raw, received_at=received_at, source=InboundMessage.Source.IMAP, size=size, truncated=truncated
+    )
+    result.stored += created
+    result.already += not created
+    _done(client, uid)  # only now: the raw bytes are durable
 
 
 def _done(client, uid: bytes) -> None:

@@ -26,6 +26,7 @@ KIND_WORDS = {
     Milestone.Kind.MIDTERM: ("so ket", "giua ky"),
     Milestone.Kind.FINAL: ("tong ket",),
 }
+GRACE_AFTER_END = dt.timedelta(days=60)
 _DATE = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{2,4}))?\b")
 
 
@@ -66,6 +67,15 @@ def _ancestor_paths(unit: Unit) -> list[str]:
     return unit.ancestor_paths(include_self=True)
 
 
+def _running(campaign: Campaign, received_at: dt.datetime) -> bool:
+    """Was the campaign under way when the message arrived (with a grace period after its end for
+    late reports)? A mail of 2026 is not about the 2023 campaign with the same documents."""
+    day = timeutils.local(received_at).date()
+    if campaign.period_start and day < campaign.period_start:
+        return False
+    return not (campaign.period_end and day > campaign.period_end + GRACE_AFTER_END)
+
+
 def _named(milestone: Milestone, text: str) -> bool:
     """Does the (folded) text name this milestone: its title, its code as a word, or its kind?"""
     title = fold(milestone.title)
@@ -101,11 +111,12 @@ def _by_title(found: list[Milestone], text: str) -> list[Milestone]:
 def match_milestones(
     candidates: list[Milestone], *, subject: str, names: list[str], body: str, received_at: dt.datetime
 ) -> list[Milestone]:
-    """The milestones the message is about, most specific evidence first: the subject, then the
+    """The milestones the message is about. Campaigns not under way when it arrived are left out
+    (unless nothing else is left). Then the most specific evidence first: the subject, then the
     attachment names, then the text. A tier that names exactly one decides; a tier that names
     several narrows the candidates. The nearest still-open deadline breaks a tie only when exactly
     one of the remaining candidates is still open."""
-    remaining = list(candidates)
+    remaining = [m for m in candidates if _running(m.campaign, received_at)] or list(candidates)
     for text in (fold(subject), fold(" ".join(names)), fold(body)):
         if len(remaining) <= 1:
             break

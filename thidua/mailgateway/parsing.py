@@ -52,6 +52,7 @@ class ParsedMail:
     from_name: str = ""
     subject: str = ""
     message_id: str = ""
+    return_path: str = ""  # the envelope sender, as the receiving server recorded it (IMAP)
     body: str = ""
     attachments: list[Attachment] = field(default_factory=list)
     forwarded_from: list[str] = field(default_factory=list)  # addresses of forwarded messages' senders
@@ -102,6 +103,7 @@ def _headers(message) -> ParsedMail:
     parsed.from_name, parsed.from_address = _address(message, "From")
     parsed.subject = header_text(message, "Subject")
     parsed.message_id = header_text(message, "Message-ID")[:300]
+    parsed.return_path = parseaddr(header_text(message, "Return-Path"))[1][:300]
     auto = header_text(message, "Auto-Submitted").lower()
     precedence = header_text(message, "Precedence").lower()
     local = parsed.from_address.partition("@")[0]

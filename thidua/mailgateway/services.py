@@ -78,7 +78,7 @@ def inbound_receive(
                 size=size if size is not None else len(raw),
                 source=source,
                 message_id=head.message_id,
-                envelope_from=(envelope_from or "")[:300],
+                envelope_from=(envelope_from or head.return_path)[:300],
                 from_address=head.from_address,
                 from_name=head.from_name,
                 subject=head.subject,

@@ -3,7 +3,7 @@
 file a message twice (see thidua.mailgateway.imap); a mailbox that cannot be reached is reported
 and, with --loop, tried again at the next interval."""
 
-import time
+from time import sleep
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
@@ -35,9 +35,9 @@ class Command(BaseCommand):
                 elif result.seen or result.processed or options["verbosity"] > 1:
                     self.stdout.write(
                         f"mail_fetch: {result.seen} unseen, {result.stored} stored, "
-                        f"{result.already} already stored, {result.processed} read."
+                        f"{result.already} already stored, {result.skipped} skipped, {result.processed} read."
                     )
             if not loop:
                 return
             close_old_connections()
-            time.sleep(interval)
+            sleep(interval)

@@ -3,7 +3,7 @@
 before the intake answers 250, then filed or sent to triage."""
 
 import signal
-import threading
+from threading import Event
 
 from django.core.management.base import BaseCommand
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, **options):
         controller = smtpd.controller(host, port)
-        stop = threading.Event()
+        stop = Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
         controller.start()
