@@ -3,8 +3,6 @@ nobody else, not even a coordinator, has any business with it)."""
 
 from __future__ import annotations
 
-from django.http import Http404
-
 from thidua.api.models import ApiToken
 
 
@@ -12,13 +10,6 @@ def user_tokens(user):
     if not getattr(user, "is_authenticated", False):
         return ApiToken.objects.none()
     return ApiToken.objects.filter(user=user)
-
-
-def get_token_or_404(user, pk) -> ApiToken:
-    token = user_tokens(user).filter(pk=pk).first()
-    if token is None:
-        raise Http404
-    return token
 
 
 def may_use_token(token: ApiToken) -> bool:
