@@ -443,3 +443,25 @@ def test_once_the_campaign_exists_each_field_links_to_its_editor_form(client, de
     code = draft.definition["activities"][0]["code"]
     assert reverse("campaigns:edit_activity", args=[slug, code]) in page
     assert client.get(reverse("campaigns:edit_activity", args=[slug, code])).status_code == 200
+
+
+# --- PDF with a text layer -------------------------------------------------------------------------------
+
+PDF_DIR = Path(__file__).resolve().parent / "plans" / "pdf"
+
+
+@pytest.mark.parametrize("name", ["two-column-header-positioned.pdf", "two-column-header-table.pdf"])
+def test_pdf_two_column_header_keeps_its_line_order(demo_tree, name):
+    """PDFs printed from a page with the TWĐ 225 header (Chromium, fonts embedded): one places the header's
+    cells anywhere in the content stream (the plain extraction puts them after the body), one as a table."""
+    text = read_document((PDF_DIR / name).read_bytes(), name)
+    assert text.index("BAN CHẤP HÀNH TRUNG ƯƠNG") < text.index("KẾ HOẠCH")
+    d = import_text(text, issuer_code="QD1").definition
+    assert d["issuer"]["name"] == "BAN BÍ THƯ"
+    assert (d["issuer"]["document_number"], d["issuer"]["place"], d["issuer"]["date"]) == (
+        "225 - KH/TWĐTN-CTTN",
+        "Hà Nội",
+        "2024-05-16",
+    )
+    assert d["title"] == "Tổ chức các hoạt động hè dành cho thiếu nhi năm 2024"
+    assert (d["period"]["start"], d["period"]["end"]) == ("2024-06-01", "2024-08-31")
