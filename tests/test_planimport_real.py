@@ -465,3 +465,13 @@ def test_pdf_two_column_header_keeps_its_line_order(demo_tree, name):
     )
     assert d["title"] == "Tổ chức các hoạt động hè dành cho thiếu nhi năm 2024"
     assert (d["period"]["start"], d["period"]["end"]) == ("2024-06-01", "2024-08-31")
+
+
+def test_an_events_programme_is_one_activity_not_one_per_time(demo_tree):
+    text = (
+        "KẾ HOẠCH\nNgày hội thanh niên năm 2021\n\nII. NỘI DUNG\n1. Lễ ra quân Tháng Thanh niên\n"
+        "- 8 giờ 30: đón đại biểu\n- 9 giờ, thứ Sáu, ngày 26/3/2021: khai mạc\n- 10 giờ: diễu hành\n"
+        "2. Ngày hội hiến máu ngày 28/3/2021\n"
+    )
+    acts = import_text(text, issuer_code="QD1").definition["activities"]
+    assert [a["date"] for a in acts] == ["2021-03-26", "2021-03-28"]
