@@ -475,3 +475,32 @@ def test_an_events_programme_is_one_activity_not_one_per_time(demo_tree):
     )
     acts = import_text(text, issuer_code="QD1").definition["activities"]
     assert [a["date"] for a in acts] == ["2021-03-26", "2021-03-28"]
+
+
+# --- the footer: recipients | signature, as copies join them ------------------------------------------
+
+FOOTER_BASE = (
+    "HUYỆN ĐOÀN NHÀ BÈ\nSố: 12-KH/HĐ\nNhà Bè, ngày 2 tháng 3 năm 2023\n\nKẾ HOẠCH\nTháng Thanh niên năm 2023\n\n"
+    "I. NỘI DUNG\n1. Ra quân ngày 5/3/2023.\n\nTrên đây là kế hoạch của Ban Thường vụ Huyện Đoàn.\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "Nơi nhận:\t\tTM. BAN THƯỜNG VỤ HUYỆN ĐOÀN\n- Thành Đoàn (b/c);\t\tBÍ THƯ\n- Các cơ sở Đoàn;\n"
+        "- Lưu VP.\t\t(đã ký)\n\t\tNguyễn Văn An\n",
+        "Nơi nhận: TM. BAN THƯỜNG VỤ HUYỆN ĐOÀN\n- Thành Đoàn (b/c); BÍ THƯ\n- Các cơ sở Đoàn;\n- Lưu VP. (đã ký)\n"
+        "Nguyễn Văn An\n",
+        "Nơi nhận: - Thành Đoàn (b/c); - Các cơ sở Đoàn; - Lưu VP. TM. BAN THƯỜNG VỤ HUYỆN ĐOÀN BÍ THƯ (Đã ký) "
+        "Nguyễn Văn An\n",
+    ],
+)
+def test_footer_columns_joined_by_a_copy(demo_tree, footer):
+    d = import_text(FOOTER_BASE + footer, issuer_code="QD1").definition
+    assert d["distribution"] == ["Thành Đoàn (b/c);", "Các cơ sở Đoàn;", "Lưu VP."]
+    assert d["signature"] == {
+        "on_behalf": "TM. BAN THƯỜNG VỤ HUYỆN ĐOÀN",
+        "position": "BÍ THƯ",
+        "name": "Nguyễn Văn An",
+    }
