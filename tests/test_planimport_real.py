@@ -504,3 +504,30 @@ def test_footer_columns_joined_by_a_copy(demo_tree, footer):
         "position": "BÍ THƯ",
         "name": "Nguyễn Văn An",
     }
+
+
+def test_a_complete_district_plan_body(demo_tree):
+    """Shapes of a whole plan's body: an activity with its fields, a registration by a deadline inside an
+    activity, TỔ CHỨC THỰC HIỆN by unit with their deadlines, the footer joined by a copy."""
+    text = FOOTER_BASE.split("I. NỘI DUNG")[0] + (
+        "III. NỘI DUNG\n1. Lễ ra quân Tháng Thanh niên\n- Thời gian: 7 giờ 30, Chủ nhật, ngày 05/3/2023.\n"
+        "- Phụ trách chung: đ/c Nguyễn Văn B - Phó Bí thư Huyện Đoàn.\n"
+        "2. Ngày hội hiến máu: các cơ sở Đoàn đăng kí số lượng tham gia về Văn phòng Huyện Đoàn trước 16 giờ "
+        "ngày 15/3/2023.\nIV. TỔ CHỨC THỰC HIỆN\n1. Ban Thường vụ Huyện Đoàn\n- Chỉ đạo, hướng dẫn các cơ sở.\n"
+        "2. Các cơ sở Đoàn\n- Gửi kế hoạch về Huyện Đoàn trước ngày 10/3/2023.\n"
+        "- Báo cáo kết quả về Huyện Đoàn trước ngày 31/3/2023.\n\n"
+        "Nơi nhận: TM. BAN THƯỜNG VỤ HUYỆN ĐOÀN\n- Thành Đoàn (b/c); PHÓ BÍ THƯ\n- Lưu VP. (Đã ký)\nTrần Văn D\n"
+    )
+    result = import_text(text, issuer_code="HD-NHABE")
+    d = result.definition
+    assert [a["date"] for a in d["activities"]] == ["2023-03-05", None]
+    assert deadlines(result) == [
+        "2023-03-15T16:00:00+07:00",
+        "2023-03-10T17:00:00+07:00",
+        "2023-03-31T17:00:00+07:00",
+    ]
+    assert [(x["name"], x["role"], x["unit"]) for x in result.duties] == [
+        ("Ban Thường vụ Huyện Đoàn", "lead", "HD-NHABE"),
+        ("Các cơ sở Đoàn", "co_lead", None),
+    ]
+    assert d["signature"]["position"] == "PHÓ BÍ THƯ" and d["signature"]["name"] == "Trần Văn D"
