@@ -443,3 +443,91 @@ def test_once_the_campaign_exists_each_field_links_to_its_editor_form(client, de
     code = draft.definition["activities"][0]["code"]
     assert reverse("campaigns:edit_activity", args=[slug, code]) in page
     assert client.get(reverse("campaigns:edit_activity", args=[slug, code])).status_code == 200
+
+
+# --- PDF with a text layer -------------------------------------------------------------------------------
+
+PDF_DIR = Path(__file__).resolve().parent / "plans" / "pdf"
+
+
+@pytest.mark.parametrize("name", ["two-column-header-positioned.pdf", "two-column-header-table.pdf"])
+def test_pdf_two_column_header_keeps_its_line_order(demo_tree, name):
+    """PDFs printed from a page with the TWĐ 225 header (Chromium, fonts embedded): one places the header's
+    cells anywhere in the content stream (the plain extraction puts them after the body), one as a table."""
+    text = read_document((PDF_DIR / name).read_bytes(), name)
+    assert text.index("BAN CHẤP HÀNH TRUNG ƯƠNG") < text.index("KẾ HOẠCH")
+    d = import_text(text, issuer_code="QD1").definition
+    assert d["issuer"]["name"] == "BAN BÍ THƯ"
+    assert (d["issuer"]["document_number"], d["issuer"]["place"], d["issuer"]["date"]) == (
+        "225 - KH/TWĐTN-CTTN",
+        "Hà Nội",
+        "2024-05-16",
+    )
+    assert d["title"] == "Tổ chức các hoạt động hè dành cho thiếu nhi năm 2024"
+    assert (d["period"]["start"], d["period"]["end"]) == ("2024-06-01", "2024-08-31")
+
+
+def test_an_events_programme_is_one_activity_not_one_per_time(demo_tree):
+    text = (
+        "KẾ HOẠCH\nNgày hội thanh niên năm 2021\n\nII. NỘI DUNG\n1. Lễ ra quân Tháng Thanh niên\n"
+        "- 8 giờ 30: đón đại biểu\n- 9 giờ, thứ Sáu, ngày 26/3/2021: khai mạc\n- 10 giờ: diễu hành\n"
+        "2. Ngày hội hiến máu ngày 28/3/2021\n"
+    )
+    acts = import_text(text, issuer_code="QD1").definition["activities"]
+    assert [a["date"] for a in acts] == ["2021-03-26", "2021-03-28"]
+
+
+# --- the footer: recipients | signature, as copies join them ------------------------------------------
+
+FOOTER_BASE = (
+    "HUYỆN ĐOÀN NHÀ BÈ\nSố: 12-KH/HĐ\nNhà Bè, ngày 2 tháng 3 năm 2023\n\nKẾ HOẠCH\nTháng Thanh niên năm 2023\n\n"
+    "I. NỘI DUNG\n1. Ra quân ngày 5/3/2023.\n\nTrên đây là kế hoạch của Ban Thường vụ Huyện Đoàn.\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "Nơi nhận:\t\tTM. BAN THƯỜNG VỤ HUYỆN ĐOÀN\n- Thành Đoàn (b/c);\t\tBÍ THƯ\n- Các cơ sở Đoàn;\n"
+        "- Lưu VP.\t\t(đã ký)\n\t\tNguyễn Văn An\n",
+        "Nơi nhận: TM. BAN THƯỜNG VỤ HUYỆN ĐOÀN\n- Thành Đoàn (b/c); BÍ THƯ\n- Các cơ sở Đoàn;\n- Lưu VP. (đã ký)\n"
+        "Nguyễn Văn An\n",
+        "Nơi nhận: - Thành Đoàn (b/c); - Các cơ sở Đoàn; - Lưu VP. TM. BAN THƯỜNG VỤ HUYỆN ĐOÀN BÍ THƯ (Đã ký) "
+        "Nguyễn Văn An\n",
+    ],
+)
+def test_footer_columns_joined_by_a_copy(demo_tree, footer):
+    d = import_text(FOOTER_BASE + footer, issuer_code="QD1").definition
+    assert d["distribution"] == ["Thành Đoàn (b/c);", "Các cơ sở Đoàn;", "Lưu VP."]
+    assert d["signature"] == {
+        "on_behalf": "TM. BAN THƯỜNG VỤ HUYỆN ĐOÀN",
+        "position": "BÍ THƯ",
+        "name": "Nguyễn Văn An",
+    }
+
+
+def test_a_complete_district_plan_body(demo_tree):
+    """Shapes of a whole plan's body: an activity with its fields, a registration by a deadline inside an
+    activity, TỔ CHỨC THỰC HIỆN by unit with their deadlines, the footer joined by a copy."""
+    text = FOOTER_BASE.split("I. NỘI DUNG")[0] + (
+        "III. NỘI DUNG\n1. Lễ ra quân Tháng Thanh niên\n- Thời gian: 7 giờ 30, Chủ nhật, ngày 05/3/2023.\n"
+        "- Phụ trách chung: đ/c Nguyễn Văn B - Phó Bí thư Huyện Đoàn.\n"
+        "2. Ngày hội hiến máu: các cơ sở Đoàn đăng kí số lượng tham gia về Văn phòng Huyện Đoàn trước 16 giờ "
+        "ngày 15/3/2023.\nIV. TỔ CHỨC THỰC HIỆN\n1. Ban Thường vụ Huyện Đoàn\n- Chỉ đạo, hướng dẫn các cơ sở.\n"
+        "2. Các cơ sở Đoàn\n- Gửi kế hoạch về Huyện Đoàn trước ngày 10/3/2023.\n"
+        "- Báo cáo kết quả về Huyện Đoàn trước ngày 31/3/2023.\n\n"
+        "Nơi nhận: TM. BAN THƯỜNG VỤ HUYỆN ĐOÀN\n- Thành Đoàn (b/c); PHÓ BÍ THƯ\n- Lưu VP. (Đã ký)\nTrần Văn D\n"
+    )
+    result = import_text(text, issuer_code="HD-NHABE")
+    d = result.definition
+    assert [a["date"] for a in d["activities"]] == ["2023-03-05", None]
+    assert deadlines(result) == [
+        "2023-03-15T16:00:00+07:00",
+        "2023-03-10T17:00:00+07:00",
+        "2023-03-31T17:00:00+07:00",
+    ]
+    assert [(x["name"], x["role"], x["unit"]) for x in result.duties] == [
+        ("Ban Thường vụ Huyện Đoàn", "lead", "HD-NHABE"),
+        ("Các cơ sở Đoàn", "co_lead", None),
+    ]
+    assert d["signature"]["position"] == "PHÓ BÍ THƯ" and d["signature"]["name"] == "Trần Văn D"

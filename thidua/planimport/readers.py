@@ -69,12 +69,22 @@ def _docx_text(data: bytes) -> str:
     return docx_text(body, numbering)
 
 
+def _page_text(page) -> str:
+    """A page's text in the order it is laid out (pypdf's layout mode): a two-column header written cell by
+    cell, or placed anywhere in the content stream, comes out as rows with its columns apart (3+ spaces, which
+    the parser reads as cells); the plain extraction if the layout one fails."""
+    try:
+        return page.extract_text(extraction_mode="layout") or ""
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError, ZeroDivisionError):
+        return page.extract_text() or ""
+
+
 def _pdf_text(data: bytes) -> str:
     try:
         reader = PdfReader(io.BytesIO(data))
         texts, size = [], 0
         for page in reader.pages[:MAX_PDF_PAGES]:
-            texts.append(page.extract_text() or "")
+            texts.append(_page_text(page))
             size += len(texts[-1])
             if size > MAX_TEXT:
                 break

@@ -68,6 +68,12 @@ TITLE_CUTS_RE = re.compile(
 )
 
 
+# A line of an event's programme, starting with a time of day: "9 giờ: khai mạc", "8g30 - 9g00: …".
+AGENDA_ITEM_RE = re.compile(
+    r"\d{1,2}\s*(?:giờ|g|h)\s*(?:\d{2})?(?:\s*phút)?\s*(?:[-–]\s*\d{1,2}\s*(?:giờ|g|h)\s*(?:\d{2})?)?\s*[:,]"
+)
+
+
 def is_field(p: Para) -> bool:
     """True for a "Label: value" line that gives a fact of the activity above it ("Địa điểm: …")."""
     label, value = label_value(p)
@@ -103,6 +109,17 @@ def _parts(state: ParseState, node: Para, own_start: int | None) -> _Parts:
     if not described:
         described = [strip_span(state.text, node.bstart, node.end, " \t\n")]
     return _Parts(described, fields, assignment_paras)
+
+
+def _dated_agenda_line(state: ParseState, node: Para, first_range: tuple[int, int]) -> tuple[int, int] | None:
+    """When the item's own line has no date, the first line of its programme that has one ("9 giờ, thứ Sáu,
+    ngày 26/3/2021: khai mạc"); None otherwise."""
+    if find_dates(state.slice(*first_range)):
+        return None
+    for p in descendants(node):
+        if AGENDA_ITEM_RE.match(p.body) and find_dates(p.body):
+            return p.bstart, p.end
+    return None
 
 
 def _programme(state: ParseState, where: str, first: str, first_start: int) -> str | None:
@@ -297,7 +314,11 @@ def add_activity(state: ParseState, node: Para, own_start: int | None = None) ->
     if len(title) > 200:
         title = title[:197].rsplit(" ", 1)[0] + "…"
     fields = parts.fields
-    date_src = next((v for k, v in fields.items() if k.startswith("thoi gian")), None) or first_range
+    date_src = (
+        next((v for k, v in fields.items() if k.startswith("thoi gian")), None)
+        or _dated_agenda_line(state, node, first_range)
+        or first_range
+    )
     when = _read_date(state, where, date_src, "dia diem" in fields)
     venue = _venue(state, where, fields, first_range)
     target_fields = [v for k, v in fields.items() if k in ("chi tieu", "so luong", "quy mo")]

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from thidua.campaigns.checks import Finding
 from thidua.core.text import fold
+from thidua.planimport.parser.header import match_issuer
 from thidua.planimport.parser.paragraphs import Para
 from thidua.planimport.parser.state import ParseState
 from thidua.planimport.parser.text import is_caps, strip_span
@@ -44,11 +45,16 @@ IN_CHARGE_RE = re.compile(r"(?i:phụ trách(?: chung)?)\s*:\s*(?P<name>[^,;.()\
 # A heading for one side of a joint plan: "Phía huyện Đoàn Mộ Đức :", "Đối với Quận Đoàn 1:" (group "name").
 SIDE_HEADING_RE = re.compile(r"(?:[Pp]hía|Đối với|đối với)\s+(?P<name>[^:]{3,60}?)\s*:\s*$")
 # Duties that make a unit the lead, folded.
-LEAD_FOLDED_RE = re.compile(r"\b(chu tri|tham muu|phu trach|thuong truc|dau moi|to chuc)\b")
+LEAD_FOLDED_RE = re.compile(r"\b(chu tri|tham muu|phu trach|thuong truc|dau moi|to chuc|chi dao|huong dan)\b")
 # A name that introduces members or people, not a unit with duties (folded): "Ban Chỉ đạo Chiến dịch gồm",
 # "Ban Tổ chức", "Ban Giám khảo", "Thành phần".
 NOT_DUTY_FOLDED_RE = re.compile(r"(\bgom$|^ban chi dao|^ban to chuc|^ban giam khao|^thanh phan)")
 MAX_NAME_WORDS = 12
+# The issuer's own committee named without its place, folded: "Ban Thường vụ Huyện Đoàn", "BCH Đoàn trường".
+OWN_BODY_FOLDED_RE = re.compile(
+    r"(ban thuong vu|ban chap hanh|bch|btv|thuong truc)\s+(huyen doan|quan doan|thanh doan|tinh doan|thi doan|"
+    r"doan truong|doan xa|doan phuong|lien chi doan|chi doan|doan co so|doan)"
+)
 # A heading that lists the units doing the work, folded: "Đơn vị tổ chức", "Đơn vị thực hiện", "Đơn vị chủ trì".
 UNITS_HEADING_FOLDED_RE = re.compile(r"don vi (to chuc|thuc hien|chu tri)")
 
@@ -85,9 +91,10 @@ class _Duties:
         n = len(self.seen)
         state.span(f"unit_duties[{n}].unit", start, end)
         lead = bool(LEAD_FOLDED_RE.search(fold(duties)))
-        state.named_duties.append(
-            {"name": name, "role": "lead" if lead else "co_lead", "unit": state.directory.match(name)}
-        )
+        unit = match_issuer(state, name)  # "Ban Thường vụ Quận Đoàn 1" is the district union itself
+        if unit is None and OWN_BODY_FOLDED_RE.fullmatch(fold(name)):
+            unit = state.issuer_unit  # "Ban Thường vụ Huyện Đoàn" with no name: the issuer's own
+        state.named_duties.append({"name": name, "role": "lead" if lead else "co_lead", "unit": unit})
 
 
 def _from_org_item(found: _Duties, p: Para) -> None:

@@ -47,6 +47,8 @@ GAP_LABEL_RE = re.compile(r"([^.;:]{1,60}?):")
 DATE_GAP_RE = re.compile(r"[\s,():]*(?:(?:(?i:ngày|lúc|vào|hết|sáng|chiều)|\d{1,2}\s*,)[\s,():]*)*")
 # Sending or handing in, folded: "gửi", "nộp".
 SEND_FOLDED_RE = re.compile(r"\b(gui|nop)\b")
+# Registering by a deadline, folded: "các cơ sở Đoàn đăng kí số lượng … về Văn phòng … trước …".
+REGISTER_FOLDED_RE = re.compile(r"\bdang k[yi]\b")
 # The registration for the campaign, folded: "đăng ký thi đua", "bản đăng ký thi đua", "đăng ký chỉ tiêu".
 REGISTRATION_FOLDED_RE = re.compile(r"dang k[yi] thi dua|ban dang k[yi] thi dua|dang k[yi] chi tieu")
 # "kế hoạch" as a word, folded.
@@ -85,7 +87,8 @@ def _deadline_context(p: Para, body: str, kw: re.Match) -> bool:
     if kw["soft"] and (not SOFT_CONTEXT_FOLDED_RE.search(before) or FROM_FOLDED_RE.search(before)):
         return False
     if p.section == "activities":
-        return bool(SEND_FOLDED_RE.search(before) and DOCUMENT_RE.search(body[: kw.start()]))
+        sent = SEND_FOLDED_RE.search(before) or REGISTER_FOLDED_RE.search(before)
+        return bool(sent and DOCUMENT_RE.search(body[: kw.start()]))
     if p.section in ("period", "audience", "time_audience"):
         return bool(SEND_FOLDED_RE.search(before))
     return True

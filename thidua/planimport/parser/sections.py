@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from thidua.core.text import fold
-from thidua.planimport.parser.activities import add_activity, add_follower_activities, is_field
+from thidua.planimport.parser.activities import AGENDA_ITEM_RE, add_activity, add_follower_activities, is_field
 from thidua.planimport.parser.dates import find_dates
 from thidua.planimport.parser.duties import is_side_heading
 from thidua.planimport.parser.goals import add_follower_goals, add_goal, add_quota_goal
@@ -50,8 +50,15 @@ def walk(state: ParseState, nodes: list[Para], inherited: str | None) -> None:
         _visit(state, node, inherited)
 
 
+def _is_agenda_item(node: Para) -> bool:
+    """True for a line of an event's programme: "9 giờ: khai mạc", "8g30 - 9g00: đón đại biểu"."""
+    return bool(AGENDA_ITEM_RE.match(node.body))
+
+
 def _is_detail(node: Para) -> bool:
     """True for an item that gives a detail (its label says so) and holds no activity with its own fields."""
+    if _is_agenda_item(node):
+        return True
     label, _value = label_value(node)
     if not DETAIL_LABEL_FOLDED_RE.match(fold(label).strip(" :.")):
         return False
@@ -196,7 +203,7 @@ def _goal_or_group(state: ParseState, node: Para) -> None:
 def _activity_or_group(state: ParseState, node: Para) -> None:
     """An item under activities: a group heading walks on; an item with field lines ("Thời gian: …") or its own
     assignment line is one activity with everything below it."""
-    field_structured = any(is_field(c) for c in node.children)
+    field_structured = any(is_field(c) or _is_agenda_item(c) for c in node.children)
     own_assignment = any(is_assignment_line(e) for e in node.extras)
     if node.children and not field_structured and not own_assignment and heading_like(node):
         add_follower_activities(state, node.extras)

@@ -77,6 +77,22 @@ LONG_LINE_BREAK_RE = re.compile(
 )
 # A signer's position glued to the body signing ("… TRUNG ƯƠNG ĐOÀNBÍ THƯ THƯỜNG TRỰC") and "(đã ký)".
 SIGNER_GLUE_RE = re.compile(r"(?<=[A-ZĐ])(?=(?:PHÓ |KT\. )?BÍ THƯ\b)|\s*(?=\(đã ký\))|(?<=\(đã ký\))\s*")
+# In the footer, where a copy joined the two columns (recipients | signature) with a space: before "TM. …",
+# before the signer's position after a recipient ("(b/c); BÍ THƯ"), around "(đã ký)", before each "- " item.
+FOOTER_BREAK_RE = re.compile(
+    r"(?<=\S)\s+(?=(?:TM|T/M|KT|K/T)\.?\s+[A-ZĐ]{2})"
+    r"|(?<=[;.):])\s+(?=(?:PHÓ BÍ THƯ|BÍ THƯ|TRƯỞNG BAN|PHÓ TRƯỞNG BAN|CHỦ TỊCH|HIỆU TRƯỞNG|TỔNG PHỤ TRÁCH)\b)"
+    r"|\s*(?=\((?i:đã ký)\))|(?<=\((?i:đã ký)\))\s*"
+    r"|(?<=[;:.])\s+(?=[-–+•]\s)"
+)
+# On a signature line, the signer's position after the body's name: "TM. BAN THƯỜNG VỤ HUYỆN ĐOÀN BÍ THƯ" (not the
+# "BÍ THƯ" of "BAN BÍ THƯ").
+SIGNER_POSITION_RE = re.compile(
+    r"(?<!BAN)(?<!\bKT\.)\s+(?=(?:PHÓ BÍ THƯ|BÍ THƯ|PHÓ TRƯỞNG BAN|TRƯỞNG BAN|CHỦ TỊCH|HIỆU TRƯỞNG)\b)"
+)
+# Where the footer starts: "Nơi nhận" (folded) or a signature line.
+FOOTER_START_FOLDED_RE = re.compile(r"(noi nhan\b|(tm|t/m)\.?\s)")
+FOOTER_LINES = 40  # the footer is among the last lines
 LONG_LINE = 300  # characters: a line this long that holds list items or a footer was flattened
 HEADER_LINES = 25  # a header is within the first lines of a plan
 PREAMBLE_LINES = 6  # lines a web page may put before the document's header
@@ -204,4 +220,27 @@ def unglue(text: str) -> str:
     body: list[str] = []
     for line in lines[end:]:
         body += _unglue_long_line(line) if len(line) > LONG_LINE else [line]
-    return "\n".join(head + body)
+    return "\n".join(head + _unglue_footer(body))
+
+
+def _unglue_footer(lines: list[str]) -> list[str]:
+    """From "Nơi nhận" (or the signature line) on, the two columns a copy joined put back on lines of their own."""
+    start = next(
+        (
+            i
+            for i in range(max(0, len(lines) - FOOTER_LINES), len(lines))
+            if FOOTER_START_FOLDED_RE.match(fold(lines[i].strip()))
+        ),
+        None,
+    )
+    if start is None:
+        return lines
+    out = lines[:start]
+    for line in lines[start:]:
+        if "\t" in line:
+            out.append(line)  # cells kept apart by tabs: the layout reads them
+            continue
+        for piece in _split(line, FOOTER_BREAK_RE):
+            signer = FOOTER_START_FOLDED_RE.match(fold(piece)) and not fold(piece).startswith("noi nhan")
+            out += _split(piece, SIGNER_POSITION_RE) if signer else [piece]
+    return out
