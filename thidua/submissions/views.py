@@ -1,5 +1,6 @@
 import csv
 import io
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -349,6 +351,14 @@ def board(request, slug):
     districts = Unit.objects.filter(depth=campaign.issuer_unit.depth + 1, kind="district").order_by("path")
     # A page of rows: a campaign addressed to every grassroots unit must not render 40,000 of them.
     page = Paginator(result.rows, BOARD_PAGE).get_page(request.GET.get("trang"))
+    # Links built from one reversed pattern each, not a {% url %} per cell (hundreds a page).
+    unit_link = reverse("units:detail", args=["~unit~"])
+    cell_links = [reverse("submissions:milestone", args=[campaign.slug, m.code, "~unit~"]) for m in result.milestones]
+    rows = []
+    for unit, cells in page:
+        code = quote(unit.code, safe="")
+        linked = [(cell, m, link.replace("~unit~", code)) for cell, m, link in zip(cells, result.milestones, cell_links)]
+        rows.append((unit, unit_link.replace("~unit~", code), linked))
     return render(
         request,
         "submissions/board.html",
@@ -357,6 +367,7 @@ def board(request, slug):
             "scope": scope,
             "board": result,
             "page": page,
+            "rows": rows,
             "columns": list(zip(result.milestones, result.summaries)),
             "kind": kind,
             "status": status,
