@@ -512,6 +512,11 @@ def test_the_steering_matrix_shows_which_districts_are_behind_on_which_goal(seed
     sheet = load_workbook(io.BytesIO(client.get(url, {"loai": "district", "xuat": "xlsx"}).content)).active
     exported = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert exported["QD1"][2 + 2 * column] == 100.0 and exported["QD1"][3 + 2 * column] == 100.0
+    # An emulation cluster narrows the rows to its members.
+    seed_campaign.clusters.create(code="TT", name="Cụm trung tâm", unit_codes=["QD1", "QD3"])
+    central = client.get(url, {"cum": "TT"})
+    assert {r.unit.code for r in central.context["rows"]} == {"QD1", "QD3"}
+    assert "Cụm trung tâm" in central.content.decode()
 
 
 def test_the_sign_off_queue_lists_what_awaits_a_decision_first(campaign, personas):

@@ -616,3 +616,21 @@ def test_the_coordinator_writes_to_the_units_missing_a_report(site, nhabe_sent, 
     assert "Quận Đoàn 1" in log and "đã gửi" in log
     client.force_login(site["p"]["steering"])
     assert client.get(url("message_new"), filters).status_code == 403
+
+
+def test_the_board_and_a_message_can_be_limited_to_an_emulation_cluster(site, nhabe_sent, client):
+    """A cluster (cụm thi đua) filters the board, its totals, and the units a message goes to."""
+    from thidua.campaigns.models import Cluster
+
+    campaign = site["campaign"]
+    Cluster.objects.create(campaign=campaign, code="C1", name="Cụm quận trung tâm", unit_codes=["QD1", "HD-NHABE"])
+    client.force_login(site["p"]["coordinator"])
+    with at(vn(2023, 5, 8, 9)):
+        page = client.get(url("board"), {"cum": "C1"})
+        assert "Cụm quận trung tâm" in page.content.decode()
+        board = page.context["board"]
+        assert {u.code for u, _cells in board.rows} == {"QD1", "HD-NHABE"}
+        assert board.summaries[0].listed == 2  # the totals are the cluster's
+        message = client.get(url("message_new"), {"cum": "C1", "moc": "KH", "tinh-trang": "missing"})
+    assert [r.unit.code for r in message.context["recipients"]] == ["QD1"]
+    assert "Cụm quận trung tâm" in message.context["label"]

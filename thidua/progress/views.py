@@ -188,6 +188,11 @@ def steering_matrix(request, slug):
     kind = request.GET.get("loai", "")
     indicators = _matrix_indicators(campaign, request)
     rows = queries.matrix(indicators, unit, [kind] if kind in UnitKind.values else [])
+    clusters = list(campaign.clusters.all())
+    cluster = next((c for c in clusters if c.code == request.GET.get("cum")), None)
+    if cluster is not None:  # an emulation cluster: its members among the rows
+        members = set(cluster.members(campaign).filter(pk__in=[r.unit.pk for r in rows]).values_list("pk", flat=True))
+        rows = [r for r in rows if r.unit.pk in members]
     sort = request.GET.get("sap-xep", "ten")
     rows = _matrix_sort(rows, sort, indicators)
     if request.GET.get("xuat") == "xlsx":
@@ -206,6 +211,8 @@ def steering_matrix(request, slug):
             "rows": rows,
             "kind": kind,
             "kinds": [(k, label) for k, label in UnitKind.choices if k in present],
+            "clusters": clusters,
+            "cluster": cluster.code if cluster else "",
             "sort": sort,
             "query": query.urlencode(),
             "all_goals": list(campaign.goals.all()),

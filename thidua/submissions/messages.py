@@ -52,11 +52,19 @@ class Recipient:
 
 
 def audience(
-    campaign: Campaign, *, scope: Unit, milestone: Milestone | None, status: str, kinds, unregistered: bool
+    campaign: Campaign,
+    *,
+    scope: Unit,
+    milestone: Milestone | None,
+    status: str,
+    kinds,
+    unregistered: bool,
+    cluster=None,
 ) -> list[Recipient]:
     """The units a message goes to: expected by the milestone (or by the campaign), within `scope`,
-    of the given kinds, in the given status for that milestone, or not registered."""
-    board = queries.board(campaign, within=scope, kinds=kinds)
+    of the given kinds (or of an emulation cluster), in the given status for that milestone, or not
+    registered."""
+    board = queries.board(campaign, within=scope, kinds=kinds, cluster=cluster)
     column = board.milestones.index(milestone) if milestone in board.milestones else None
     found = []
     for unit, cells in board.rows:

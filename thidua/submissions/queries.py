@@ -177,10 +177,13 @@ class Board:
     summaries: list[Summary] = field(default_factory=list)
 
 
-def board(campaign: Campaign, *, within: Unit | None, kinds=None, district: Unit | None = None, now=None) -> Board:
+def board(
+    campaign: Campaign, *, within: Unit | None, kinds=None, district: Unit | None = None, now=None, cluster=None
+) -> Board:
     """Units × milestones for a subtree, with one summary per milestone.
 
     A unit appears if any milestone expects it; a cell is None where that milestone does not.
+    `cluster` (an emulation cluster of the campaign) keeps its members only, summaries included.
     """
     milestones = list(campaign.milestones.all())
     scope = within if district is None else district
@@ -190,6 +193,8 @@ def board(campaign: Campaign, *, within: Unit | None, kinds=None, district: Unit
         qs = expected_units(milestone, campaign, scope)
         if kinds:
             qs = qs.filter(kind__in=kinds)
+        if cluster is not None:
+            qs = qs.filter(pk__in=cluster.members(campaign).values("pk"))
         ids = set(qs.values_list("pk", flat=True))
         per_milestone.append(ids)
         all_ids |= ids

@@ -330,10 +330,16 @@ KIND_FILTERS = {
 }
 
 
+def _cluster(request, campaign):
+    """The emulation cluster chosen with ?cum=CODE, if the campaign has it."""
+    code = request.GET.get("cum", "")[:20]
+    return campaign.clusters.filter(code=code).first() if code else None
+
+
 def _board(request, campaign):
     scope = _scope_unit(request, campaign)
     kind = request.GET.get("loai", "")
-    result = queries.board(campaign, within=scope, kinds=KIND_FILTERS.get(kind))
+    result = queries.board(campaign, within=scope, kinds=KIND_FILTERS.get(kind), cluster=_cluster(request, campaign))
     status = request.GET.get("tinh-trang", "")
     column = next((n for n, m in enumerate(result.milestones) if m.code == request.GET.get("moc")), None)
     if status and column is not None:  # in that status for that document
@@ -357,7 +363,9 @@ def board(request, slug):
     rows = []
     for unit, cells in page:
         code = quote(unit.code, safe="")
-        linked = [(cell, m, link.replace("~unit~", code)) for cell, m, link in zip(cells, result.milestones, cell_links)]
+        linked = [
+            (cell, m, link.replace("~unit~", code)) for cell, m, link in zip(cells, result.milestones, cell_links)
+        ]
         rows.append((unit, unit_link.replace("~unit~", code), linked))
     return render(
         request,
@@ -372,6 +380,7 @@ def board(request, slug):
             "kind": kind,
             "status": status,
             "kind_filters": KIND_FILTERS,
+            "clusters": list(campaign.clusters.all()),
             "districts": [d for d in districts if access.can_view_unit(request.user, d)],
             "now": timeutils.now(),
             "can_message": campaign_access.can_manage_campaign(request.user, campaign),
@@ -500,6 +509,7 @@ def _audience(request, campaign):
     status = status if status in STATUS_LABELS else ""
     milestone = campaign.milestones.filter(code=request.GET.get("moc", "")[:20]).first()
     unregistered = request.GET.get("chua-dang-ky") == "1"
+    cluster = _cluster(request, campaign)
     found = messages_.audience(
         campaign,
         scope=scope,
@@ -507,10 +517,13 @@ def _audience(request, campaign):
         status=status,
         kinds=KIND_FILTERS.get(kind),
         unregistered=unregistered,
+        cluster=cluster,
     )
     parts = [scope.name]
     if kind in KIND_FILTERS:
         parts.append(str(KIND_LABELS[kind]))
+    if cluster is not None:
+        parts.append(cluster.name)
     if milestone:
         parts.append(milestone.title + (f": {STATUS_LABELS[status]}" if status else ""))
     if unregistered:
