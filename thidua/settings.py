@@ -218,6 +218,23 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Uploaded documents on S3-compatible object storage (AWS S3, MinIO, Ceph …) when a bucket is named;
+# else on the local disk under MEDIA_ROOT. Private objects, reached only through the app's views.
+S3_BUCKET = env_str("THIDUA_S3_BUCKET")
+if S3_BUCKET:
+    STORAGES["files"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("THIDUA_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("THIDUA_S3_REGION") or None,
+            "access_key": env_str("THIDUA_S3_ACCESS_KEY") or None,
+            "secret_key": env_str("THIDUA_S3_SECRET_KEY") or None,
+            "location": env_str("THIDUA_S3_PREFIX", "thidua"),
+            "default_acl": None,  # the bucket's own (private) policy; nothing is public
+            "file_overwrite": True,  # content-addressed: the same key always holds the same bytes
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = None  # the system temp dir; files reach MEDIA_ROOT only through thidua.core.files

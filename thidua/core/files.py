@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
@@ -233,11 +235,62 @@ def root() -> Path:
 
 
 def path_for(sha256: str) -> Path:
+    """Where the bytes are on the local disk (the default store)."""
     return root() / sha256[:2] / sha256[2:4] / sha256
+
+
+def object_store():
+    """S3-compatible object storage when configured (settings.STORAGES["files"]), else None: the
+    local disk under MEDIA_ROOT. Keys are the same paths, content-addressed."""
+    return storages["files"] if "files" in settings.STORAGES else None
+
+
+def key_for(sha256: str) -> str:
+    return f"sha256/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+
+class Stored:
+    """The stored bytes of one hash, opened on demand (for zip_stream and responses)."""
+
+    def __init__(self, sha256: str):
+        self.sha256 = sha256
+
+    def open(self, mode: str = "rb"):
+        return open_stored(self.sha256)
+
+
+def exists(sha256: str) -> bool:
+    store = object_store()
+    return store.exists(key_for(sha256)) if store is not None else path_for(sha256).exists()
+
+
+def open_stored(sha256: str):
+    """A binary file object of the stored bytes; FileNotFoundError if they are missing."""
+    store = object_store()
+    if store is None:
+        return path_for(sha256).open("rb")
+    if not store.exists(key_for(sha256)):
+        raise FileNotFoundError(sha256)
+    return store.open(key_for(sha256), "rb")
+
+
+def read(sha256: str) -> bytes | None:
+    """The stored bytes, or None if they are missing."""
+    try:
+        with open_stored(sha256) as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
 
 
 def write(checked: CheckedFile) -> bool:
     """Write the bytes under their hash; durable before returning. False if they were already there."""
+    store = object_store()
+    if store is not None:  # an object PUT is atomic and durable once acknowledged
+        if store.exists(key_for(checked.sha256)):
+            return False
+        store.save(key_for(checked.sha256), ContentFile(checked.data))
+        return True
     target = path_for(checked.sha256)
     if target.exists():
         # It may be an old orphan (a crash left it): touch it so a reconciliation running while our
@@ -261,11 +314,31 @@ def write(checked: CheckedFile) -> bool:
     return True
 
 
+def _remove(sha256: str) -> None:
+    store = object_store()
+    if store is not None:
+        store.delete(key_for(sha256))
+    else:
+        path_for(sha256).unlink(missing_ok=True)
+
+
 def discard_unused(hashes) -> None:
     """After a failed transaction: remove the files just written that no row references."""
     used = set(StoredFile.objects.filter(sha256__in=list(hashes)).values_list("sha256", flat=True))
     for sha in set(hashes) - used:
-        path_for(sha).unlink(missing_ok=True)
+        _remove(sha)
+
+
+def _stored_objects():
+    """(name, modified as a timestamp) of everything in the store, temporaries included."""
+    store = object_store()
+    if store is not None:
+        prefix = "/".join(part for part in (store.location, "sha256/") if part)
+        for obj in store.bucket.objects.filter(Prefix=prefix):
+            yield obj.key.rpartition("/")[2], obj.last_modified.timestamp()
+    elif root().exists():
+        for path in root().glob("*/*/*"):
+            yield path.name, path.stat().st_mtime
 
 
 def reconcile(*, grace_seconds: int = 3600, dry_run: bool = False) -> dict[str, list[str]]:
@@ -274,15 +347,17 @@ def reconcile(*, grace_seconds: int = 3600, dry_run: bool = False) -> dict[str, 
     known = set(StoredFile.objects.values_list("sha256", flat=True))
     cutoff = time.time() - grace_seconds
     removed, missing = [], []
-    if root().exists():
-        for path in root().glob("*/*/*"):
-            is_temp = path.name.startswith(".upload-")
-            if (is_temp or path.name not in known) and path.stat().st_mtime < cutoff:
-                removed.append(path.name)
-                if not dry_run:
-                    path.unlink(missing_ok=True)
+    for name, modified in list(_stored_objects()):
+        if (name.startswith(".upload-") or name not in known) and modified < cutoff:
+            removed.append(name)
+            if not dry_run:
+                if name.startswith(".upload-"):
+                    for path in root().glob(f"*/*/{name}"):
+                        path.unlink(missing_ok=True)
+                else:
+                    _remove(name)
     for sha in known:
-        if not path_for(sha).exists():
+        if not exists(sha):
             missing.append(sha)
     return {"removed": removed, "missing": missing}
 
@@ -313,7 +388,7 @@ def stored_first(checked: list[CheckedFile]) -> Iterator[None]:
         discard_unused(written)
         raise
     for item in checked:
-        if not path_for(item.sha256).exists():
+        if not exists(item.sha256):
             write(item)
 
 
@@ -338,10 +413,10 @@ class _Sink:
 ZIP_CHUNK = 1024 * 1024
 
 
-def zip_stream(members: Iterable[tuple[str, Path | bytes]]) -> Iterator[bytes]:
+def zip_stream(members: Iterable[tuple[str, Path | Stored | bytes]]) -> Iterator[bytes]:
     """A ZIP archive produced while it is sent: the first bytes leave before the last file is
     read, memory stays at one chunk whatever the archive's size (zipfile writes data descriptors
-    when its file cannot seek). `members` is (name in the archive, a path or bytes); it may be
+    when its file cannot seek). `members` is (name in the archive, a path, stored bytes or bytes); it may be
     a generator, so a manifest can be built along the way and given last."""
     sink = _Sink()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
@@ -361,10 +436,11 @@ def zip_stream(members: Iterable[tuple[str, Path | bytes]]) -> Iterator[bytes]:
 def download_response(stored: StoredFile, name: str) -> FileResponse:
     """The file as a private attachment under the name it was sent with (never rendered inline,
     never cached by a shared cache); 404 if its bytes are missing."""
-    path = path_for(stored.sha256)
-    if not path.exists():
-        raise Http404
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[stored.kind])
+    try:
+        handle = open_stored(stored.sha256)
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=CONTENT_TYPES[stored.kind])
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -102,8 +102,7 @@ def inbound_receive(
 
 
 def raw_bytes(message: InboundMessage) -> bytes | None:
-    path = files.path_for(message.sha256)
-    return path.read_bytes() if path.exists() else None
+    return files.read(message.sha256)
 
 
 # --- reading and filing ---------------------------------------------------------------------------

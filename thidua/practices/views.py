@@ -98,10 +98,11 @@ def photo(request, pk, file_id):
     item = _public_file(pk, file_id)
     if not item.is_image:
         raise Http404
-    path = files.path_for(item.stored.sha256)
-    if not path.exists():
-        raise Http404
-    response = FileResponse(path.open("rb"), content_type=files.CONTENT_TYPES[item.stored.kind])
+    try:
+        handle = files.open_stored(item.stored.sha256)
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=files.CONTENT_TYPES[item.stored.kind])
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-cache"  # taken down, it must disappear at once

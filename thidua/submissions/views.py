@@ -458,9 +458,8 @@ def milestone_zip(request, slug, milestone_code):
             if arcname in used:  # two files of one version may share a name: keep both apart
                 arcname = f"{s.unit.code}/v{s.version}/{item.order + 1}-{item.name}"
             used.add(arcname)
-            path = files.path_for(item.stored.sha256)
-            if path.exists():
-                yield arcname, path
+            if files.exists(item.stored.sha256):
+                yield arcname, files.Stored(item.stored.sha256)
             on_time = timeutils.is_on_time(s.received_at, deadlines[s.unit_id])
             received = timeutils.local(s.received_at).isoformat()
             writer.writerow(
