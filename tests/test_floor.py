@@ -158,3 +158,15 @@ def test_feasible_initiative_helpers_still_work(seed_campaign, demo_tree, settin
     portal = make_portal(seed_campaign, demo_tree, settings, tmp_path)
     initiative = publish_feasible(submit(seed_campaign, portal["units"]["QD1-01"]), None)
     assert initiative.status == "feasible" and Unit.objects.filter(code="QD1-01").exists()
+
+
+def test_a_reply_header_cannot_carry_a_second_header(db):
+    """in_reply_to comes from a stranger's mail: line breaks are dropped, no header is injected."""
+    from django.core import mail
+
+    from thidua.core.outbox import email_deliver, email_queue
+
+    row = email_queue(to=["a@example.vn"], subject="Biên nhận", body="x", in_reply_to="<id@x>\r\nBcc: all@x")
+    assert email_deliver(row)
+    sent = mail.outbox[-1].message()
+    assert sent["In-Reply-To"] == "<id@x> Bcc: all@x" and sent["Bcc"] is None

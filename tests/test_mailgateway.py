@@ -61,6 +61,9 @@ def test_a_plan_from_a_known_address_is_filed_with_a_receipt_by_reply(gw):
     assert str(files.path_for(message.sha256)).startswith(str(files.root()))
     reply = mail.outbox[-1]
     assert UNIT_ADDRESS in reply.to and submission.receipt_number in reply.subject
+    # Threaded under the unit's own mail in its mail program.
+    assert message.message_id.startswith("<")
+    assert reply.extra_headers["In-Reply-To"] == reply.extra_headers["References"] == message.message_id
     sha = hashlib.sha256(pdf_bytes("Ke hoach Quan 1")).hexdigest()
     assert sha in reply.body
     assert "On time." in reply.body or "Đúng hạn." in reply.body

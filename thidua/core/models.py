@@ -92,6 +92,8 @@ class OutboundEmail(models.Model):
     to = models.JSONField(_("recipients"), default=list)
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("body"))
+    # A reply (the mail gateway's receipts): the Message-ID it answers, so mail programs thread it.
+    in_reply_to = models.CharField(_("in reply to"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     lease_until = models.DateTimeField(_("claimed until"), null=True, blank=True)

@@ -58,9 +58,11 @@ def notify_users(users: Iterable, *, text: str, url: str = "") -> int:
     return len(rows)
 
 
-def email_queue(*, to: Iterable[str], subject: str, body: str, key: str | None = None) -> OutboundEmail | None:
+def email_queue(
+    *, to: Iterable[str], subject: str, body: str, key: str | None = None, in_reply_to: str = ""
+) -> OutboundEmail | None:
     """Queue an e-mail in the caller's transaction. The same `key` queued again is not a second
-    message. None when there is nobody to send it to."""
+    message. None when there is nobody to send it to. `in_reply_to`: the Message-ID it answers."""
     recipients = sorted({address.strip() for address in to if address and address.strip()})
     if not recipients:
         return None
@@ -68,7 +70,9 @@ def email_queue(*, to: Iterable[str], subject: str, body: str, key: str | None =
     subject = " ".join(subject.split())[:300]  # a header: one line
     try:
         with transaction.atomic():
-            return OutboundEmail.objects.create(key=key, to=recipients, subject=subject, body=body)
+            return OutboundEmail.objects.create(
+                key=key, to=recipients, subject=subject, body=body, in_reply_to=_one_line(in_reply_to)[:300]
+            )
     except IntegrityError:
         return OutboundEmail.objects.get(key=key)
 
@@ -118,6 +122,11 @@ def _claimed(row: OutboundEmail, now: dt.datetime) -> bool:
     )
 
 
+def _one_line(text: str) -> str:
+    """A header value: no line breaks (header injection), no surrounding space."""
+    return " ".join((text or "").split())
+
+
 def site_url(path: str) -> str:
     """An absolute link for a message that leaves the site (e-mail, document)."""
     return settings.SITE_URL.rstrip("/") + path
@@ -137,7 +146,8 @@ def _deliver(row: OutboundEmail, now: dt.datetime) -> bool:
         body=row.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=row.to,
-        headers={"Message-ID": message_id(row.key)},
+        headers={"Message-ID": message_id(row.key)}
+        | ({"In-Reply-To": row.in_reply_to, "References": row.in_reply_to} if row.in_reply_to else {}),
     )
     try:
         message.send()

@@ -396,7 +396,9 @@ def _reply(message, event: str, parsed, replies: list, **context) -> None:
                 **context,
             },
         )
-    row = email_queue(to=to, subject=subject, body=body, key=f"mailgateway:{message.pk}:{event}")
+    row = email_queue(
+        to=to, subject=subject, body=body, key=f"mailgateway:{message.pk}:{event}", in_reply_to=message.message_id
+    )
     if row is not None:
         InboundMessage.objects.filter(pk=message.pk).update(reply=row)
         message.reply = row
