@@ -634,3 +634,13 @@ def test_the_board_and_a_message_can_be_limited_to_an_emulation_cluster(site, nh
         message = client.get(url("message_new"), {"cum": "C1", "moc": "KH", "tinh-trang": "missing"})
     assert [r.unit.code for r in message.context["recipients"]] == ["QD1"]
     assert "Cụm quận trung tâm" in message.context["label"]
+
+
+def test_a_message_can_go_to_a_pasted_list_of_unit_codes(site, nhabe_sent, client):
+    """Codes pasted from a spreadsheet (any separator, any case); unknown ones are named."""
+    client.force_login(site["p"]["coordinator"])
+    assert 'name="ma"' in client.get(url("board")).content.decode()  # the list's box, on the board
+    with at(vn(2023, 5, 8, 9)):
+        page = client.get(url("message_new"), {"ma": "qd1;\nHD-NHABE  XYZ-9"})
+    assert {r.unit.code for r in page.context["recipients"]} == {"QD1", "HD-NHABE"}
+    assert "XYZ-9" in page.context["label"]

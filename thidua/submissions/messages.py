@@ -7,6 +7,7 @@ The message keeps its recipients, so its page shows who was sent what and whethe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from string import Formatter
 
@@ -60,11 +61,14 @@ def audience(
     kinds,
     unregistered: bool,
     cluster=None,
+    codes: set[str] | None = None,
 ) -> list[Recipient]:
     """The units a message goes to: expected by the milestone (or by the campaign), within `scope`,
-    of the given kinds (or of an emulation cluster), in the given status for that milestone, or not
-    registered."""
+    of the given kinds (or of an emulation cluster, or named in a list of codes), in the given
+    status for that milestone, or not registered."""
     board = queries.board(campaign, within=scope, kinds=kinds, cluster=cluster)
+    if codes is not None:
+        board.rows = [(unit, cells) for unit, cells in board.rows if unit.code.upper() in codes]
     column = board.milestones.index(milestone) if milestone in board.milestones else None
     found = []
     for unit, cells in board.rows:
@@ -78,6 +82,16 @@ def audience(
         registered = set(Registration.objects.filter(campaign=campaign).values_list("unit_id", flat=True))
         found = [r for r in found if r.unit.pk not in registered]
     return found
+
+
+MAX_CODES = 2000
+
+
+def parse_codes(text: str) -> set[str]:
+    """Unit codes pasted from a spreadsheet or a mail: separated by commas, semicolons, spaces or
+    lines; case does not matter. At most MAX_CODES."""
+    codes = [code.upper() for code in re.split(r"[\s,;]+", text or "") if code]
+    return set(codes[:MAX_CODES])
 
 
 def check_template(subject: str, body: str) -> None:

@@ -509,6 +509,7 @@ def _audience(request, campaign):
     milestone = campaign.milestones.filter(code=request.GET.get("moc", "")[:20]).first()
     unregistered = request.GET.get("chua-dang-ky") == "1"
     cluster = _cluster(request, campaign)
+    codes = messages_.parse_codes(request.GET.get("ma", "")[:40000]) if request.GET.get("ma") else None
     found = messages_.audience(
         campaign,
         scope=scope,
@@ -517,12 +518,18 @@ def _audience(request, campaign):
         kinds=KIND_FILTERS.get(kind),
         unregistered=unregistered,
         cluster=cluster,
+        codes=codes,
     )
     parts = [scope.name]
     if kind in KIND_FILTERS:
         parts.append(str(KIND_LABELS[kind]))
     if cluster is not None:
         parts.append(cluster.name)
+    if codes is not None:
+        unknown = sorted(codes - {r.unit.code.upper() for r in found})
+        parts.append(_("a list of %(n)s unit code(s)") % {"n": len(codes)})
+        if unknown:
+            parts.append(_("not found or not concerned: %(codes)s") % {"codes": ", ".join(unknown[:20])})
     if milestone:
         parts.append(milestone.title + (f": {STATUS_LABELS[status]}" if status else ""))
     if unregistered:
