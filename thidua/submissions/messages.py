@@ -84,7 +84,7 @@ def audience(
     return found
 
 
-MAX_CODES = 2000
+MAX_CODES = 500  # the list travels in the address (a server's request line is ~8 KB)
 
 
 def parse_codes(text: str) -> set[str]:

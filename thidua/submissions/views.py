@@ -509,7 +509,7 @@ def _audience(request, campaign):
     milestone = campaign.milestones.filter(code=request.GET.get("moc", "")[:20]).first()
     unregistered = request.GET.get("chua-dang-ky") == "1"
     cluster = _cluster(request, campaign)
-    codes = messages_.parse_codes(request.GET.get("ma", "")[:40000]) if request.GET.get("ma") else None
+    codes = messages_.parse_codes(request.GET.get("ma", "")[:8000]) if request.GET.get("ma") else None
     found = messages_.audience(
         campaign,
         scope=scope,
