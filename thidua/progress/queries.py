@@ -95,27 +95,14 @@ def reporting_units(indicator: Indicator, within: Unit):
 
 def figure(indicator: Indicator, unit: Unit) -> Figure:
     """The latest total of the unit's subtree."""
-    result = Figure(indicator=indicator, expected=reporting_units(indicator, unit).count())
-    agg = Aggregate.objects.filter(indicator=indicator, unit=unit).first()
-    if agg is not None:
-        result.numerator, result.denominator = agg.numerator_sum, agg.denominator_sum
-        result.reported, result.updated_at = agg.reported, agg.updated_at
-    if _counts_closed(indicator):
-        closed = IndicatorValue.objects.filter(
-            path_prefix_q(unit.path, "unit__path"), _closed_q(indicator.campaign), indicator=indicator
-        )
-        for value in closed:
-            result.numerator -= value.numerator
-            result.denominator -= value.denominator or ZERO
-            result.reported -= 1
-    return result
+    return figures([indicator], unit)[0]
 
 
 def figures(indicators, unit: Unit) -> list[Figure]:
-    """`figure` for many indicators of one campaign in three queries, whatever their number:
-    the expected units counted together (one conditional count each), the subtree's totals, and
-    the values of closed units to take out. Equal to `[figure(i, unit) for i in indicators]`
-    (tests/test_progress_figures.py)."""
+    """The latest totals of the unit's subtree for indicators of one campaign, in three queries
+    whatever their number: the expected units counted together (one conditional count each, as
+    `reporting_units` selects them), the subtree's totals, and the values of closed units to take
+    out (tests/test_progress_rollup.py checks them against brute force)."""
     indicators = list(indicators)
     if not indicators:
         return []
