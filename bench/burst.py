@@ -24,7 +24,6 @@ import http.client
 import json
 import os
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,8 @@ import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from serving import free_port, fresh_postgres, gunicorn, signed_in_session
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "burst"
@@ -58,9 +59,7 @@ def setup(units: int) -> list[dict]:
     _django()
     import datetime as dt
 
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
     from thidua.campaigns.models import Campaign, Milestone
@@ -97,14 +96,10 @@ def setup(units: int) -> list[dict]:
     RoleAssignment.objects.bulk_create(
         [RoleAssignment(user=u, unit=by_code[f"U{i:05d}"], role=Role.OFFICER) for i, u in enumerate(users)]
     )
-    clients = []
-    for i, user in enumerate(users):
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]  # ModelBackend (axes only guards sign-in)
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-        clients.append({"unit": f"U{i:05d}", "session": session.session_key, "csrf": secrets.token_hex(16)})
+    clients = [
+        {"unit": f"U{i:05d}", "session": signed_in_session(user), "csrf": secrets.token_hex(16)}
+        for i, user in enumerate(users)
+    ]
     return clients
 
 
@@ -250,36 +245,12 @@ def fire(url: str, clients: list[dict], size: int, concurrency: int, rate: float
 # --- orchestration -----------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _child(env: dict, *args: str) -> dict:
     """Run this script's server-side part in a child process with the server's environment."""
     out = subprocess.run(
         [sys.executable, __file__, *args], env=env, check=True, capture_output=True, text=True, cwd=ROOT
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def _fresh_postgres(url: str) -> tuple[str, str]:
-    import psycopg
-
-    name = f"thidua_burst_{os.getpid()}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    parsed = urllib.parse.urlsplit(url)
-    return urllib.parse.urlunsplit(parsed._replace(path=f"/{name}")), name
-
-
-def _drop_postgres(url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _wait_until_up(url: str, seconds: float = 60) -> None:
@@ -339,20 +310,16 @@ def main() -> int:
     env.pop("CELERY_BROKER_URL", None)
     if args.broker:
         env["CELERY_BROKER_URL"] = args.broker
-    database, pg_name = os.environ.get("DATABASE_URL", ""), None
-    if database.startswith("postgres"):
-        env["DATABASE_URL"], pg_name = _fresh_postgres(database)
+    drop = None
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        env["DATABASE_URL"], drop = fresh_postgres(os.environ["DATABASE_URL"], "thidua_burst")
     t0 = time.perf_counter()
     clients = _child(env, "--_setup", str(args.units))
     print(f"server log: {tmp / 'server.log'}", file=sys.stderr)
     print(f"set-up: {args.units} units, officers and sessions in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "thidua.wsgi", "-c", "gunicorn.conf.py",
-         "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers), "--access-logfile", "/dev/null"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=(tmp / "server.log").open("wb"),
-    )  # fmt: skip
+    server = gunicorn(env, port, args.workers, tmp / "server.log")
     worker = None
     if args.broker:  # one Celery worker beside the web workers, as `make worker` runs it
         worker = subprocess.Popen(
@@ -377,9 +344,9 @@ def main() -> int:
     receipts_file = tmp / "receipts.json"
     receipts_file.write_text(json.dumps(receipts))
     checked = _child(env, "--_verify", str(receipts_file))
-    if pg_name:
-        _drop_postgres(database, pg_name)
-    database_kind = "postgresql" if pg_name else "sqlite"
+    if drop:
+        drop()
+    database_kind = "postgresql" if drop else "sqlite"
     summary = {
         "units": args.units,
         "size": args.size,

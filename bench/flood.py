@@ -16,7 +16,6 @@ import argparse
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,8 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
+from serving import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 FORM = {
     "title": "Đặt lịch hẹn trực tuyến tại bộ phận một cửa",
@@ -38,12 +39,6 @@ FORM = {
     "authors": "Lê Minh Trí",
     "consent": "on",
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Client:
@@ -148,7 +143,7 @@ def main() -> None:
     python = sys.executable
     subprocess.run([python, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     subprocess.run([python, "manage.py", "demo_setup", "--branches", "0", "--quiet"], cwd=ROOT, env=env, check=True)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT,

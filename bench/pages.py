@@ -19,12 +19,12 @@ import argparse
 import http.client
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 from pathlib import Path
+
+from serving import free_port, fresh_postgres, gunicorn, signed_in_session
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "cao-diem-2023"
@@ -41,36 +41,21 @@ def _fresh_database(tmp: Path) -> tuple[dict, callable]:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         return env, lambda: None
-    import psycopg
-
-    name = f"thidua_pages_{os.getpid()}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    env["DATABASE_URL"] = urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path=f"/{name}"))
+    env["DATABASE_URL"], drop_database = fresh_postgres(url, "thidua_pages")
 
     def drop():
         from django.db import connections
 
         connections.close_all()
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database()
 
     return env, drop
 
 
 def _session(username: str) -> str:
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.auth import get_user_model
 
-    user = get_user_model().objects.get(username=username)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key
+    return signed_in_session(get_user_model().objects.get(username=username))
 
 
 def _floors():
@@ -237,12 +222,8 @@ def main() -> int:
     counts = {label: _query_count(path, persona) for label, persona, path, *_rest in floors}
     connection.close()
 
-    port = 8700 + os.getpid() % 200
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "thidua.wsgi", "-c", "gunicorn.conf.py",
-         "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers), "--access-logfile", "/dev/null"],
-        env={**os.environ}, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=(tmp / "server.log").open("wb"),
-    )  # fmt: skip
+    port = free_port()
+    server = gunicorn({**os.environ}, port, args.workers, tmp / "server.log")
     rows = []
     try:
         deadline = time.monotonic() + 60
