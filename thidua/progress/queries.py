@@ -158,11 +158,7 @@ def approved_figure(indicator: Indicator, unit: Unit) -> Figure:
         if row.unit_id in seen:
             continue
         seen.add(row.unit_id)
-        if (
-            closed_excluded
-            and row.unit.closed_on
-            and (not indicator.campaign.period_end or row.unit.closed_on <= indicator.campaign.period_end)
-        ):
+        if closed_excluded and _closed_in(row.unit, indicator.campaign):
             continue
         result.numerator += row.numerator
         result.denominator += row.denominator or ZERO
