@@ -330,15 +330,16 @@ def discard_unused(hashes) -> None:
 
 
 def _stored_objects():
-    """(name, modified as a timestamp) of everything in the store, temporaries included."""
+    """(name, modified as a timestamp, how to remove it) of everything in the store, temporaries
+    included."""
     store = object_store()
     if store is not None:
         prefix = "/".join(part for part in (store.location, "sha256/") if part)
         for obj in store.bucket.objects.filter(Prefix=prefix):
-            yield obj.key.rpartition("/")[2], obj.last_modified.timestamp()
+            yield obj.key.rpartition("/")[2], obj.last_modified.timestamp(), obj.delete
     elif root().exists():
         for path in root().glob("*/*/*"):
-            yield path.name, path.stat().st_mtime
+            yield path.name, path.stat().st_mtime, lambda path=path: path.unlink(missing_ok=True)
 
 
 def reconcile(*, grace_seconds: int = 3600, dry_run: bool = False) -> dict[str, list[str]]:
@@ -347,15 +348,11 @@ def reconcile(*, grace_seconds: int = 3600, dry_run: bool = False) -> dict[str, 
     known = set(StoredFile.objects.values_list("sha256", flat=True))
     cutoff = time.time() - grace_seconds
     removed, missing = [], []
-    for name, modified in list(_stored_objects()):
+    for name, modified, remove in list(_stored_objects()):
         if (name.startswith(".upload-") or name not in known) and modified < cutoff:
             removed.append(name)
             if not dry_run:
-                if name.startswith(".upload-"):
-                    for path in root().glob(f"*/*/{name}"):
-                        path.unlink(missing_ok=True)
-                else:
-                    _remove(name)
+                remove()
     for sha in known:
         if not exists(sha):
             missing.append(sha)
