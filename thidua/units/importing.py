@@ -570,14 +570,12 @@ def export_headers() -> list[str]:
 def export_file(unit: Unit, fmt: str, progress=None) -> tuple[str, bytes]:
     """The subtree as a spreadsheet (xlsx or csv): its file name and bytes. `progress(percent)`,
     if given, hears how far it got (a city's 40,000 units take a few seconds)."""
-    report = progress or (lambda _percent: None)
-    total = max(1, Unit.objects.subtree(unit).count())
     rows = []
+    total = max(1, Unit.objects.subtree(unit).count()) if progress else 0  # counted only for a progress bar
     for n, row in enumerate(export_rows(unit), start=1):
         rows.append(row)
-        if n % 2000 == 0:
-            report(80 * n // total)
-    report(85)
+        if progress and n % 2000 == 0:
+            progress(80 * n // total)
     if fmt == "xlsx":
         data = write_xlsx(export_headers(), rows, title=_("Units"))
     else:
