@@ -122,7 +122,11 @@ class UnitScope(models.Model):
         One path range only: with a second, narrower one the database may scan the wider."""
         top = within if within is not None and campaign.issuer_unit.contains(within) else campaign.issuer_unit
         base = Unit.objects.subtree(top) if campaign.issuer_unit_id else Unit.objects.all()
-        return base.filter(Q(kind__in=kinds_of_groups(self.scope_groups)) | Q(code__in=self.scope_unit_codes))
+        return base.filter(self.scope_q())
+
+    def scope_q(self) -> Q:
+        """The scope as a condition on units: of the named groups' kinds, or named by code."""
+        return Q(kind__in=kinds_of_groups(self.scope_groups)) | Q(code__in=self.scope_unit_codes)
 
 
 def kinds_of_groups(groups) -> list[str]:

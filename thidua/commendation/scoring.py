@@ -41,7 +41,7 @@ from thidua.progress import queries as progress
 from thidua.progress.models import ActivityEvent
 from thidua.submissions import queries as submissions
 from thidua.submissions.models import Registration
-from thidua.units.models import Unit, path_prefix_q
+from thidua.units.models import Unit
 
 ZERO = Decimal(0)
 HALF = Decimal("0.5")
@@ -269,9 +269,10 @@ def _activities_lines(ctx: _Context, criterion: Criterion) -> dict[int, Line]:
 def _initiatives_lines(ctx: _Context, criterion: Criterion) -> dict[int, Line]:
     target = criterion.target or Decimal(1)
     feasible = Initiative.objects.official().filter(campaign=ctx.campaign, status__in=Initiative.FEASIBLE_STATUSES)
+    paths = list(feasible.values_list("unit__path", flat=True))  # one query, then counted per unit
     lines = {}
     for unit in ctx.units:
-        count = feasible.filter(path_prefix_q(unit.path, "unit__path")).count()
+        count = sum(path.startswith(unit.path) for path in paths)
         lines[unit.pk] = Line(
             criterion,
             _share(criterion.max_points, Decimal(count), target),

@@ -39,12 +39,6 @@ def build_final(campaign: Campaign, options) -> bytes:
 # --- the figures, as the report states them ------------------------------------------------------------
 
 
-def figure_of(indicator: Indicator, campaign: Campaign, approved_only: bool) -> progress.Figure:
-    """The issuer's subtree total: the dashboards' figure, or the approved sign-offs' one."""
-    issuer = campaign.issuer_unit
-    return progress.approved_figure(indicator, issuer) if approved_only else progress.figure(indicator, issuer)
-
-
 def figures_date(campaign: Campaign, approved_only: bool) -> dt.date | None:
     """The day of the latest figure counted: the last change, or the last approval."""
     if approved_only:
@@ -76,7 +70,8 @@ INDICATOR_HEADERS = ["Chỉ tiêu", "Kết quả", "Chỉ tiêu đề ra", "Đ�
 
 
 def _indicator_table(writer: Writer, indicators, campaign, approved_only) -> None:
-    rows = [indicator_row(i, figure_of(i, campaign, approved_only)) for i in indicators]
+    found = progress.figures_as(indicators, campaign.issuer_unit, approved=approved_only)
+    rows = [indicator_row(i, f) for i, f in zip(indicators, found, strict=True)]
     writer.table(Table(INDICATOR_HEADERS, rows, widths_mm=[62, 28, 25, 20, 30], numeric={1, 2, 3, 4}))
 
 

@@ -125,8 +125,9 @@ def steering_numbers(user, campaigns) -> list[SteeringNumbers]:
             ids = list(documents.expected_units(last, campaign, scope).values_list("pk", flat=True))
             reporting = (last, documents.summarise(documents.statuses(last, ids, now=now)))
         bands = {"reached": 0, "near": 0, "behind": 0}
-        for indicator in campaign.indicators.exclude(target_value=None):
-            reached = _attainment(indicator, figures.figure(indicator, scope).value)
+        targeted = list(campaign.indicators.exclude(target_value=None))
+        for indicator, figure in zip(targeted, figures.figures(targeted, scope), strict=True):
+            reached = _attainment(indicator, figure.value)
             band = "behind" if reached is None or reached < 70 else ("reached" if reached >= 100 else "near")
             bands[band] += 1
         result.append(SteeringNumbers(campaign, reporting, unit=scope, **bands))
@@ -156,14 +157,15 @@ def officer_documents(user, campaigns, units) -> list[UnitDocuments]:
         )
         if not running(campaign, now) and not recently_closed:
             continue
+        milestones, indicators = list(campaign.milestones.all()), list(campaign.indicators.all())
         for unit in units:
             if not campaign.issuer_unit.contains(unit) or unit.pk == campaign.issuer_unit_id:
                 continue
             item = UnitDocuments(campaign, unit)
-            for milestone in campaign.milestones.all():
+            for milestone in milestones:
                 if documents.is_expected(milestone, campaign, unit):
                     item.rows.append((milestone, documents.statuses(milestone, [unit.pk], now=now)[unit.pk]))
-            item.indicators = sum(1 for i in campaign.indicators.all() if in_scope(i, campaign, unit))
+            item.indicators = sum(1 for i in indicators if in_scope(i, campaign, unit))
             if item.rows or item.indicators:
                 result.append(item)
     return result

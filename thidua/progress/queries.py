@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db.models import Count, Max, Q
 from django.db.models.functions import Substr
 
-from thidua.campaigns.models import Campaign, Indicator, kinds_of_groups
+from thidua.campaigns.models import Campaign, Indicator
 from thidua.progress.models import Aggregate, IndicatorValue, SignOff, SignOffValue, ValueChange
 from thidua.submissions.models import Commitment, RegistrationRevision
 from thidua.units.models import Unit, path_prefix_q
@@ -109,8 +109,7 @@ def figures(indicators, unit: Unit) -> list[Figure]:
     campaign = indicators[0].campaign
     results = {i.pk: Figure(indicator=i, expected=0) for i in indicators}
     if campaign.issuer_unit.contains(unit):
-        top = unit
-        counts = Unit.objects.subtree(top).aggregate(
+        counts = Unit.objects.subtree(unit).aggregate(
             **{f"i{i.pk}": Count("pk", filter=_scope_q(i, campaign)) for i in indicators}
         )
         for i in indicators:
@@ -132,9 +131,15 @@ def figures(indicators, unit: Unit) -> list[Figure]:
     return [results[i.pk] for i in indicators]
 
 
+def figures_as(indicators, unit: Unit, *, approved: bool) -> list[Figure]:
+    """The subtree's figures as the dashboards show them: the latest, or approved sign-offs only."""
+    indicators = list(indicators)
+    return [approved_figure(i, unit) for i in indicators] if approved else figures(indicators, unit)
+
+
 def _scope_q(indicator: Indicator, campaign: Campaign) -> Q:
     """The units `reporting_units` counts, as a condition on the issuer's subtree."""
-    query = Q(kind__in=kinds_of_groups(indicator.scope_groups)) | Q(code__in=indicator.scope_unit_codes)
+    query = indicator.scope_q()
     if _counts_closed(indicator):
         query &= ~_closed_q(campaign, "closed_on")
     return query

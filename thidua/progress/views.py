@@ -32,10 +32,6 @@ def _indicator_or_404(campaign, code) -> Indicator:
     return indicator
 
 
-def _figure(indicator, unit, approved):
-    return queries.approved_figure(indicator, unit) if approved else queries.figure(indicator, unit)
-
-
 # --- dashboards -------------------------------------------------------------------------------
 
 
@@ -46,10 +42,7 @@ def dashboard(request, slug):
     unit = _scope(request, campaign)
     approved = request.GET.get("duyet") == "1"
     indicators = list(campaign.indicators.select_related("goal", "activity").order_by("order"))
-    if approved:
-        figures = {i.pk: queries.approved_figure(i, unit) for i in indicators}
-    else:
-        figures = {f.indicator.pk: f for f in queries.figures(indicators, unit)}
+    figures = {f.indicator.pk: f for f in queries.figures_as(indicators, unit, approved=approved)}
     goals = [(g, [figures[i.pk] for i in indicators if i.goal_id == g.pk]) for g in campaign.goals.all()]
     activities = [
         (a, [figures[i.pk] for i in indicators if i.activity_id == a.pk])
@@ -282,7 +275,7 @@ def indicator_detail(request, slug, code):
     indicator = _indicator_or_404(campaign, code)
     unit = _scope(request, campaign)
     approved = request.GET.get("duyet") == "1"
-    total = _figure(indicator, unit, approved)
+    total = queries.figures_as([indicator], unit, approved=approved)[0]
     lines = queries.breakdown(indicator, unit)
     sort = request.GET.get("sap-xep", "ten")
     order = SORTS.get(sort, SORTS["ten"])

@@ -123,10 +123,6 @@ def figure_out(f: queries.Figure) -> dict:
     }
 
 
-def _figure(indicator, unit, approved: bool):
-    return queries.approved_figure(indicator, unit) if approved else queries.figure(indicator, unit)
-
-
 @router.get(
     "/campaigns/{slug}/figures",
     response={200: FiguresOut, **errors()},
@@ -140,7 +136,7 @@ def figures(request, slug: str, filters: Query[ScopeFilter]):
         "campaign": campaign.slug,
         "scope": {"code": unit.code, "name": unit.name},
         "approved_only": filters.approved,
-        "figures": [figure_out(_figure(i, unit, filters.approved)) for i in indicators],
+        "figures": [figure_out(f) for f in queries.figures_as(indicators, unit, approved=filters.approved)],
     }
 
 
@@ -158,7 +154,7 @@ def figure_breakdown(request, slug: str, indicator: str, filters: Query[ScopeFil
     return {
         "campaign": campaign.slug,
         "scope": {"code": unit.code, "name": unit.name},
-        "total": figure_out(_figure(found, unit, filters.approved)),
+        "total": figure_out(queries.figures_as([found], unit, approved=filters.approved)[0]),
         "lines": [
             {
                 "unit": {"code": b.unit.code, "name": b.unit.name},

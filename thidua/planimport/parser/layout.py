@@ -15,7 +15,8 @@ from thidua.core.text import fold
 from thidua.planimport.parser.markup import HEADING_SENTINEL, strip_markup
 from thidua.planimport.parser.paragraphs import SIGNATURE_LINE_RE, Para, split_marker
 from thidua.planimport.parser.text import RULE_LINE_RE, SPACES_RE, is_caps, unbalanced
-from thidua.planimport.parser.unglue import unglue
+from thidua.planimport.parser.unglue import MARKUP_CHARS_RE, unglue
+from thidua.planimport.parser.unglue import NUMBER_LINE_FOLDED_RE as DOCUMENT_NUMBER_FOLDED_RE
 
 # Punctuation that ends a sentence: a line ending with it is not joined to the next.
 TERMINAL = ".;:!?…"
@@ -32,7 +33,6 @@ BLANK_DAY_RE = re.compile(r"(?i:ngày)$")
 MONTH_WORD_RE = re.compile(r"(?i:tháng)\b")
 # The document number line, accent-folded: "Số: 123-KH/TĐTN-BCNLĐ" → "so: 123-kh/…", "Số  154 -KH/ĐTN",
 # "KH SỐ:…./KHLĐ", "Số   /KH-ĐTN" (the number left blank until it is signed).
-DOCUMENT_NUMBER_FOLDED_RE = re.compile(r"(?:kh\s+)?so\s*(?:[:.]|\s[\d…]|[\d…. ]*[-–/]\s*[a-z])")
 # The place and date line, accent-folded: "TP. Hồ Chí Minh, ngày 20 tháng 4 năm 2023".
 PLACE_DATE_FOLDED_RE = re.compile(r",\s*ngay\b.*\bthang\b.*\bnam\b")
 # The national motto, accent-folded: "Độc lập - Tự do - Hạnh phúc".
@@ -55,11 +55,10 @@ BODY_START_FOLDED_RE = re.compile(
 )
 # The words only a first paragraph starts with (a title may start "Thực hiện chương trình …"), folded.
 FIRST_PARAGRAPH_FOLDED_RE = re.compile(r"(can cu|duoc su|ban thuong vu|ban chap hanh|bch |btv )")
-TITLE_MAX = 400
+TITLE_MAX = 400  # characters: a longer "title" is the first paragraph
 HEADER_LINE_MAX = 120  # characters: a longer line is a sentence, not a header's place and date
 PREAMBLE_LINES = 3  # lines a web page may put before a header that has no "KẾ HOẠCH" line after it
 # Markup around a line: "**KẾ HOẠCH**".
-MARKUP_CHARS_RE = re.compile(r"[*_#>`]+")  # characters: a longer "title" is the first paragraph
 
 
 def _clean(raw: str) -> str:
