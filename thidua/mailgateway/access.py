@@ -11,16 +11,12 @@ from django.http import Http404
 from thidua.campaigns import access as campaign_access
 from thidua.mailgateway.models import InboundMessage
 from thidua.units import access as units_access
-from thidua.units.models import Unit, path_prefix_q
+from thidua.units.models import Unit
 
 
 def may_use_triage(user) -> bool:
     """Coordinates at least one unit: sees the triage page (with the messages of their units)."""
     return bool(units_access.managed_units(user))
-
-
-def _sees_unmatched(user) -> bool:
-    return getattr(user, "is_superuser", False) or any(u.depth == 1 for u in units_access.managed_units(user))
 
 
 def visible_messages(user):
@@ -30,15 +26,10 @@ def visible_messages(user):
     tops = units_access.role_units(user, units_access.MANAGE_ROLES)
     if not tops:
         return qs.none()
-    reach = Q(pk__in=[])
-    for top in tops:
-        reach |= path_prefix_q(top.path, field="unit__path")
-        reach |= Q(
-            pk__in=InboundMessage.candidate_units.through.objects.filter(
-                path_prefix_q(top.path, field="unit__path")
-            ).values("inboundmessage_id")
-        )
-    if _sees_unmatched(user):
+    units = Unit.objects.within_any(tops).values("pk")
+    candidates = InboundMessage.candidate_units.through.objects.filter(unit__in=units)
+    reach = Q(unit__in=units) | Q(pk__in=candidates.values("inboundmessage_id"))
+    if any(top.depth == 1 for top in tops):  # a top unit's coordinators also see mail matched to no unit
         reach |= Q(unit__isnull=True, candidate_units__isnull=True)
     return qs.filter(reach).distinct()
 
