@@ -68,8 +68,11 @@ def broker(worker, settings):
 
 
 def _wait_for_mail(seconds: float = 20) -> None:
+    """Until the worker has sent the mail and recorded it (the row's update follows the send)."""
     deadline = time.monotonic() + seconds
-    while not mail.outbox and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        if mail.outbox and not OutboundEmail.objects.filter(sent_at__isnull=True).exists():
+            return
         time.sleep(0.05)
 
 
