@@ -25,7 +25,18 @@ limit_request_line = 8190
 
 
 def post_worker_init(worker):
-    """Once the app is loaded: its start-up objects (modules, URL patterns, translations, holiday
-    tables) live as long as the worker, so the collector stops walking them on every full
-    collection (one took ~90 ms of a request; bench/pages.py's p95)."""
+    """Once the app is loaded, finish loading it before the first request instead of during it:
+    the URL patterns import every view module (and what they import: documents, fonts, the
+    spreadsheet and PDF libraries), and the task engine its broker transport. Without this the
+    first requests of each new worker paid ~1-3 s of imports, at the worst moment (a burst after
+    a restart). Then those start-up objects, which live as long as the worker, are frozen out of
+    the collector's way (a full collection walking them took ~90 ms of a request; bench/pages.py's
+    p95)."""
+    from django.urls import get_resolver
+
+    _ = get_resolver().url_patterns
+    if os.environ.get("CELERY_BROKER_URL"):
+        from thidua.celery import app
+
+        _ = app.amqp.producer_pool, app.backend  # resolve and import the transport; connect only when used
     gc.freeze()

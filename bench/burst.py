@@ -127,6 +127,14 @@ def verify(expected: dict[str, str]) -> dict:
     return {"checked": len(expected), "lost": lost}
 
 
+def pending() -> dict:
+    """E-mails not sent yet (the receipts the worker still owes)."""
+    _django()
+    from thidua.core.models import OutboundEmail
+
+    return {"pending": OutboundEmail.objects.filter(sent_at__isnull=True).count()}
+
+
 # --- the client's side -------------------------------------------------------------------------
 
 
@@ -183,21 +191,28 @@ class Client:
         raise AssertionError("unreachable")
 
 
-def fire(url: str, clients: list[dict], size: int, concurrency: int, rate: float) -> dict:
+def prepared(clients: list[dict], size: int) -> list[tuple[dict, bytes, str]]:
+    """Every unit's request body and the SHA-256 of its file, built before the clock starts (a
+    unit's file exists before it is sent; the load client's CPU is then only the sending)."""
     block = secrets.token_bytes(64 * 1024)
+    out = []
+    for c in clients:
+        data = pdf_bytes(c["unit"], size, block)
+        out.append((c, multipart(c["unit"], data, c["csrf"]), hashlib.sha256(data).hexdigest()))
+    return out
+
+
+def fire(url: str, requests: list[tuple[dict, bytes, str]], concurrency: int, rate: float) -> dict:
     client = Client(url)
     results: list[tuple[float, int, str, str, str]] = []  # (ms, status, location, unit, sha)
     lock = threading.Lock()
     start = time.perf_counter()
 
-    def one(index: int, c: dict) -> None:
+    def one(index: int, c: dict, body: bytes, sha: str) -> None:
         if rate:
             delay = start + index / rate - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
-        data = pdf_bytes(c["unit"], size, block)
-        sha = hashlib.sha256(data).hexdigest()
-        body = multipart(c["unit"], data, c["csrf"])
         headers = {
             "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
             "Cookie": f"sessionid={c['session']}; csrftoken={c['csrf']}",
@@ -213,7 +228,7 @@ def fire(url: str, clients: list[dict], size: int, concurrency: int, rate: float
             results.append((ms, status, location, c["unit"], sha))
 
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        list(pool.map(lambda pair: one(*pair), enumerate(clients)))
+        list(pool.map(lambda pair: one(pair[0], *pair[1]), enumerate(requests)))
     elapsed = time.perf_counter() - start
     acknowledged = {}
     refused, errors = 0, 0
@@ -253,6 +268,82 @@ def _child(env: dict, *args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _cpu_seconds(pids) -> float:
+    """User + system CPU of these processes so far (Linux /proc; 0 for those gone)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def _tree(pid: int) -> list[int]:
+    """pid and its descendants."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    out, todo = [], [pid]
+    while todo:
+        out.append(todo.pop())
+        todo.extend(children.get(out[-1], []))
+    return out
+
+
+def _named(name: str) -> list[int]:
+    pids = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == name:
+                pids.append(int(comm.parent.name))
+        except OSError:
+            continue
+    return pids
+
+
+class CpuMeter:
+    """CPU spent during the burst by each party: the web workers, the task worker, the database
+    server (all its processes: other databases' activity on a shared server counts too) and this
+    load client. Robust where wall-clock figures are not: what 2 cores can carry is ~2 s of CPU a
+    second, so the sum per upload bounds the capacity whatever else the machine does."""
+
+    def __init__(self, server: subprocess.Popen, worker: subprocess.Popen | None):
+        self.parties = {
+            "web": lambda: _tree(server.pid),
+            "task_worker": (lambda: _tree(worker.pid)) if worker else list,
+            "database": lambda: _named("postgres"),
+        }
+
+    def start(self) -> None:
+        self.before = {name: _cpu_seconds(pids()) for name, pids in self.parties.items()}
+        self.client_before = time.process_time()
+
+    def stop(self, uploads: int) -> dict:
+        used = {name: _cpu_seconds(pids()) - self.before[name] for name, pids in self.parties.items()}
+        used["client"] = time.process_time() - self.client_before
+        per = {f"cpu_ms_{name}": round(seconds * 1000 / max(uploads, 1), 1) for name, seconds in used.items()}
+        per["cpu_ms_total"] = round(sum(used.values()) * 1000 / max(uploads, 1), 1)
+        return per
+
+
+def _drained(env: dict, seconds: float = 300) -> float | None:
+    """Seconds after the burst until the task worker has sent every receipt (None: not within
+    `seconds`)."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        if _child(env, "--_pending", "1")["pending"] == 0:
+            return round(time.perf_counter() - started, 1)
+        time.sleep(1)
+    return None
+
+
 def _wait_until_up(url: str, seconds: float = 60) -> None:
     parsed = urllib.parse.urlsplit(url)
     deadline = time.monotonic() + seconds
@@ -268,7 +359,7 @@ def _wait_until_up(url: str, seconds: float = 60) -> None:
     raise SystemExit("the server did not start")
 
 
-def main() -> int:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=2000)
     parser.add_argument("--size", type=int, default=1024 * 1024, help="bytes per file")
@@ -282,20 +373,39 @@ def main() -> int:
         help="a Celery broker (e.g. redis://127.0.0.1:6379/14): receipts e-mailed by a worker it starts, "
         "not inside the request (default: CELERY_BROKER_URL, else in-process)",
     )  # fmt: skip
+    parser.add_argument(
+        "--cache", default=os.environ.get("REDIS_URL", ""),
+        help="REDIS_URL for the server it starts (cache and sessions on Redis, as docs/deploy.md sets up)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--worker-nice", type=int, default=10,
+        help="CPU priority of the task worker it starts (docs/deploy.md: uploads first, e-mails after)",
+    )  # fmt: skip
     parser.add_argument("--_setup", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--_verify", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    parser.add_argument("--_pending", help=argparse.SUPPRESS)
+    return parser.parse_args()
 
-    if args._setup is not None:  # child: build the data
-        print(json.dumps(setup(args._setup)))
-        return 0
-    if args._verify:  # child: check the receipts
-        print(json.dumps(verify(json.loads(Path(args._verify).read_text()))))
-        return 0
 
+def _child_part(args: argparse.Namespace) -> dict | None:
+    """The server-side parts, run in a child with the server's environment (see `_child`)."""
+    if args._setup is not None:  # build the data
+        return setup(args._setup)
+    if args._pending:  # e-mails still to send
+        return pending()
+    if args._verify:  # check the receipts
+        return verify(json.loads(Path(args._verify).read_text()))
+    return None
+
+
+def main() -> int:
+    args = _arguments()
+    if (part := _child_part(args)) is not None:
+        print(json.dumps(part))
+        return 0
     if args.url:
         clients = json.loads(Path(args.sessions).read_text())[: args.units]
-        result = fire(args.url, clients, args.size, args.concurrency, args.rate)
+        result = fire(args.url, prepared(clients, args.size), args.concurrency, args.rate)
         receipts = result.pop("acknowledged_receipts")
         print(json.dumps({**result, "acknowledged": len(receipts), "lost": None}))
         return 0
@@ -308,6 +418,9 @@ def main() -> int:
         "DJANGO_SETTINGS_MODULE": "thidua.settings",
     }
     env.pop("CELERY_BROKER_URL", None)
+    env.pop("REDIS_URL", None)
+    if args.cache:
+        env["REDIS_URL"] = args.cache
     if args.broker:
         env["CELERY_BROKER_URL"] = args.broker
     drop = None
@@ -323,13 +436,21 @@ def main() -> int:
     worker = None
     if args.broker:  # one Celery worker beside the web workers, as `make worker` runs it
         worker = subprocess.Popen(
-            [str(Path(sys.executable).parent / "celery"), "-A", "thidua", "worker", "--concurrency", "1", "-l", "warning"],
+            ["nice", "-n", str(args.worker_nice), str(Path(sys.executable).parent / "celery"), "-A", "thidua", "worker",
+             "--concurrency", "1", "-l", "warning"],
             env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=(tmp / "worker.log").open("wb"),
         )  # fmt: skip
     try:
         for _ in range(args.workers * 2):  # every worker has loaded the app and opened its connection
             _wait_until_up(url)
-        result = fire(url, clients, args.size, args.concurrency, args.rate)
+        requests = prepared(clients, args.size)
+        meter = CpuMeter(server, worker)
+        meter.start()
+        result = fire(url, requests, args.concurrency, args.rate)
+        result.update(meter.stop(len(clients)))
+        del requests
+        if worker is not None:  # the receipts' e-mails and notifications, after the burst
+            result["emails_done_after_s"] = _drained(env)
     finally:
         server.terminate()
         server.wait(30)
@@ -355,6 +476,7 @@ def main() -> int:
         "concurrency": args.concurrency,
         "database": database_kind,
         "email": "worker" if args.broker else "in request",
+        "cache": "redis" if args.cache else "database",
         **result,
         "acknowledged": len(receipts),
         "lost": len(checked["lost"]),

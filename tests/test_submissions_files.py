@@ -393,3 +393,26 @@ def test_a_new_upload_of_an_old_orphans_bytes_survives_reconciliation(setup):
     assert path.stat().st_mtime >= cutoff, (
         "a reused file keeps its old mtime and a concurrent reconcile would delete it"
     )
+
+
+@pytest.mark.django_db
+def test_the_same_bytes_stored_twice_are_one_row_and_the_first_row_wins():
+    data = pdf_bytes("hai lan")
+    first = files.stored_file(files.check_upload("a.pdf", data))
+    again = files.stored_file(files.check_upload("b.pdf", data))
+    assert again.pk == first.pk and StoredFile.objects.filter(sha256=first.sha256).count() == 1
+    other = files.stored_file(files.check_upload("c.pdf", pdf_bytes("khac")))
+    assert other.pk != first.pk
+
+
+@pytest.mark.parametrize("max_memory", [5 * 1024 * 1024, 1024], ids=["in memory", "temporary file"])
+def test_the_upload_handlers_hash_the_bytes_as_they_arrive(rf, settings, max_memory):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = max_memory
+    data = pdf_bytes("bam trong luc nhan") * 40
+    request = rf.post("/", {"files": SimpleUploadedFile("bao-cao.pdf", data, "application/pdf")})
+    name, received, sha = files.uploaded(request.FILES["files"])
+    assert (name, received) == ("bao-cao.pdf", data)
+    assert sha == hashlib.sha256(data).hexdigest()
+    assert files.check_uploads([(name, received, sha)])[0].sha256 == sha

@@ -16,9 +16,12 @@ from django.db import transaction
 from kombu import Connection
 
 from thidua import celery_app
-from thidua.core.models import OutboundEmail
+from thidua.core import outbox
+from thidua.core.models import Notification, OutboundEmail
 from thidua.core.outbox import email_queue, email_send
 from thidua.core.tasks import jobs_run_task, later
+
+from .test_submissions_services import add_officer, make_campaign, submit, vn
 
 BROKER = os.environ.get("THIDUA_TEST_BROKER", "redis://127.0.0.1:6379/15")
 REQUIRED = os.environ.get("THIDUA_REQUIRE_BROKER", "").strip().lower() in {"1", "true", "yes"}
@@ -110,3 +113,41 @@ def test_a_real_worker_runs_the_minute_jobs_and_retries_the_outbox(broker):
     jobs_run_task.delay()
     _wait_for_mail()
     assert [m.subject for m in mail.outbox] == ["Nhắc hạn"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_tells_the_unit_its_receipt_after_the_upload_committed(
+    broker, tree, personas, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    milestone = make_campaign(tree).milestones.get(code="KH")
+    officer = add_officer(tree["QD1"], "canbo-qd1-tasks", "canbo@example.org")
+    with transaction.atomic():
+        submission = submit(milestone, tree["QD1"], officer, vn(2023, 5, 2, 9, 0))
+        assert mail.outbox == [] and not Notification.objects.exists(), "the upload's request only enqueues"
+    _wait_for_mail()
+    assert [m.to for m in mail.outbox] == [["canbo@example.org"]]
+    assert submission.receipt_number in mail.outbox[0].subject
+    assert Notification.objects.filter(user=officer, text__contains=submission.receipt_number).count() == 1
+
+
+@pytest.mark.django_db
+def test_with_the_broker_down_the_receipt_is_made_in_the_request(
+    tree, personas, settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The upload committed: a broker that does not answer must not turn it into an error page, and
+    the unit still gets its receipt (notified here; the e-mail queued for the outbox's retries)."""
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("broker down")
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.TASKS_IN_PROCESS = False
+    monkeypatch.setattr(outbox.current_app, "send_task", broker_down)
+    milestone = make_campaign(tree).milestones.get(code="KH")
+    officer = add_officer(tree["QD1"], "canbo-qd1-down", "canbo@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = submit(milestone, tree["QD1"], officer, vn(2023, 5, 2, 9, 0))
+    assert Notification.objects.filter(user=officer, text__contains=submission.receipt_number).count() == 1
+    queued = OutboundEmail.objects.get(key=f"receipt:{submission.pk}")
+    assert queued.to == ["canbo@example.org"] and queued.sent_at is None

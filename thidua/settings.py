@@ -236,6 +236,10 @@ if S3_BUCKET:
         },
     }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [  # Django's two, with each file's SHA-256 computed while it arrives
+    "thidua.core.uploads.HashingMemoryFileUploadHandler",
+    "thidua.core.uploads.HashingTemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = None  # the system temp dir; files reach MEDIA_ROOT only through thidua.core.files
 UNIT_IMPORT_MAX_BYTES = env_int("THIDUA_UNIT_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
@@ -316,6 +320,8 @@ X_FRAME_OPTIONS = "DENY"
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions read from Redis on every request, written through to the database (kept on a restart).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "thidua_cache"}}
 # What a visitor without an account may post: forms only, except on the tracking link's page,

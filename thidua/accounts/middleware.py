@@ -30,13 +30,14 @@ class AccountGuardMiddleware:
 
 def pending_step(request) -> str | None:
     """The URL name of the step this session must take first, or None. Checked on every request
-    (one or two primary-key queries), so a coordinator's "must change" or a new device applies at
-    once, and the session is never written for it."""
+    (one query), so a coordinator's "must change" or a new device applies at once, and the session
+    is never written for it."""
     user = request.user
-    if services.must_change_password(user):
+    must_change, has_device = services.pending_flags(user)
+    if must_change:
         return "accounts:password_change"
     if not user.is_verified():
-        if services.totp_device(user) is not None:
+        if has_device:
             return "accounts:verify"
         if services.two_factor_required(user):
             return "accounts:two_factor"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -35,6 +36,21 @@ def account_create(*, actor, username: str, full_name: str, email: str, password
 def must_change_password(user) -> bool:
     state = AccountState.objects.filter(user=user).first()
     return bool(state and state.must_change_password)
+
+
+def pending_flags(user) -> tuple[bool, bool]:
+    """(must change the temporary password, has a confirmed authenticator app) in one query: the
+    account guard asks on every request of a signed-in person."""
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values_list(
+            Exists(AccountState.objects.filter(user=OuterRef("pk"), must_change_password=True)),
+            Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+        )
+        .first()
+    )
+    return row or (False, False)
 
 
 def password_changed(*, user, how: str) -> None:

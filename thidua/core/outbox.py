@@ -90,9 +90,24 @@ def email_send(*, to: Iterable[str], subject: str, body: str, key: str | None = 
         return False
     if settings.TASKS_IN_PROCESS:
         return _deliver(row, timeutils.now())
-    pk = row.pk
-    transaction.on_commit(lambda: current_app.send_task(EMAIL_TASK, args=[pk]))
+    task_after_commit(EMAIL_TASK, row.pk)  # if the broker is down, the outbox's retries send it
     return False
+
+
+def task_after_commit(name: str, *args, fallback=None) -> None:
+    """Hand the task `name` to a worker once the caller's transaction commits. Should the broker
+    not take it (down, unreachable), the request does not fail for it after its data committed:
+    the error is logged and `fallback()` (if any) runs here instead."""
+
+    def send() -> None:
+        try:
+            current_app.send_task(name, args=list(args))
+        except Exception:  # noqa: BLE001 - any broker failure: the work is done here, or retried later
+            log.exception("the broker did not take task %s%r", name, args)
+            if fallback is not None:
+                fallback()
+
+    transaction.on_commit(send)
 
 
 def email_deliver(row: OutboundEmail) -> bool:

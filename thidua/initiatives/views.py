@@ -138,7 +138,7 @@ def submit(request):
                     unit=Unit.objects.get(pk=data["unit"]),
                     content=_draft(data),
                     on_behalf=bool(data.get("on_behalf")),
-                    uploads=[(f.name, f.read()) for f in data.get("files", [])],
+                    uploads=[files.uploaded(f) for f in data.get("files", [])],
                 )
             except Refused as exc:
                 form.add_error(exc.field, str(exc))
@@ -219,7 +219,7 @@ def track(request, token):
                 added = services.initiative_files_add(
                     actor=request.user,
                     initiative=initiative,
-                    uploads=[(f.name, f.read()) for f in form.cleaned_data["files"]],
+                    uploads=[files.uploaded(f) for f in form.cleaned_data["files"]],
                 )
             except Refused as exc:
                 form.add_error("files", str(exc))

@@ -160,8 +160,8 @@ def _content(data: dict) -> services.PracticeContent:
     )
 
 
-def _uploads(data: dict) -> list[tuple[str, bytes]]:
-    return [(f.name, f.read()) for f in data.get("files") or []]
+def _uploads(data: dict) -> list[tuple]:
+    return [files.uploaded(f) for f in data.get("files") or []]
 
 
 @require_get_or_post

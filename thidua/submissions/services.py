@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -19,7 +20,7 @@ from thidua.campaigns.models import Campaign, Indicator, Milestone
 from thidua.core import files, timeutils
 from thidua.core.audit import log_action
 from thidua.core.errors import Refused
-from thidua.core.outbox import email_send, notify_users, site_url
+from thidua.core.outbox import email_send, notify_users, site_url, task_after_commit
 from thidua.submissions.models import (
     Commitment,
     DeadlineException,
@@ -152,7 +153,7 @@ def submission_create(
     with files.stored_first(checked):
         submission = _submission_rows(actor, milestone, unit, checked, note, exception, now)
     if notify:
-        _tell_receipt(submission)
+        receipt_send(submission)
     return submission
 
 
@@ -217,6 +218,28 @@ def receipt_path(submission: Submission) -> str:
     return reverse("submissions:receipt", args=[submission.milestone.campaign.slug, submission.receipt_number])
 
 
+RECEIPT_TASK = "thidua.submissions.tasks.receipt_send_task"
+
+
+def receipt_send(submission: Submission) -> None:
+    """Tell the unit's officers (in the app and by e-mail) that their document arrived. With a
+    broker a worker does it after the upload's transaction commits: the deadline burst's requests
+    only enqueue (the receipt page is the acknowledgement); without one, here and now."""
+    if settings.TASKS_IN_PROCESS:
+        _tell_receipt(submission)
+    else:
+        task_after_commit(RECEIPT_TASK, submission.pk, fallback=lambda: _tell_receipt(submission))
+
+
+def receipt_send_by_id(pk: int) -> bool:
+    """The worker's side of `receipt_send`. False if the submission is gone."""
+    submission = Submission.objects.select_related("unit", "milestone__campaign").filter(pk=pk).first()
+    if submission is None:
+        return False
+    _tell_receipt(submission)
+    return True
+
+
 def _tell_receipt(submission: Submission) -> None:
     unit = submission.unit
     officers = list(unit_officers(unit))
@@ -227,7 +250,12 @@ def _tell_receipt(submission: Submission) -> None:
             "unit": unit.name,
         }
         notify_users(officers, text=subject, url=receipt_path(submission))
-    email_send(to=[*unit.email_list, *(u.email for u in officers)], subject=subject, body=receipt_text(submission))
+    email_send(
+        to=[*unit.email_list, *(u.email for u in officers)],
+        subject=subject,
+        body=receipt_text(submission),
+        key=f"receipt:{submission.pk}",  # a task run twice (a worker killed mid-way) sends it once
+    )
 
 
 # --- review -----------------------------------------------------------------------------------

@@ -165,7 +165,7 @@ def milestone_unit(request, slug, milestone_code, code):
         access.require(may_edit)
         upload_form = SubmissionForm(request.POST, request.FILES)
         if upload_form.is_valid():
-            uploads = [(f.name, f.read()) for f in upload_form.cleaned_data["files"]]
+            uploads = [files.uploaded(f) for f in upload_form.cleaned_data["files"]]
             try:
                 submission = services.submission_create(
                     actor=request.user,

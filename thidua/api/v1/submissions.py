@@ -14,6 +14,7 @@ from thidua.api.v1.base import Paging, errors
 from thidua.api.v1.campaigns import UnitRef, local
 from thidua.campaigns import access as campaign_access
 from thidua.campaigns.models import Campaign, Milestone
+from thidua.core.files import uploaded
 from thidua.core.outbox import site_url
 from thidua.submissions import access as submission_access
 from thidua.submissions import queries, services
@@ -199,7 +200,7 @@ def submission_send(
     unit = _unit_for_documents(request, campaign, m, code)
     campaign_access.require_open(campaign)
     access.require(access.can_edit_unit(request.user, unit))
-    uploads = [(f.name or "", f.read()) for f in files]
+    uploads = [uploaded(f) for f in files]
     submission = services.submission_create(
         actor=request.user, milestone=m, unit=unit, uploads=uploads, note=note.strip()
     )
