@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
 
+from thidua.campaigns.models import Milestone
 from thidua.mailgateway.models import InboundMessage
 
 from .conftest import coverage_paused
@@ -57,6 +58,7 @@ WALK = {
         "/thu-den/",
         "/thu-den/?status=filed",
         "/thu-den/{mail}/",
+        "/thu-den/{mail_refused}/",
     ],
     "quan1": [
         "/",
@@ -70,6 +72,37 @@ WALK = {
         "/mo-hinh/them/QD1/",
         "/dot-thi-dua/cao-diem-2023/tu-cham/QD1/",
         "/dot-thi-dua/cao-diem-2023/khen-thuong/de-nghi/QD1/",
+    ],
+    # The officer of a grassroots unit (Đoàn Phường Bến Nghé, under District 1): what it reports.
+    "benghe": [
+        "/",
+        f"/dot-thi-dua/{S}/",
+        f"/dot-thi-dua/{S}/don-vi/QD1-01/",
+        f"/dot-thi-dua/{S}/nop/SK/QD1-01/",
+        f"/dot-thi-dua/{S}/dang-ky/QD1-01/",
+        f"/dot-thi-dua/{S}/so-lieu/QD1-01/",
+        f"/dot-thi-dua/{S}/hoat-dong/QD1-01/",
+        "/don-vi/QD1-01/",
+        "/mo-hinh/them/QD1-01/",
+        "/thong-bao/",
+    ],
+    # A read-only viewer of District 1: everything it may open, with no form to fill.
+    "xemquan1": [
+        "/",
+        f"/dot-thi-dua/{S}/",
+        f"/dot-thi-dua/{S}/don-vi/QD1/",
+        f"/dot-thi-dua/{S}/nop/KH/QD1/",
+        f"/dot-thi-dua/{S}/nop/SK/QD1/",
+        f"/dot-thi-dua/{S}/dang-ky/QD1/",
+        f"/dot-thi-dua/{S}/so-lieu/QD1/",
+        f"/dot-thi-dua/{S}/hoat-dong/QD1/",
+        f"/dot-thi-dua/{S}/tien-do/",
+        f"/dot-thi-dua/{S}/chi-tieu/",
+        f"/dot-thi-dua/{S}/ma-tran/",
+        "/don-vi/QD1/",
+        "/don-vi/QD1-01/",
+        "/mo-hinh/",
+        "/dot-thi-dua/cao-diem-2023/xep-hang/",
     ],
     "bcd": [
         "/",
@@ -94,6 +127,11 @@ def demo(live_server, transactional_db, settings, tmp_path, monkeypatch):
     # as the city departments: put them back as a fresh database has them.
     importlib.import_module("thidua.initiatives.migrations.0002_city_departments").add_departments(django_apps, None)
     call_command("demo_setup", "--branches", "80", "--quiet")
+    # The plan asks no document of grassroots units; name Bến Nghé on the mid-term report (still
+    # ahead) so that the walk sees a grassroots officer's submission and registration pages.
+    sk = Milestone.objects.get(campaign__slug=S, code="SK")
+    sk.scope_unit_codes = [*sk.scope_unit_codes, "QD1-01"]
+    sk.save(update_fields=["scope_unit_codes"])
     return live_server.url
 
 
@@ -109,7 +147,7 @@ def _walk(browser, base: str, user: str | None, width: int) -> list[str]:
         page.wait_for_url(base + "/")
     found = []
     for path in WALK[user]:
-        path = path.format(mail=MAIL.get("pk"))  # the first demo e-mail waiting in the mail triage
+        path = path.format(**MAIL)  # demo e-mails waiting in the mail triage
         response = page.goto(base + path)
         assert response.status == 200, (user, path, response.status)
         if user and path == "/":
@@ -125,7 +163,10 @@ def _walk(browser, base: str, user: str | None, width: int) -> list[str]:
 
 def test_key_pages_of_every_persona_pass_axe_on_desktop_and_phone(demo):
     sync_api = pytest.importorskip("playwright.sync_api")
-    MAIL["pk"] = InboundMessage.objects.filter(status="triage").order_by("pk").first().pk
+    waiting = InboundMessage.objects.filter(status="triage").order_by("pk")
+    MAIL["mail"] = waiting.first().pk
+    # Quận Đoàn 6's report with a file the checks refuse: shown disabled, with the reason.
+    MAIL["mail_refused"] = waiting.get(from_address="qd6@demo.thidua.vn").pk
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,

@@ -11,7 +11,7 @@ from thidua.practices.models import Practice
 from thidua.progress import rules
 from thidua.submissions.models import Submission
 from thidua.submissions.queries import expected_units, statuses, summarise
-from thidua.units.models import DIRECT_KINDS, Unit, UnitKind
+from thidua.units.models import DIRECT_KINDS, Role, RoleAssignment, Unit, UnitKind
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +23,15 @@ DISTRICTS = ["QD1", "QD3", "QD4", "QD5", "QD6", "QD7", "QD8", "QD10", "QD11", "Q
 def test_demo_setup_builds_a_believable_city(capsys):
     call_command("demo_setup", "--branches", "500")
     out = capsys.readouterr().out
-    for username in ("dieuphoi", "bcd", "quan1", "nhabe"):
+    for username in ("dieuphoi", "bcd", "quan1", "nhabe", "benghe", "xemquan1"):
         assert username in out
+    # A persona for each kind of user, the grassroots officer and the read-only viewer included.
+    roles = {
+        a.user.username: (a.role, a.unit.code, a.unit.kind)
+        for a in RoleAssignment.objects.select_related("user", "unit")
+    }
+    assert roles["benghe"] == (Role.OFFICER, "QD1-01", UnitKind.GRASSROOTS)
+    assert roles["xemquan1"] == (Role.VIEWER, "QD1", UnitKind.DISTRICT)
     root = Unit.objects.get(depth=1)
     assert root.code == "TD" and root.kind == UnitKind.CITY
     direct = Unit.objects.filter(depth=2, kind__in=DIRECT_KINDS)

@@ -236,6 +236,86 @@ def test_the_coordinator_files_a_message_from_triage_judged_by_its_arrival(gw, p
         )
 
 
+MIXED = [
+    ("Kế hoạch Quận 1.pdf", pdf_bytes("Ke hoach Quan 1")),
+    ("Kế hoạch Quận 1.docx", pdf_bytes("Ke hoach Quan 1, ban Word")),  # a PDF under a .docx name
+    ("Phụ lục.pdf", pdf_bytes("Phu luc")),
+]
+
+
+def _filed_state():
+    return (Submission.objects.count(), AuditEntry.objects.filter(action="mail.file").count(), len(mail.outbox))
+
+
+def test_each_attachment_comes_with_the_file_checks_verdict(gw):
+    message = receive(mime(subject="Kế hoạch", files=MIXED))
+    assert message.status == Status.TRIAGE  # one file refused: nothing filed by itself
+    choices = services.attachment_choices(services.attachments_of(message))
+    assert [(c.index, c.name, bool(c.refusal)) for c in choices] == [
+        (0, "Kế hoạch Quận 1.pdf", False),
+        (1, "Kế hoạch Quận 1.docx", True),
+        (2, "Phụ lục.pdf", False),
+    ]
+    with translation.override("vi"):
+        choices = services.attachment_choices(services.attachments_of(message))
+    assert choices[1].refusal.startswith("Tệp “Kế hoạch Quận 1.docx” không thực sự là tệp .docx")
+
+
+def test_the_coordinator_files_only_the_attachments_ticked(gw, personas, tree):
+    message = receive(mime(sender="la@gmail.com", subject="Kế hoạch", files=MIXED), at=vn(2023, 5, 6, 10, 30))
+    mail.outbox.clear()
+    coordinator, kh = personas["coordinator"], gw.milestones.get(code="KH")
+    submission = services.inbound_file(
+        actor=coordinator, message=message, unit=tree["QD1"], milestone=kh, chosen=[2, 0, 2]
+    )
+    assert [f.name for f in submission.files.all()] == ["Kế hoạch Quận 1.pdf", "Phụ lục.pdf"]
+    assert submission.on_time and submission.received_at == vn(2023, 5, 6, 10, 30)
+    message.refresh_from_db()
+    assert message.status == Status.FILED and message.submission == submission
+    entry = AuditEntry.objects.get(action="mail.file", actor=coordinator)
+    assert entry.changes["files"] == [None, ["Kế hoạch Quận 1.pdf", "Phụ lục.pdf"]]
+    assert entry.changes["files_not_filed"] == [None, ["Kế hoạch Quận 1.docx"]]
+    reply = mail.outbox[-1]
+    assert (
+        "la@gmail.com" in reply.to
+        and "Kế hoạch Quận 1.docx" in reply.body
+        and "cán bộ điều phối đã bỏ ra" in reply.body
+    )
+
+
+@pytest.mark.parametrize(
+    ("chosen", "refusal"),
+    [
+        ([], "Hãy đánh dấu ít nhất một tệp đính kèm"),
+        ([3], "Thư không có tệp đính kèm này"),
+        ([-1, 0], "Thư không có tệp đính kèm này"),
+        ([0, 1], "không thực sự là tệp .docx"),  # a file the checks refuse is refused when ticked anyway
+    ],
+    ids=["none", "beyond the last", "negative", "a refused file"],
+)
+def test_a_wrong_choice_of_attachments_files_nothing(gw, personas, tree, chosen, refusal):
+    message = receive(mime(sender="la@gmail.com", subject="Kế hoạch", files=MIXED))
+    before = _filed_state()
+    with translation.override("vi"), pytest.raises(Refused, match=refusal):
+        services.inbound_file(
+            actor=personas["coordinator"], message=message, unit=tree["QD1"], milestone=gw.milestones.get(code="KH"),
+            chosen=chosen,
+        )  # fmt: skip
+    message.refresh_from_db()
+    assert message.status == Status.TRIAGE and _filed_state() == before
+
+
+def test_filing_every_attachment_lists_them_all_in_the_audit(gw, personas, tree):
+    files = [("a.pdf", pdf_bytes("a")), ("b.pdf", pdf_bytes("b"))]
+    message = receive(mime(sender="la@gmail.com", subject="Kế hoạch", files=files))
+    services.inbound_file(
+        actor=personas["coordinator"], message=message, unit=tree["QD1"], milestone=gw.milestones.get(code="KH")
+    )
+    entry = AuditEntry.objects.get(action="mail.file")
+    assert entry.changes["files"] == [None, ["a.pdf", "b.pdf"]] and "files_not_filed" not in entry.changes
+    assert "bỏ ra" not in mail.outbox[-1].body
+
+
 def test_the_coordinator_rejects_with_a_reason_the_sender_receives(gw, personas):
     message = receive(mime(sender="la@gmail.com"))
     with pytest.raises(Refused):

@@ -107,7 +107,7 @@ def test_one_click_filing_answers_the_sender_and_is_audited(client, personas, gw
     mail.outbox.clear()
     response = client.post(
         reverse("mailgateway:file", args=[message.pk]),
-        {"unit": "QD1 — Quận Đoàn 1", "milestone": gw.milestones.get(code="SK").pk},
+        {"unit": "QD1 — Quận Đoàn 1", "milestone": gw.milestones.get(code="SK").pk, "files": ["0"]},
         follow=True,
     )
     message.refresh_from_db()
@@ -123,14 +123,14 @@ def test_filing_refusals_are_messages_not_errors(client, personas, gw, messages,
     empty = messages["nhabe_empty"]
     url = reverse("mailgateway:file", args=[empty.pk])
     kh = gw.milestones.get(code="KH").pk
-    page = client.post(url, {"unit": "HD-NHABE", "milestone": kh}, follow=True).content.decode()
+    page = client.post(url, {"unit": "HD-NHABE", "milestone": kh, "files": ["0"]}, follow=True).content.decode()
     with translation.override("vi"):
         refusal = gettext("The message has no attached file to file.")
     assert f'<p class="flash flash-error" role="status">{refusal}</p>' in page
     assert client.post(url, {"unit": "HD-NHABE", "milestone": "abc"}, follow=True).status_code == 200
     # A district coordinator may not file for a unit of another district.
     client.force_login(coordinator_of(tree["HD-NHABE"], "cnb"))
-    other = client.post(url, {"unit": "QD1", "milestone": kh})
+    other = client.post(url, {"unit": "QD1", "milestone": kh, "files": ["0"]})
     assert other.status_code == 403
 
 
@@ -152,3 +152,63 @@ def test_the_coordinator_is_led_to_the_triage(client, personas, messages):
     home = client.get(reverse("home")).content.decode()
     assert reverse("mailgateway:triage") in home
     assert '<span class="count">3</span>' in home
+
+
+MIXED = [
+    ("Báo cáo Quận 1.pdf", pdf_bytes("Bao cao Quan 1")),
+    ("Báo cáo Quận 1.docx", pdf_bytes("Bao cao Quan 1, ban Word")),  # a PDF under a .docx name
+    ("Phụ lục.pdf", pdf_bytes("Phu luc")),
+]
+
+
+def test_the_coordinator_ticks_the_attachments_to_file(client, personas, gw):
+    """The files the checks accept are ticked; the one they refuse is shown disabled with the reason;
+    only the ticked ones are filed, and the audit entry names them."""
+    message = receive(mime(subject="Kế hoạch", files=MIXED))
+    assert message.status == Status.TRIAGE
+    client.force_login(personas["coordinator"])
+    page = client.get(reverse("mailgateway:detail", args=[message.pk])).content.decode()
+    assert "Tệp được tiếp nhận" in page
+    assert '<input type="checkbox" name="files" value="0" checked>' in page
+    assert '<input type="checkbox" name="files" value="2" checked>' in page
+    assert '<input type="checkbox" name="files" value="1" disabled aria-describedby="file-why-1">' in page
+    why = page.split('id="file-why-1"', 1)[1].split("</small>", 1)[0]
+    assert "Không tiếp nhận được:" in why and "không thực sự là tệp .docx" in why
+    url = reverse("mailgateway:file", args=[message.pk])
+    response = client.post(url, {"unit": "QD1", "milestone": gw.milestones.get(code="KH").pk, "files": ["2"]})
+    assert response.status_code == 302
+    message.refresh_from_db()
+    assert message.status == Status.FILED
+    assert [f.name for f in message.submission.files.all()] == ["Phụ lục.pdf"]
+    entry = AuditEntry.objects.get(action="mail.file", actor=personas["coordinator"])
+    assert entry.changes["files"] == [None, ["Phụ lục.pdf"]]
+    assert entry.changes["files_not_filed"] == [None, ["Báo cáo Quận 1.pdf", "Báo cáo Quận 1.docx"]]
+
+
+@pytest.mark.parametrize(
+    ("files", "flash"),
+    [
+        ([], "Hãy đánh dấu ít nhất một tệp đính kèm để tiếp nhận."),
+        (["7"], "Thư không có tệp đính kèm này."),
+        (["abc"], "Thư không có tệp đính kèm này."),
+        (["0", "1"], "không thực sự là tệp .docx"),
+    ],
+    ids=["none ticked", "not in the message", "not a number", "a refused file forced"],
+)
+def test_a_wrong_choice_of_attachments_is_a_message_and_files_nothing(client, personas, gw, files, flash):
+    message = receive(mime(subject="Kế hoạch", files=MIXED))
+    client.force_login(personas["coordinator"])
+    url = reverse("mailgateway:file", args=[message.pk])
+    data = {"unit": "QD1", "milestone": gw.milestones.get(code="KH").pk, "files": files}
+    page = client.post(url, data, follow=True)
+    assert page.status_code == 200 and flash in page.content.decode()
+    message.refresh_from_db()
+    assert message.status == Status.TRIAGE and not AuditEntry.objects.filter(action="mail.file").exists()
+
+
+def test_a_message_whose_files_all_fail_the_checks_says_so(client, personas, gw):
+    message = receive(mime(subject="Kế hoạch", files=[("virus.exe", b"MZ...")]))
+    client.force_login(personas["coordinator"])
+    page = client.get(reverse("mailgateway:detail", args=[message.pk])).content.decode()
+    assert 'value="0" disabled' in page and "checked" not in page.split("mail-file-choice", 1)[1]
+    assert "Không tệp đính kèm nào đạt yêu cầu kiểm tra tệp" in page

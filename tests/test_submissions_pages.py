@@ -644,3 +644,74 @@ def test_a_message_can_go_to_a_pasted_list_of_unit_codes(site, nhabe_sent, clien
         page = client.get(url("message_new"), {"ma": "qd1;\nHD-NHABE  XYZ-9"})
     assert {r.unit.code for r in page.context["recipients"]} == {"QD1", "HD-NHABE"}
     assert "XYZ-9" in page.context["label"]
+
+
+def test_a_coordinator_sending_too_many_messages_is_refused_and_nothing_more_goes_out(site, client, settings):
+    """The hourly limit per coordinator: past it, a clear message and no record, e-mail or notice;
+    a preview still works, and another coordinator is not held back."""
+    from thidua.core.models import OutboundEmail
+    from thidua.submissions.models import UnitMessage
+
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"unit-message-user": "2/3600"}
+    address = url("message_new") + "?moc=KH&tinh-trang=missing"
+    data = {"subject": "Nhắc nộp {bao_cao}", "body": "Kính gửi {don_vi}, đề nghị gửi trước {han_nop}."}
+    client.force_login(site["p"]["coordinator"])
+    with at(vn(2023, 5, 8, 9, 30)):
+        counts = []
+        for _n in range(2):
+            assert client.post(address, data | {"send": "1"}).status_code == 302
+            counts.append((UnitMessage.objects.count(), OutboundEmail.objects.count(), Notification.objects.count()))
+        first, sent = counts
+        assert first[1] >= 1 and first[2] >= 1  # Quận Đoàn 1's address and its officer
+        assert sent == (2, 2 * first[1], 2 * first[2])
+        refused = client.post(address, data | {"send": "1"})
+        assert refused.status_code == 200
+        assert "Anh/chị đã gửi nhiều tin trong một giờ qua" in refused.content.decode()
+        assert (UnitMessage.objects.count(), OutboundEmail.objects.count(), Notification.objects.count()) == sent
+        preview = client.post(address, data | {"preview": "1"})
+        assert preview.status_code == 200 and preview.context["preview"][0] == "Nhắc nộp Kế hoạch tổ chức"
+        other = get_user_model().objects.create_user(username="coordinator2", password="pw-for-tests-1")
+        RoleAssignment.objects.create(user=other, unit=site["tree"]["TD"], role=Role.COORDINATOR)
+        client.force_login(other)
+        assert client.post(address, data | {"send": "1"}).status_code == 302
+    assert UnitMessage.objects.count() == 3 and UnitMessage.objects.filter(sent_by=other).count() == 1
+
+
+def test_the_not_registered_audience_is_the_expected_units_without_a_registration(site, client):
+    """?chua-dang-ky=1: every unit some milestone expects (so: that registers) and that has not
+    registered for this campaign — not the units no milestone expects, not another campaign's."""
+    from thidua.campaigns.models import Milestone
+    from thidua.submissions.models import UnitMessage
+
+    tree, campaign = site["tree"], site["campaign"]
+    # A third report from the grassroots units and one named branch widens who registers.
+    Milestone.objects.create(
+        campaign=campaign, code="CS", order=2, kind="other", title="Báo cáo cơ sở", deadline=site["sk"].deadline,
+        scope_groups=["grassroots"], scope_unit_codes=["QD1-01-001"],
+    )  # fmt: skip
+    coordinator = site["p"]["coordinator"]
+    for code in ("QD1", "QD1-01", "QD1-01-002"):  # QD1-01-002: registered, though nothing expects it
+        Registration.objects.create(campaign=campaign, unit=tree[code])
+    other = make_campaign(tree, slug="dot-khac")
+    Registration.objects.create(campaign=other, unit=tree["BCNLD"])  # registered elsewhere only
+    Unit.objects.filter(code="QD1-02").update(emails="benthanh@example.vn")
+    client.force_login(coordinator)
+    with at(vn(2023, 5, 8, 9)):
+        page = client.get(url("message_new"), {"chua-dang-ky": "1"})
+        only_kh = client.get(url("message_new"), {"chua-dang-ky": "1", "moc": "KH"})
+    expected = ["BCNLD", "QD1-01-001", "QD1-02", "HD-NHABE", "HD-NHABE-01"]
+    assert sorted(r.unit.code for r in page.context["recipients"]) == sorted(expected)
+    assert "chưa đăng ký" in page.context["label"]
+    assert page.context["chosen"] == "nhac-dang-ky"  # the registration reminder is the template offered
+    assert sorted(r.unit.code for r in only_kh.context["recipients"]) == ["BCNLD", "HD-NHABE"]
+    form = page.context["form"]
+    with at(vn(2023, 5, 8, 9)):
+        response = client.post(
+            url("message_new") + "?chua-dang-ky=1",
+            {"subject": form.initial["subject"], "body": form.initial["body"], "send": "1"},
+        )
+    assert response.status_code == 302
+    message = UnitMessage.objects.get()
+    assert sorted(message.recipients.values_list("unit__code", flat=True)) == sorted(expected)
+    body = message.recipients.get(unit__code="QD1-02").email.body
+    assert "Đoàn Phường Bến Thành" in body and "chưa đăng ký thi đua" in body

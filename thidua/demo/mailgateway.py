@@ -1,8 +1,8 @@
 """Demo e-mail for the mail gateway: a few believable messages, sent through the real pipeline
 (stored, read, matched, filed or put in triage, answered), so that `make run` shows the triage
 page with work in it: one late plan filed by itself, and messages waiting for the coordinator — an
-unknown sender, a report without its attachment, a document that names no milestone, a file that
-is not what its name says."""
+unknown sender, a report without its attachment, a document that names no milestone, a report
+with a second file that is not what its name says (the coordinator files the good one)."""
 
 from __future__ import annotations
 
@@ -53,8 +53,9 @@ MESSAGES = [
         2,
         f"Quận Đoàn 6 <qd6@{DEMO_DOMAIN}>",
         "Báo cáo sơ kết Quận Đoàn 6",
-        "Kính gửi Ban Công nhân lao động,\n\nĐính kèm báo cáo sơ kết của Quận Đoàn 6.",
-        [("Báo cáo sơ kết QĐ6.docx", None)],  # a PDF saved under a .docx name
+        "Kính gửi Ban Công nhân lao động,\n\nĐính kèm báo cáo sơ kết của Quận Đoàn 6 (bản PDF và bản Word).",
+        # The PDF, and the same PDF saved under a .docx name: the coordinator files the first only.
+        [("Báo cáo sơ kết QĐ6.pdf", "Bao cao so ket QD6"), ("Báo cáo sơ kết QĐ6.docx", None)],
     ),
 ]
 

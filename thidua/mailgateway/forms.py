@@ -20,9 +20,31 @@ class FilterForm(forms.Form):
     q = forms.CharField(label=_("Sender, subject or unit"), required=False, max_length=100)
 
 
+class AttachmentIndexesField(forms.Field):
+    """The ticked attachments, by their places in the message (0, 1, …): a list of small numbers.
+    Whether the message has them is the service's to say (it reads the message)."""
+
+    widget = forms.CheckboxSelectMultiple
+    default_error_messages = {
+        "required": _("Tick at least one attached file to file."),
+        "invalid": _("The message has no such attached file."),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return []
+        if not isinstance(value, list | tuple):
+            value = [value]
+        text = [str(v).strip() for v in value]
+        if not all(t.isascii() and t.isdigit() and len(t) <= 4 for t in text):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return sorted({int(t) for t in text})
+
+
 class FileForm(forms.Form):
     unit = UnitField(label=_("Unit"))
     milestone = IdChoiceField(label=_("Document"), queryset=Milestone.objects.none())
+    files = AttachmentIndexesField(label=_("Files to file"))
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
     def __init__(self, *args, user, milestones, **kwargs):

@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -283,7 +285,9 @@ def _same_files(milestone, unit, attachments) -> Submission | None:
 # --- outcomes -----------------------------------------------------------------------------------
 
 
-def _record(message: InboundMessage, status: str, reason: str, actor=None, action: str = "") -> None:
+def _record(
+    message: InboundMessage, status: str, reason: str, actor=None, action: str = "", extra: dict | None = None
+) -> None:
     old = message.status
     message.status = status
     message.reason = reason
@@ -297,6 +301,7 @@ def _record(message: InboundMessage, status: str, reason: str, actor=None, actio
             "unit": [None, message.unit.code if message.unit_id else None],
             "milestone": [None, message.milestone.code if message.milestone_id else None],
             "submission": [None, message.submission.receipt_number if message.submission_id else None],
+            **(extra or {}),
         },
         reason=reason,
     )
@@ -333,13 +338,17 @@ def _duplicate(message, earlier, replies, parsed, submission=None) -> None:
         _reply(message, "duplicate", parsed, replies, reason=reason)
 
 
-def _filed(message, submission, actor, replies, parsed) -> None:
+def _filed(message, submission, actor, replies, parsed, left_out=()) -> None:
+    """Record the filing; the audit entry names the files filed and those the coordinator left out."""
     message.submission = submission
     message.unit = submission.unit
     message.milestone = submission.milestone
     if actor is not None:
         message.decided_by, message.decided_at = actor, timeutils.now()
-    _record(message, Status.FILED, "", actor=actor, action="mail.file")
+    extra = {"files": [None, list(submission.files.values_list("name", flat=True))]}
+    if left_out:
+        extra["files_not_filed"] = [None, list(left_out)]
+    _record(message, Status.FILED, "", actor=actor, action="mail.file", extra=extra)
     with translation.override("vi"):
         notify_users(
             unit_officers(submission.unit),
@@ -351,7 +360,7 @@ def _filed(message, submission, actor, replies, parsed) -> None:
             },
             url=receipt_path(submission),
         )
-    _reply(message, "filed", parsed, replies, submission=submission)
+    _reply(message, "filed", parsed, replies, submission=submission, left_out=list(left_out))
 
 
 def _detail_path(message: InboundMessage) -> str:
@@ -421,9 +430,43 @@ def attachments_of(message: InboundMessage) -> list[parsing.Attachment]:
     return parsing.parse(raw).attachments
 
 
-def inbound_file(*, actor, message: InboundMessage, unit: Unit, milestone: Milestone, note: str = "") -> Submission:
-    """File a message waiting in triage for this unit and milestone: its attachments become a new
-    version (same file checks), judged on time or late by when the message reached our server."""
+@dataclass(frozen=True)
+class AttachmentChoice:
+    index: int  # its place among the message's attachments (what the coordinator ticks)
+    name: str
+    size: int
+    from_tnef: bool
+    refusal: str  # why the file checks refuse it; "" when it can be filed
+
+
+def attachment_choices(attachments: list[parsing.Attachment]) -> list[AttachmentChoice]:
+    """Each attached file with the file checks' verdict, for the coordinator to choose from."""
+    found = []
+    for index, attachment in enumerate(attachments):
+        try:
+            files.check_upload(attachment.name, attachment.data)
+        except Refused as refusal:
+            reason = refusal.message
+        else:
+            reason = ""
+        name = files.safe_name(attachment.name)
+        found.append(AttachmentChoice(index, name, len(attachment.data), attachment.from_tnef, reason))
+    return found
+
+
+def inbound_file(
+    *,
+    actor,
+    message: InboundMessage,
+    unit: Unit,
+    milestone: Milestone,
+    note: str = "",
+    chosen: Iterable[int] | None = None,
+) -> Submission:
+    """File a message waiting in triage for this unit and milestone: the attachments `chosen` (their
+    places in the message; None: all of them) become a new version (same file checks), judged on
+    time or late by when the message reached our server. The others are named in the audit entry
+    and in the answer to the sender."""
     if message.status != Status.TRIAGE:
         raise Refused(_("This message is no longer waiting: it was handled already."))
     if message.raw_truncated or message.size > settings.MAIL_MAX_BYTES:
@@ -431,6 +474,15 @@ def inbound_file(*, actor, message: InboundMessage, unit: Unit, milestone: Miles
     attachments = attachments_of(message)
     if not attachments:
         raise Refused(_("The message has no attached file to file."))
+    left_out: list[str] = []
+    if chosen is not None:
+        picked = sorted(set(chosen))
+        if not picked:
+            raise Refused(_("Tick at least one attached file to file."), field="files")
+        if picked[0] < 0 or picked[-1] >= len(attachments):
+            raise Refused(_("The message has no such attached file."), field="files")
+        left_out = [files.safe_name(a.name) for i, a in enumerate(attachments) if i not in picked]
+        attachments = [attachments[i] for i in picked]
     replies: list = []
     with transaction.atomic():
         if not InboundMessage.objects.filter(pk=message.pk, status=Status.TRIAGE).update(decided_at=timeutils.now()):
@@ -448,7 +500,7 @@ def inbound_file(*, actor, message: InboundMessage, unit: Unit, milestone: Miles
             now=message.received_at,
             notify=False,
         )
-        _filed(message, submission, actor, replies, parsing.read_headers(raw_bytes(message) or b""))
+        _filed(message, submission, actor, replies, parsing.read_headers(raw_bytes(message) or b""), left_out)
     _deliver(replies)
     return submission
 

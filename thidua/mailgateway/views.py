@@ -83,7 +83,9 @@ def detail(request, pk):
     candidates = list(message.candidate_units.all())
     unit = message.unit or (candidates[0] if len(candidates) == 1 else None)
     suggested = list(message.candidate_milestones.all())
-    initial = {"unit": unit.code if unit else ""}
+    choices = services.attachment_choices(parsed.attachments) if parsed is not None else []
+    # Ticked at first: every file the checks accept; the others are shown, disabled, with the reason.
+    initial = {"unit": unit.code if unit else "", "files": [c.index for c in choices if not c.refusal]}
     if message.milestone_id:
         initial["milestone"] = message.milestone_id
     elif len(suggested) == 1:
@@ -94,6 +96,8 @@ def detail(request, pk):
         {
             "m": message,
             "parsed": parsed,
+            "choices": choices,
+            "fileable": any(not c.refusal for c in choices),
             "candidates": candidates,
             "suggested": suggested,
             "file_form": FileForm(initial=initial, user=request.user, milestones=_milestones(request.user, message)),
@@ -136,7 +140,12 @@ def file(request, pk):
     def act(data):
         units_access.require(access.may_file_for(request.user, data["unit"], data["milestone"]))
         return services.inbound_file(
-            actor=request.user, message=message, unit=data["unit"], milestone=data["milestone"], note=data["note"]
+            actor=request.user,
+            message=message,
+            unit=data["unit"],
+            milestone=data["milestone"],
+            note=data["note"],
+            chosen=data["files"],
         )
 
     return post_action(

@@ -21,7 +21,7 @@ LABELS = {
 @register.simple_tag
 def status_badge(cell):
     if not cell:
-        return format_html('<span class="st st-none">—</span>')
+        return format_html('<span class="st st-none">{}</span>', "—")
     status = cell.status if cell.status in LABELS else "awaiting"
     label = LABELS[status]() if status in LABELS else _("not yet")
     title = ""

@@ -37,6 +37,8 @@ ACCOUNTS = [
     ("bcd", "Lê Thị Thu Trang (Ban Thường vụ)", Role.STEERING, "TD", False),
     ("quan1", "Phạm Quốc Bảo (Quận Đoàn 1)", Role.OFFICER, "QD1", False),
     ("nhabe", "Trần Ngọc Hân (Huyện Đoàn Nhà Bè)", Role.OFFICER, "HD-NHABE", False),
+    ("benghe", "Ngô Thanh Hương (Đoàn Phường Bến Nghé)", Role.OFFICER, "QD1-01", False),
+    ("xemquan1", "Bùi Văn Lộc (Quận Đoàn 1)", Role.VIEWER, "QD1", False),
     ("thamdinh1", "Võ Thanh Tùng (Hội đồng sáng kiến — Ban CNLĐ)", Role.REVIEWER, "BCNLD", False),
     ("thamdinh2", "Đặng Thị Mai Anh (Hội đồng sáng kiến — Đoàn Khối DCĐ)", Role.REVIEWER, "DKDCD", False),
     ("thamdinh3", "Huỳnh Gia Bảo (Hội đồng sáng kiến — TT PTKHCN trẻ)", Role.REVIEWER, "TTPTKHCNT", False),
