@@ -40,11 +40,13 @@ def fresh_postgres(url: str, prefix: str) -> tuple[str, Callable[[], None]]:
 def signed_in_session(user) -> str:
     """A session key for `user`, as if they had signed in (django-axes only guards the sign-in form,
     so the session names the model backend)."""
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
-    session = SessionStore()
+    # Through the configured engine, as a sign-in does (cached_db: in Redis and in the database).
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
