@@ -2,7 +2,8 @@
 plan's order), the mid-term and final reports (figures equal to the roll-ups, the reporting rates of
 the board, each cluster's ranking), the proposal letter and the decision with their lists, the
 certificates (one PDF page per award, Vietnamese in the text layer); the same data gives the same
-bytes; who may download what; the command."""
+bytes; who may download what; the command; a large document written in the background, the same
+file as the direct download, for its requester only."""
 
 from __future__ import annotations
 
@@ -23,8 +24,9 @@ from docx.table import Table as DocxTable
 from thidua.campaigns.models import AwardType, Cluster, Criterion
 from thidua.commendation import scoring, services
 from thidua.commendation.models import Proposal
+from thidua.core.models import Export
 from thidua.core.templatetags.thidua import number
-from thidua.documents import registry, reports
+from thidua.documents import background, registry, reports
 from thidua.progress import queries as progress
 from thidua.progress.services import indicator_value_set
 from thidua.submissions import queries as submissions
@@ -576,3 +578,106 @@ def test_a_plan_without_the_seeds_wording_is_written_from_its_rows(tree):
     campaign.period_start = None
     campaign.save()
     assert "1. Thời gian: từ ngày ban hành kế hoạch đến ngày 30/6/2023." in lines(build("plan", campaign))
+
+
+# --- large documents, written in the background --------------------------------------------------------------
+
+
+def export_page(export: Export) -> str:
+    return reverse("export", kwargs={"pk": export.pk})
+
+
+def export_download(export: Export) -> str:
+    return reverse("export_download", kwargs={"pk": export.pk})
+
+
+def test_large_certificates_are_written_in_the_background_as_the_same_file(
+    dossier, client_for, settings, time_machine, django_capture_on_commit_callbacks
+):
+    time_machine.move_to(NOW)
+    client = client_for(dossier["users"]["coordinator"])
+    direct = client.get(url("certificates"))
+    assert direct.status_code == 200 and not Export.objects.exists()  # 3 certificates: at once
+    settings.DOCUMENTS_IN_BACKGROUND_UNITS = 2 * registry.CERTIFICATE_WEIGHT  # 3 pages is many here
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(url("certificates"))
+    export = Export.objects.get()
+    assert response.status_code == 302 and response["Location"] == export_page(export)
+    assert export.status == Export.Status.DONE and export.progress == 100 and export.kind == "document"
+    page = client.get(export_page(export)).content.decode()
+    assert "Giấy khen - 152-QĐ-TĐTN.pdf" in page and export_download(export) in page
+    download = client.get(export_download(export))
+    assert download.content == direct.content and len(pdf_pages(download.content)) == 3
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"] == direct["Content-Disposition"]  # the Vietnamese name, encoded
+    # Nobody else sees it, not even someone who may download the same document.
+    steering = client_for(dossier["users"]["steering"])
+    assert steering.get(export_page(export)).status_code == 404
+    assert steering.get(export_download(export)).status_code == 404
+
+
+def test_the_report_is_written_as_of_the_request_however_late_the_worker(
+    dossier, client_for, settings, time_machine, django_capture_on_commit_callbacks
+):
+    """Asked on 10/6 (the final report's deadline still ahead), written by a worker a month later:
+    the same file as the one downloaded on 10/6, not one counting that deadline as missed."""
+    asked = vn(2023, 6, 10, 9, 0)
+    time_machine.move_to(asked)
+    client = client_for(dossier["users"]["steering"])
+    direct = client.get(url("final-report")).content
+    settings.DOCUMENTS_IN_BACKGROUND_UNITS = 10  # the seed campaign's city counts as large here
+    with django_capture_on_commit_callbacks(execute=False) as waiting:
+        response = client.get(url("final-report"))
+    export = Export.objects.get()
+    assert response["Location"] == export_page(export) and export.status == Export.Status.QUEUED
+    assert "Đang chờ đến lượt…" in client.get(export_page(export)).content.decode()
+    time_machine.move_to(asked + dt.timedelta(days=30))
+    for callback in waiting:
+        callback()
+    export.refresh_from_db()
+    assert export.status == Export.Status.DONE and export.filename == "Báo cáo tổng kết - cao-diem-2023.docx"
+    client = client_for(dossier["users"]["steering"])  # signed in again a month later
+    assert client.get(export_download(export)).content == direct
+    assert direct != build("final-report", dossier["campaign"])  # as of 20/7 the report differs
+
+
+def test_progress_is_told_page_by_page(dossier):
+    campaign = dossier["campaign"]
+    spec = registry.KINDS["certificates"]
+    options = registry.Options(now=NOW, decision=registry.latest_decision(campaign))
+    registry.prepare(spec, campaign, dossier["users"]["coordinator"], options)
+    told = []
+    name, data = background.export_build(
+        dossier["users"]["coordinator"], background.params_of(spec, campaign, options), told.append
+    )
+    assert told == [0, 30, 60] and len(pdf_pages(data)) == 3
+    assert (name, data) == (registry.file_name(spec, campaign, options), spec.build(campaign, options))
+
+
+def test_the_access_check_comes_before_any_export_and_again_in_the_worker(
+    dossier, client_for, settings, django_user_model, django_capture_on_commit_callbacks
+):
+    settings.DOCUMENTS_IN_BACKGROUND_UNITS = 0  # every document is large
+    officer = dossier["officers"]["QD1"]
+    client = client_for(officer)
+    assert client.get(url("final-report")).status_code == 403
+    assert client.get(url("certificates", **{"don-vi": "HD-NHABE"})).status_code == 404
+    outsider = client_for(django_user_model.objects.create_user(username="doc_bg_out", password="x-pw-12345"))
+    assert outsider.get(url("certificates")).status_code == 404
+    assert not Export.objects.exists()
+    client = client_for(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url("certificates"))
+    own = Export.objects.get()
+    assert own.status == Export.Status.DONE and len(pdf_pages(bytes(own.data))) == 2  # its unit's awards only
+    # The officer's role is withdrawn between the request and the worker: nothing to download.
+    with django_capture_on_commit_callbacks(execute=False) as waiting:
+        client.get(url("certificates"))
+    RoleAssignment.objects.filter(user=officer).delete()
+    for callback in waiting:
+        callback()
+    late = Export.objects.exclude(pk=own.pk).get()
+    assert late.status == Export.Status.FAILED and not bytes(late.data)
+    page = client.get(export_page(late)).content.decode()
+    assert "Tài liệu này không phải của bạn để tải." in page
+    assert client.get(export_download(late)).status_code == 404

@@ -1,9 +1,16 @@
 """Similar ideas: TF-IDF over folded syllable unigrams and bigrams ranks initiatives of the same
-topic first, with or without accents, on a small labelled set."""
+topic first, with or without accents, on a small labelled set. The pages take them from a worker:
+"being looked for" until it has run, the previous list while a newer set is computed, a failure said."""
+
+import datetime as dt
 
 import pytest
+from django.urls import reverse
 
+from thidua.initiatives import queries, services, tasks
 from thidua.initiatives.similarity import Index, document_text, features
+
+from .test_initiatives_services import make_portal, publish_feasible, submit
 
 # (topic, title, body): four topics of the city's administration, three initiatives each.
 LABELLED = [
@@ -73,3 +80,129 @@ def test_unrelated_text_finds_nothing_and_an_empty_corpus_is_fine(index):
     assert index.query("Giải bóng đá thiếu nhi mùa hè") == []
     assert Index([]).query("một cửa") == []
     assert index.query("") == []
+
+
+# --- computed by a worker, shown by the pages ------------------------------------------------------------
+
+LOOKING = "Đang tìm các sáng kiến tương tự…"
+UPDATING = "Đang cập nhật các sáng kiến tương tự…"
+FAILED = "Chưa tìm được các sáng kiến tương tự lúc này; hệ thống sẽ tìm lại sau ít phút."
+PART = {"HX-Request": "true", "HX-Target": "similar-list"}
+
+
+class Worker:
+    """A worker that has not run yet (as with a broker): the computations asked for wait here."""
+
+    def __init__(self):
+        self.asked = []
+
+    def delay(self, *args):
+        self.asked.append(args)
+
+    def run(self):
+        while self.asked:
+            tasks.similar_compute(*self.asked.pop(0))
+
+
+@pytest.fixture
+def worker(monkeypatch):
+    w = Worker()
+    monkeypatch.setattr(tasks, "similar_compute_task", w)
+    return w
+
+
+@pytest.fixture
+def portal(seed_campaign, demo_tree, settings, tmp_path):
+    return make_portal(seed_campaign, demo_tree, settings, tmp_path)
+
+
+@pytest.fixture
+def ideas(portal):
+    """A published initiative about booking the one-stop shop, and a new one on the same topic."""
+    campaign, u, p = portal["campaign"], portal["units"], portal["p"]
+    public = publish_feasible(submit(campaign, u["QD1-01"]), p["coordinator"])
+    new = submit(campaign, u["HD-NHABE-01"], email="z@example.vn", title="Hẹn lịch trực tuyến tại bộ phận một cửa")
+    return {**portal, "public": public, "new": new, "page": reverse("initiatives:detail", args=[new.code])}
+
+
+@pytest.mark.django_db
+def test_the_page_says_they_are_looked_for_until_the_worker_has_run(ideas, client, worker):
+    client.force_login(ideas["p"]["coordinator"])
+    page = client.get(ideas["page"]).content.decode()
+    assert LOOKING in page and 'hx-trigger="every 2s"' in page and ideas["public"].code not in page
+    assert worker.asked == [(ideas["new"].pk, False)]
+    part = client.get(ideas["page"], headers=PART).content.decode()
+    assert "<html" not in part and LOOKING in part and len(worker.asked) == 1  # asked once only
+    worker.run()
+    part = client.get(ideas["page"], headers=PART).content.decode()
+    assert ideas["public"].code in part and LOOKING not in part and "hx-trigger" not in part
+    assert worker.asked == []
+
+
+@pytest.mark.django_db
+def test_without_a_broker_the_page_has_them_at_once(ideas, client):
+    client.force_login(ideas["p"]["coordinator"])
+    page = client.get(ideas["page"])
+    assert [s.initiative for s in page.context["similar"]][:1] == [ideas["public"]]
+    assert LOOKING not in page.content.decode() and "hx-trigger" not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_submitting_asks_the_worker_for_the_councils_list(portal, worker, django_capture_on_commit_callbacks):
+    campaign, u, p = portal["campaign"], portal["units"], portal["p"]
+    public = publish_feasible(submit(campaign, u["QD1-01"]), p["coordinator"])
+    with django_capture_on_commit_callbacks(execute=True):
+        new = services.initiative_submit(
+            actor=p["author"], campaign=campaign, unit=u["QD1-02"], notify=False,
+            content=services.InitiativeDraft(
+                title="Hẹn giờ nộp hồ sơ tại bộ phận một cửa", field="admin_reform", problem="Xếp hàng lâu.",
+                solution="Đặt lịch hẹn trực tuyến.", benefit="Ít chờ.", authors="Lê Văn A", contact_email="a@example.vn",
+            ),
+        )  # fmt: skip
+    found = tasks.similar_found(new)  # computed after the commit, not when the page is opened
+    assert not found.computing and [s.initiative for s in found.items] == [public] and worker.asked == []
+
+
+@pytest.mark.django_db
+def test_a_newer_set_of_initiatives_shows_the_previous_list_while_it_is_computed(ideas, client, worker):
+    client.force_login(ideas["p"]["coordinator"])
+    client.get(ideas["page"])
+    worker.run()
+    later = submit(ideas["campaign"], ideas["units"]["QD1-02"], email="w@example.vn",
+                   title="Đặt lịch hẹn trực tuyến ở bộ phận một cửa phường")  # fmt: skip
+    page = client.get(ideas["page"]).content.decode()
+    assert UPDATING in page and ideas["public"].code in page and later.code not in page
+    worker.run()
+    part = client.get(ideas["page"], headers=PART).content.decode()
+    assert UPDATING not in part and ideas["public"].code in part and later.code in part
+
+
+@pytest.mark.django_db
+def test_the_author_sees_the_gallerys_only_also_from_the_worker(ideas, client, worker):
+    private = submit(ideas["campaign"], ideas["units"]["QD1-02"], email="v@example.vn",
+                     title="Đặt lịch hẹn nộp hồ sơ tại một cửa")  # fmt: skip
+    track = reverse("initiatives:track", args=[services.track_token(ideas["new"])])
+    page = client.get(track).content.decode()
+    assert LOOKING in page and 'id="similar-public"' in page and worker.asked == [(ideas["new"].pk, True)]
+    worker.run()
+    part = client.get(track, headers={"HX-Request": "true", "HX-Target": "similar-public"}).content.decode()
+    assert "<html" not in part and ideas["public"].title in part and private.title not in part
+
+
+@pytest.mark.django_db
+def test_a_failure_is_said_then_looked_for_again(ideas, client, monkeypatch, time_machine):
+    def broken(*args, **kwargs):
+        raise RuntimeError("index exploded")
+
+    time_machine.move_to(dt.datetime(2023, 6, 1, 3, 0, tzinfo=dt.UTC))
+    client.force_login(ideas["p"]["coordinator"])
+    monkeypatch.setattr(queries, "similar_to", broken)
+    page = client.get(ideas["page"])
+    assert page.status_code == 200 and FAILED in page.content.decode()
+    assert "index exploded" not in page.content.decode() and "hx-trigger" not in page.content.decode()
+    monkeypatch.undo()
+    assert FAILED in client.get(ideas["page"]).content.decode()  # not asked again at once
+    time_machine.move_to(dt.datetime(2023, 6, 1, 3, 6, tzinfo=dt.UTC))
+    client.force_login(ideas["p"]["coordinator"])
+    page = client.get(ideas["page"]).content.decode()
+    assert FAILED not in page and ideas["public"].code in page

@@ -386,7 +386,9 @@ def test_every_field_has_a_confidence_and_its_source_line(demo_tree):
     assert all(0 < r["confidence"] <= 1 for r in result.confidence)
 
 
-def test_review_page_lists_fields_by_confidence_with_their_source(client, demo_tree, django_user_model):
+def test_review_page_lists_fields_by_confidence_with_their_source(
+    client, demo_tree, django_user_model, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
@@ -397,7 +399,8 @@ def test_review_page_lists_fields_by_confidence_with_their_source(client, demo_t
     RoleAssignment.objects.create(user=user, unit=demo_tree["QD1"], role=Role.COORDINATOR)
     client.force_login(user)
     data = (importer_accuracy.CORPUS / "lien-doi-tan-hoa-long-den-2010.txt").read_bytes()
-    response = client.post(reverse("planimport:upload"), {"file": SimpleUploadedFile("ke-hoach.txt", data)})
+    with django_capture_on_commit_callbacks(execute=True):  # the worker reads it after the upload commits
+        response = client.post(reverse("planimport:upload"), {"file": SimpleUploadedFile("ke-hoach.txt", data)})
     assert response.status_code == 302
     draft = PlanDraft.objects.get()
     assert draft.confidence and {"path", "label", "value", "source", "confidence", "level"} <= set(draft.confidence[0])
@@ -421,7 +424,9 @@ def test_a_few_lines_before_the_header_change_nothing_in_it(demo_tree, slug):
         assert with_preamble["issuer"][key] == bare["issuer"][key], key
 
 
-def test_once_the_campaign_exists_each_field_links_to_its_editor_form(client, demo_tree, django_user_model):
+def test_once_the_campaign_exists_each_field_links_to_its_editor_form(
+    client, demo_tree, django_user_model, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
@@ -432,7 +437,8 @@ def test_once_the_campaign_exists_each_field_links_to_its_editor_form(client, de
     RoleAssignment.objects.create(user=user, unit=demo_tree["TD"], role=Role.COORDINATOR)
     client.force_login(user)
     data = (importer_accuracy.CORPUS / "lien-doi-tan-hung-20-11-2015.txt").read_bytes()
-    client.post(reverse("planimport:upload"), {"file": SimpleUploadedFile("ke-hoach.txt", data)})
+    with django_capture_on_commit_callbacks(execute=True):  # the worker reads it after the upload commits
+        client.post(reverse("planimport:upload"), {"file": SimpleUploadedFile("ke-hoach.txt", data)})
     draft = PlanDraft.objects.get()
     response = client.post(reverse("planimport:publish", args=[draft.pk]), {"publish": "0"})
     assert response.status_code == 302

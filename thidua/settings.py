@@ -288,6 +288,10 @@ CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE = {"jobs": {"task": "thidua.core.tasks.jobs_run_task", "schedule": 60.0}}
 # Directory exports of more units than this are prepared in the background, with a progress page.
 EXPORT_IN_BACKGROUND_UNITS = env_int("THIDUA_EXPORT_IN_BACKGROUND_UNITS", 5000)
+# Documents concerning more units than this (a report's units, a decision's awards, ten per
+# certificate page) are written in the background, with a progress page (documents/background.py):
+# a report goes through ~1,500 units a second (the demo's 2,959: 2 s), a certificate page takes ~6 ms.
+DOCUMENTS_IN_BACKGROUND_UNITS = env_int("THIDUA_DOCUMENTS_IN_BACKGROUND_UNITS", 2000)
 
 # --- mail gateway (thidua.mailgateway, docs/mail-gateway.md) -----------------------------
 

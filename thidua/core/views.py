@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from thidua.core import timeutils
@@ -59,6 +60,8 @@ def export_download(request, pk):
         raise Http404
     data = Export.objects.values_list("data", flat=True).get(pk=export.pk)
     response = HttpResponse(bytes(data), content_type=export.content_type or "application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    # A Vietnamese name ("Giấy khen - 152-QĐ-TĐTN.pdf") goes as filename*=utf-8''…
+    response["Content-Disposition"] = content_disposition_header(True, export.filename)
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -173,6 +173,10 @@ def granted(decision: Decision) -> list[Proposal]:
     return _ordered(decision.proposals.filter(status=Proposal.Status.DECIDED).select_related("unit", "award_type"))
 
 
+def granted_count(decision: Decision | None) -> int:
+    return decision.proposals.filter(status=Proposal.Status.DECIDED).count() if decision is not None else 0
+
+
 def decision_subject(title: str) -> str:
     """The line under "QUYẾT ĐỊNH": 'Quyết định khen thưởng …' reads 'Về việc khen thưởng …'."""
     if title.lower().startswith("quyết định "):

@@ -146,6 +146,7 @@ def build(campaign: Campaign, options) -> bytes:
     pdf = _Certificate(
         title=f"Giấy khen — Quyết định {decision.number}", author=campaign.issuer_name, created=decision.signed_on
     )
-    for proposal in awards:
+    for done, proposal in enumerate(awards):
+        options.progress(90 * done // len(awards))
         _page(pdf, campaign, proposal, decision, numbers[proposal.pk])
     return bytes(pdf.output())

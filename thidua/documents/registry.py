@@ -1,6 +1,10 @@
 """The kinds of documents the app writes from a campaign's live data: what each is called, its file
 type, who may download it and the function that writes it. The views, the command and the buttons
-all read this one table."""
+all read this one table.
+
+A document concerning many units (`Kind.size`: the units, awards or pages it goes through) is
+written in the background (thidua.documents.background) once its size passes
+`DOCUMENTS_IN_BACKGROUND_UNITS`; the same `build` with the same options writes it either way."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from thidua.units.models import Unit
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
+CERTIFICATE_WEIGHT = 10
 
 
 @dataclass
@@ -29,6 +34,8 @@ class Options:
     decision: Decision | None = None  # decision, certificates: which one (the latest by default)
     unit: Unit | None = None  # certificates: one unit's awards
     awards: object = None  # certificates: the awards the reader may print (set by the caller)
+    # Told how far the writing has gone (0-100) when the document is written in the background.
+    progress: Callable[[int], None] = field(default=lambda percent: None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,10 @@ class Kind:
     needs_decision: bool = False
     # Whether there is anything to write yet (a button is shown only then).
     ready: Callable[[Campaign, Options], bool] = lambda campaign, options: True
+    # The measure of its writing time, in units: the units a report goes through (about 0.7 ms
+    # each), the awards a list names; a certificate page (about 6 ms) counts CERTIFICATE_WEIGHT.
+    # A plan is a few pages whatever the campaign's size.
+    size: Callable[[Campaign, Options], int] = lambda campaign, options: 0
 
 
 KINDS = {
@@ -52,25 +63,29 @@ KINDS = {
         Kind(
             "midterm-report", _("Mid-term report"), "Báo cáo sơ kết", "docx", DOCX, reports.build_midterm,
             lambda u, c, o: access.may_see_file(u, c), ready=lambda c, o: c.status != Campaign.Status.DRAFT,
+            size=lambda c, o: reports.units_concerned(c),
         ),
         Kind(
             "final-report", _("Final report"), "Báo cáo tổng kết", "docx", DOCX, reports.build_final,
             lambda u, c, o: access.may_see_file(u, c), ready=lambda c, o: c.status != Campaign.Status.DRAFT,
+            size=lambda c, o: reports.units_concerned(c),
         ),
         Kind(
             "proposal", _("Proposal for commendation"), "Tờ trình đề nghị khen thưởng", "docx", DOCX, awards.build_proposal,
             lambda u, c, o: access.may_see_file(u, c),
             ready=lambda c, o: c.proposals.filter(status__in=awards.PROPOSED).exists(),
+            size=lambda c, o: c.proposals.filter(status__in=awards.PROPOSED).count(),
         ),
         Kind(
             "decision", _("Commendation decision"), "Quyết định khen thưởng", "docx", DOCX, awards.build_decision,
             lambda u, c, o: access.may_see_decision(u, c, o.decision), needs_decision=True,
             ready=lambda c, o: o.decision is not None,
+            size=lambda c, o: awards.granted_count(o.decision),
         ),
         Kind(
             "certificates", _("Certificates"), "Giấy khen", "pdf", PDF, certificates.build,
             lambda u, c, o: o.awards is not None and o.awards.exists(), needs_decision=True,
-            ready=lambda c, o: o.decision is not None,
+            ready=lambda c, o: o.decision is not None, size=lambda c, o: CERTIFICATE_WEIGHT * o.awards.count(),
         ),
     ]
 }  # fmt: skip

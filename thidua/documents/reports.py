@@ -24,8 +24,15 @@ from thidua.initiatives.models import Initiative
 from thidua.progress import queries as progress
 from thidua.progress.models import ActivityEvent, SignOff
 from thidua.submissions import queries as submissions
+from thidua.units.models import Unit
 
 MIDTERM, FINAL = "midterm", "final"
+
+
+def units_concerned(campaign: Campaign) -> int:
+    """The units a report goes through (the issuer's subtree: reporting rates, rankings): what its
+    writing time grows with."""
+    return Unit.objects.subtree(campaign.issuer_unit).count()
 
 
 def build_midterm(campaign: Campaign, options) -> bytes:
@@ -181,6 +188,7 @@ def _build(campaign: Campaign, options, kind: str) -> bytes:
     writer.paragraph(figures_line(campaign, approved_only), italic=True)
     section = _Sections(writer)
     section("KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU")
+    options.progress(5)
     for index, goal in enumerate(campaign.goals.prefetch_related("indicators"), start=1):
         writer.paragraph(f"{index}. {goal.text}", bold=False)
         indicators = list(goal.indicators.all())
@@ -188,11 +196,15 @@ def _build(campaign: Campaign, options, kind: str) -> bytes:
             _indicator_table(writer, indicators, campaign, approved_only)
         else:
             writer.paragraph("(Mục tiêu chưa có chỉ tiêu đo lường trong đợt thi đua.)", italic=True)
+    options.progress(20)
     _activities(writer, section, campaign, approved_only)
+    options.progress(35)
     section("TÌNH HÌNH GỬI VĂN BẢN CỦA CÁC ĐƠN VỊ")
     writer.table(rates_table(reporting_rates(campaign, kind, options.now)), size=10)
+    options.progress(60)
     _initiatives(writer, section, campaign)
     _clusters(writer, section, campaign, kind, options.now)
+    options.progress(95)
     if kind == FINAL:
         _commendation(writer, section, campaign)
     section("ĐÁNH GIÁ CHUNG VÀ ĐỀ XUẤT")

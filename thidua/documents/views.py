@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 from thidua.campaigns import access as campaign_access
 from thidua.core.errors import Refused
-from thidua.documents import registry
+from thidua.core.exports import export_start
+from thidua.documents import background, registry
 from thidua.units import access
 
 
@@ -16,7 +17,9 @@ def download(request, slug, kind):
     """A document written from the campaign's live data, as an attachment with a Vietnamese name.
 
     ?quyet-dinh=<id> picks a decision (the latest by default), ?don-vi=<code> one unit's certificates,
-    ?da-xac-nhan=1 the reports from approved figures only."""
+    ?da-xac-nhan=1 the reports from approved figures only. A document concerning many units (the
+    certificates of a large decision, a city's reports) is written in the background: the reader
+    watches its progress on the export's page and downloads it there."""
     campaign = campaign_access.get_campaign_or_404(request.user, slug)
     spec = registry.KINDS.get(kind)
     if spec is None:
@@ -31,6 +34,12 @@ def download(request, slug, kind):
         if code:
             options.unit = access.get_unit_or_404(request.user, code)
     access.require(registry.prepare(spec, campaign, request.user, options))
+    if background.in_background(spec, campaign, options):
+        export = export_start(
+            user=request.user, kind=background.KIND, params=background.params_of(spec, campaign, options),
+            title=registry.file_name(spec, campaign, options),
+        )  # fmt: skip
+        return redirect("export", pk=export.pk)
     try:
         data = spec.build(campaign, options)
     except Refused as exc:

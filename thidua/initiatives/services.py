@@ -27,9 +27,11 @@ from thidua.core.audit import log_action
 from thidua.core.errors import Refused
 from thidua.core.models import StoredFile
 from thidua.core.outbox import email_send, notify_users, site_url
+from thidua.core.tasks import later
 from thidua.core.text import fold
 from thidua.initiatives.feed import initiatives_feed, is_paused
 from thidua.initiatives.models import Field, Initiative, InitiativeFile, Question
+from thidua.initiatives.tasks import similar_compute_task
 from thidua.units import access
 from thidua.units.models import Unit
 
@@ -125,6 +127,8 @@ def _mark_submitted(initiative: Initiative, at: dt.datetime) -> None:
     initiative.submitted_at = at
     initiative.search_text = search_text(initiative)
     initiative.save(update_fields=["code", "status", "submitted_at", "search_text", "email_confirmed_at"])
+    # The council's list of similar initiatives is ready by the time anyone opens the page.
+    later(similar_compute_task, initiative.pk, False)
 
 
 def tell_author(initiative: Initiative, *, subject: str, body: str) -> None:

@@ -23,7 +23,7 @@ from thidua.core.forms import errors_text, post_action, redirect_next
 from thidua.core.models import AuditEntry
 from thidua.core.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
 from thidua.initiatives import access as initiative_access
-from thidua.initiatives import evaluation, forwarding, queries, services
+from thidua.initiatives import evaluation, forwarding, queries, services, tasks
 from thidua.initiatives.forms import (
     AnswerForm,
     AssignForm,
@@ -198,10 +198,24 @@ def _author_context(initiative: Initiative, *, token: str | None) -> dict:
         "files_form": FilesForm() if initiative.is_open else None,
         "published": published,
         "forwardings": initiative.forwardings.select_related("agency").prefetch_related("results") if published else [],
-        "similar": queries.similar_to(initiative, public_only=True)
-        if initiative.status != Initiative.Status.MERGED
-        else [],
+        **_similar_context(initiative, public_only=True),
     }
+
+
+def _similar_context(initiative: Initiative, *, public_only: bool) -> dict:
+    """The similar initiatives (computed by a worker: tasks.py), for the page or its part alone.
+    The author of a merged initiative is shown none: the council already chose."""
+    if public_only and initiative.status == Initiative.Status.MERGED:
+        found = tasks.Found()
+    else:
+        found = tasks.similar_found(initiative, public_only=public_only)
+    return {"i": initiative, "similar": found.items, "similar_found": found}
+
+
+def _similar_part(request, initiative: Initiative, *, public_only: bool):
+    """The similar initiatives' part alone: the page asks for it every 2 s while they are computed."""
+    template = "initiatives/_similar_public.html" if public_only else "initiatives/_similar.html"
+    return render(request, template, _similar_context(initiative, public_only=public_only))
 
 
 @require_get_or_post
@@ -211,6 +225,8 @@ def track(request, token):
     initiative = services.initiative_from_track_token(token)
     if initiative is None:
         raise Http404
+    if request.method == "GET" and request.htmx.target == "similar-public":
+        return _similar_part(request, initiative, public_only=True)
     context = _author_context(initiative, token=token)
     if request.method == "POST" and "add_files" in request.POST:
         form = FilesForm(request.POST, request.FILES)
@@ -426,9 +442,13 @@ def detail(request, code):
     initiative = initiative_access.get_initiative_or_404(request.user, code)
     if not initiative_access.sees_initiative_as_staff(request.user, initiative):
         # The author's own page: what the tracking link shows, answered through the account.
+        if request.htmx.target == "similar-public":
+            return _similar_part(request, initiative, public_only=True)
         return render(request, "initiatives/track.html", _author_context(initiative, token=None))
     user = request.user
     coordinator = initiative_access.can_coordinate_initiatives(user, initiative.campaign)
+    if coordinator and request.htmx.target == "similar-list":
+        return _similar_part(request, initiative, public_only=False)
     my_review = initiative.reviews.filter(reviewer=user).first()
     context = {
         "i": initiative,
@@ -451,7 +471,7 @@ def detail(request, code):
             {
                 "summary": queries.score_summary(initiative),
                 "criteria": CRITERIA,
-                "similar": queries.similar_to(initiative),
+                **_similar_context(initiative, public_only=False),
                 "candidates": [
                     (u, initiative_access.reviewer_conflict(u, initiative.unit), u.pk in assigned) for u in candidates
                 ],

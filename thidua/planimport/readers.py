@@ -102,25 +102,34 @@ def _plain_text(data: bytes) -> str:
     raise Refused(_("The text file is not UTF-8."))
 
 
-def read_document(data: bytes, filename: str) -> str:
-    """The plan's text, NFC-normalised. Raises Refused."""
+def check_file(data: bytes, filename: str) -> None:
+    """The refusals seen without reading the file (its size, its type, a .docx's directory): at once,
+    on upload. Raises Refused."""
     name = filename.lower()
     if not data:
         raise Refused(_("The file is empty."))
     if len(data) > MAX_BYTES:
         raise Refused(_("The file is larger than 10 MB."))
+    if name.endswith(".pdf") and not data.startswith(b"%PDF-"):
+        raise Refused(_("The file is named .pdf but is not a PDF."))
+    if name.endswith(".docx"):
+        files.open_archive(data).close()  # its directory only: a bomb or a damaged file is refused here
+    if name.endswith(".doc"):
+        raise Refused(_("Old .doc files cannot be read: open the plan in Word and save it as .docx."))
+    if not name.endswith((".docx", ".pdf", ".txt", ".md", ".markdown")):
+        raise Refused(_("Upload the plan as .docx, .txt, .md or a PDF with text."))
+
+
+def read_document(data: bytes, filename: str) -> str:
+    """The plan's text, NFC-normalised. Raises Refused."""
+    check_file(data, filename)
+    name = filename.lower()
     if name.endswith(".docx"):
         text = _docx_text(data)
     elif name.endswith(".pdf"):
-        if not data.startswith(b"%PDF-"):
-            raise Refused(_("The file is named .pdf but is not a PDF."))
         text = _pdf_text(data)
-    elif name.endswith((".txt", ".md", ".markdown")):
-        text = _plain_text(data)
-    elif name.endswith(".doc"):
-        raise Refused(_("Old .doc files cannot be read: open the plan in Word and save it as .docx."))
     else:
-        raise Refused(_("Upload the plan as .docx, .txt, .md or a PDF with text."))
+        text = _plain_text(data)
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     if len("".join(text.split())) < 40:
         raise Refused(

@@ -8,6 +8,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from thidua.campaigns import definition as defn
 from thidua.core.errors import Refused
@@ -86,18 +87,24 @@ def upload(request):
         upload = form.cleaned_data["file"]
         unit = min(units, key=lambda u: u.depth)
         try:
-            draft = services.draft_create(actor=request.user, unit=unit, filename=upload.name, data=upload.read())
+            draft = services.draft_upload(actor=request.user, unit=unit, filename=upload.name, data=upload.read())
         except Refused as exc:
             form.add_error("file", str(exc))
         else:
             return redirect("planimport:review", pk=draft.pk)
-    drafts = PlanDraft.objects.filter(unit__in=units).select_related("created_by", "campaign")[:30]
+    drafts = (
+        PlanDraft.objects.filter(unit__in=units).select_related("created_by", "campaign").defer("upload", "text")[:30]
+    )
     return render(request, "planimport/upload.html", {"form": form, "drafts": drafts})
 
 
 @login_required
 def review(request, pk):
     draft = planimport_access.get_draft_or_404(request.user, pk)
+    if draft.status != PlanDraft.Status.READY:
+        return _reading(request, draft)
+    if request.htmx.target == "plan-reading":  # read meanwhile: the page asking shows it whole
+        return HttpResponseClientRefresh()
     form = DefinitionEditForm(request.POST or None, initial={"text": defn.dump_text(draft.definition)})
     problems = []
     if request.method == "POST":
@@ -127,6 +134,13 @@ def review(request, pk):
     )
 
 
+def _reading(request, draft: PlanDraft):
+    """A plan being read by the worker ("đang đọc…", asked again every second) or that could not
+    be read (why, and the upload form's link). Nothing to correct or publish yet."""
+    template = "planimport/_reading.html" if request.htmx.target == "plan-reading" else "planimport/reading.html"
+    return render(request, template, {"draft": draft})
+
+
 @require_POST
 @login_required
 def set_unit(request, pk):
@@ -134,8 +148,12 @@ def set_unit(request, pk):
     path, code = request.POST.get("path", ""), request.POST.get("code", "")
     if path not in draft.suggestions or code not in [s[0] for s in draft.suggestions[path]]:
         messages.error(request, _("Choose one of the units offered."))
-    else:
+        return redirect("planimport:review", pk=draft.pk)
+    try:
         services.draft_set_unit(actor=request.user, draft=draft, path=path, code=code)
+    except Refused as exc:
+        messages.error(request, str(exc))
+    else:
         messages.success(request, _("The unit is set."))
     return redirect("planimport:review", pk=draft.pk)
 
@@ -151,6 +169,9 @@ def publish(request, pk):
     except defn.DefinitionError as exc:
         for problem in exc.problems:
             messages.error(request, problem)
+        return redirect("planimport:review", pk=draft.pk)
+    except Refused as exc:
+        messages.error(request, str(exc))
         return redirect("planimport:review", pk=draft.pk)
     messages.success(request, _("The campaign is created from the plan."))
     return redirect("campaigns:detail", slug=draft.campaign.slug)
