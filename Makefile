@@ -52,9 +52,10 @@ serve: migrate
 	$(VENV)/bin/gunicorn thidua.wsgi
 
 # With CELERY_BROKER_URL set: a Celery worker with the minute's jobs (beat); without a broker,
-# tasks run inside the web process and `run_jobs --loop` sends the reminders.
+# tasks run inside the web process and `run_jobs --loop` sends the reminders. At a lower CPU
+# priority (nice 10): on a shared VM, a deadline burst's uploads come first, their e-mails after.
 worker: migrate
-	@if [ -n "$$CELERY_BROKER_URL" ]; then $(VENV)/bin/celery -A thidua worker -B -l info; \
+	@if [ -n "$$CELERY_BROKER_URL" ]; then nice -n 10 $(VENV)/bin/celery -A thidua worker -B -l info; \
 	else $(PY) manage.py run_jobs --loop; fi
 
 # Coverage is measured on every run, with a floor (configured in pyproject.toml).
