@@ -26,7 +26,7 @@ from thidua.commendation.models import Proposal
 from thidua.core.templatetags.thidua import number
 from thidua.documents import registry, reports
 from thidua.progress import queries as progress
-from thidua.progress.services import indicator_value_set
+from thidua.progress.services import indicator_value_set, signoff_decide, signoff_submit
 from thidua.submissions import queries as submissions
 from thidua.units.models import Role, RoleAssignment, Unit
 
@@ -82,7 +82,7 @@ def table_after(data: bytes, heading: str) -> list[list[str]]:
 
 
 def build(kind: str, campaign, **options) -> bytes:
-    opts = registry.Options(now=NOW, **options)
+    opts = registry.Options(**{"now": NOW, **options})
     if registry.KINDS[kind].needs_decision and opts.decision is None:
         opts.decision = registry.latest_decision(campaign)
     return registry.KINDS[kind].build(campaign, opts)
@@ -256,10 +256,12 @@ def expected_indicator_row(indicator, figure):
     return reports.indicator_row(indicator, figure)
 
 
-@pytest.mark.parametrize("kind", ["midterm-report", "final-report"])
-def test_the_reports_figures_are_the_live_totals(dossier, kind):
+# The mid-term report has the live figures until its deadline (31/5/2023 11:00), then those of the
+# deadline (below); the final report always has the live ones.
+@pytest.mark.parametrize("kind, now", [("midterm-report", vn(2023, 5, 30, 9, 0)), ("final-report", NOW)])
+def test_the_reports_figures_are_the_live_totals(dossier, kind, now):
     campaign = dossier["campaign"]
-    data = build(kind, campaign)
+    data = build(kind, campaign, now=now)
     assert_header_and_closing(data)
     body = lines(data)
     assert body[body.index("BÁO CÁO") + 1].startswith("Sơ kết" if kind == "midterm-report" else "Tổng kết")
@@ -290,6 +292,77 @@ def test_the_report_from_approved_figures_only_says_so(dossier):
     approved = progress.approved_figure(ratio, campaign.issuer_unit)
     row = next(r for r in table_after(data, "2. ") if r[0] == ratio.name)
     assert approved.value is None and row[1] == "Chưa báo cáo"
+
+
+def row_of(data: bytes, name: str) -> list[str]:
+    """The indicator's row in the report's tables."""
+    return next(row for table in tables(data) for row in table if row[0] == name)
+
+
+@pytest.fixture
+def referrals_over_time(seed_campaign, demo_tree, time_machine):
+    """Youths referred to jobs: Quận Đoàn 1 reports 100 on 20/5 and signs them off with the
+    mid-term report on 25/5 (approved after the deadline, on 2/6); after the mid-term deadline it
+    raises them to 350 and Huyện Đoàn Nhà Bè reports 40 for the first time; Quận Đoàn 1 signs its
+    final figures off on 20/6, approved the next day."""
+    campaign = seed_campaign
+    jobs = campaign.indicators.get(code="youths_job_referrals")
+    q1, nhabe = demo_tree["QD1"], demo_tree["HD-NHABE"]
+    officer = add_officer(q1, "asof_q1")
+    sk, tk = campaign.milestones.get(code="SK"), campaign.milestones.get(code="TK")
+
+    def at(instant):
+        time_machine.move_to(instant.astimezone(dt.UTC), tick=False)
+
+    at(vn(2023, 5, 20, 9, 0))
+    indicator_value_set(actor=officer, indicator=jobs, unit=q1, numerator=100, as_of=dt.date(2023, 5, 20))
+    at(vn(2023, 5, 25, 9, 0))
+    midterm = signoff_submit(actor=officer, milestone=sk, unit=q1, as_of=dt.date(2023, 5, 25)).signoff
+    at(vn(2023, 6, 2, 9, 0))
+    signoff_decide(actor=None, signoff=midterm, decision="approve")
+    at(vn(2023, 6, 15, 9, 0))
+    indicator_value_set(actor=officer, indicator=jobs, unit=q1, numerator=350, as_of=dt.date(2023, 6, 15))
+    indicator_value_set(actor=None, indicator=jobs, unit=nhabe, numerator=40, as_of=dt.date(2023, 6, 15))
+    at(vn(2023, 6, 20, 9, 0))
+    final = signoff_submit(actor=officer, milestone=tk, unit=q1, as_of=dt.date(2023, 6, 20)).signoff
+    at(vn(2023, 6, 21, 9, 0))
+    signoff_decide(actor=None, signoff=final, decision="approve")
+    at(NOW)
+    return campaign, jobs
+
+
+def test_the_midterm_report_has_the_figures_as_they_stood_at_its_deadline(referrals_over_time):
+    campaign, jobs = referrals_over_time
+    expected = progress.figure(jobs, campaign.issuer_unit).expected
+    midterm, final = build("midterm-report", campaign), build("final-report", campaign)
+    assert row_of(midterm, jobs.name)[1:] == ["100", "20.000", "0,5 %", f"1/{expected}"]
+    assert "Số liệu tính đến hạn gửi báo cáo sơ kết (11g00 ngày 31/5/2023)." in lines(midterm)
+    assert row_of(final, jobs.name)[1:] == ["390", "20.000", "2 %", f"2/{expected}"]
+    assert "Số liệu tính đến ngày 15/6/2023." in lines(final)
+    # Approved figures only: those signed off by the deadline (approved since) / the latest approved.
+    midterm = build("midterm-report", campaign, approved_only=True)
+    assert row_of(midterm, jobs.name)[1] == "100"
+    assert "Số liệu đã được xác nhận (phê duyệt) tính đến hạn gửi báo cáo sơ kết (11g00 ngày 31/5/2023)." in lines(
+        midterm
+    )
+    assert row_of(build("final-report", campaign, approved_only=True), jobs.name)[1] == "350"
+    # Before its deadline the mid-term report has the live figures; the option picks any instant.
+    assert row_of(build("midterm-report", campaign, now=vn(2023, 5, 31, 10, 59)), jobs.name)[1] == "390"
+    chosen = build("final-report", campaign, as_of=vn(2023, 5, 21, 0, 0))
+    assert row_of(chosen, jobs.name)[1] == "100" and "Số liệu tính đến 00g00 ngày 21/5/2023." in lines(chosen)
+    assert row_of(build("final-report", campaign, as_of=vn(2023, 5, 19)), jobs.name)[1] == "Chưa báo cáo"
+
+
+def test_the_command_writes_a_report_as_of_a_day(referrals_over_time, tmp_path, capsys):
+    campaign, jobs = referrals_over_time
+    out = tmp_path / "report.docx"
+    call_command(
+        "campaign_document", campaign.slug, "--kind", "final-report", "--as-of", "2023-05-31", "--out", str(out)
+    )
+    assert row_of(out.read_bytes(), jobs.name)[1] == "100"
+    assert "Báo cáo tổng kết - cao-diem-2023 - số liệu đến 31-05-2023.docx" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("campaign_document", campaign.slug, "--kind", "final-report", "--as-of", "31/5", "--out", str(out))
 
 
 def test_the_reports_reporting_rates_are_the_boards(dossier):
