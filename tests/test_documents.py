@@ -7,6 +7,7 @@ bytes; who may download what; the command."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
 import zipfile
@@ -17,19 +18,24 @@ import pypdf
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.table import Table as DocxTable
 
 from thidua.campaigns.models import AwardType, Cluster, Criterion
 from thidua.commendation import scoring, services
 from thidua.commendation.models import Proposal
+from thidua.core.audit import action_label
+from thidua.core.models import AuditEntry
 from thidua.core.templatetags.thidua import number
 from thidua.documents import registry, reports
+from thidua.documents import services as document_services
 from thidua.progress import queries as progress
 from thidua.progress.services import indicator_value_set, signoff_decide, signoff_submit
 from thidua.submissions import queries as submissions
 from thidua.units.models import Role, RoleAssignment, Unit
 
+from .conftest import verified_login
 from .test_submissions_services import add_officer, submit, vn
 
 pytestmark = pytest.mark.django_db
@@ -563,6 +569,58 @@ def test_who_may_download_what(dossier, client_for, django_user_model):
     assert client.get(url("plan")).status_code == 302
 
 
+def downloads():
+    return AuditEntry.objects.filter(action=document_services.DOWNLOAD)
+
+
+def test_each_download_is_in_the_audit_trail_with_the_bytes_hash(dossier, client, client_for, django_user_model):
+    campaign, coordinator = dossier["campaign"], dossier["users"]["coordinator"]
+    client = client_for(coordinator)
+    response = client.get(url("final-report", **{"da-xac-nhan": 1}))
+    [entry] = downloads()
+    assert (entry.actor, entry.object_type, entry.object_id) == (coordinator, "campaigns.campaign", str(campaign.pk))
+    assert entry.changes == {
+        "kind": [None, "final-report"],
+        "approved_only": [None, True],
+        "file": [None, "Báo cáo tổng kết - cao-diem-2023 - số liệu đã xác nhận.docx"],
+        "size": [None, len(response.content)],
+        "sha256": [None, hashlib.sha256(response.content).hexdigest()],
+    }
+    officer = dossier["officers"]["QD1"]
+    response = client_for(officer).get(url("certificates", **{"don-vi": "QD1"}))
+    entry = downloads().latest("id")
+    decision = registry.latest_decision(campaign)
+    assert entry.actor == officer and entry.changes["kind"] == [None, "certificates"]
+    assert (entry.changes["decision"], entry.changes["decision_number"], entry.changes["unit"]) == (
+        [None, decision.pk], [None, "152-QĐ/TĐTN"], [None, "QD1"]
+    )  # fmt: skip
+    assert entry.changes["sha256"] == [None, hashlib.sha256(response.content).hexdigest()]
+    assert client.head(url("plan")).status_code == 200
+    assert downloads().count() == 2  # a HEAD hands out no bytes
+    with translation.override("vi"):
+        assert action_label(document_services.DOWNLOAD) == "Tải văn bản của đợt thi đua"
+    # The admin's audit list names the action in Vietnamese and filters on it.
+    admin = django_user_model.objects.create_superuser("doc_admin", "qt@example.vn", "pw-for-tests-1")
+    page = verified_login(client, admin).get("/quan-tri/core/auditentry/?action=campaign_document.download")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert text.count('<td class="field-label">Tải văn bản của đợt thi đua</td>') == 2
+
+
+def test_a_refused_download_is_not_recorded(dossier, client_for, django_user_model):
+    officer = client_for(dossier["officers"]["QD1"])
+    assert officer.get(url("final-report")).status_code == 403  # no right to it
+    assert officer.get(url("certificates", **{"don-vi": "HD-NHABE"})).status_code == 404
+    outsider = client_for(django_user_model.objects.create_user(username="doc_outsider2", password="x-pw-12345"))
+    assert outsider.get(url("plan")).status_code == 404
+    coordinator = client_for(dossier["users"]["coordinator"])
+    assert coordinator.get(url("decision", **{"quyet-dinh": "99999999"})).status_code == 404
+    Proposal.objects.filter(status__in=["submitted", "approved"]).update(status="withdrawn")
+    response = coordinator.get(url("proposal"), follow=True)  # nothing to write: the build refuses
+    assert "Chưa có đề nghị khen thưởng" in response.content.decode()
+    assert not downloads().exists()
+
+
 def test_without_a_decision_the_decision_and_certificates_wait(seed_campaign, client_for, demo_tree):
     coordinator = add_officer(demo_tree["TD"], "doc_c2")
     RoleAssignment.objects.filter(user=coordinator).update(role=Role.COORDINATOR)
@@ -573,6 +631,7 @@ def test_without_a_decision_the_decision_and_certificates_wait(seed_campaign, cl
         assert response.redirect_chain[-1][0] == reverse("campaigns:detail", args=["cao-diem-2023"])
     response = client.get(url("proposal"), follow=True)
     assert "Chưa có đề nghị khen thưởng" in response.content.decode()
+    assert not downloads().exists()  # refused: nothing handed out, nothing recorded
     with pytest.raises(CommandError, match="No decision"):
         call_command("campaign_document", "cao-diem-2023", "--kind", "decision", "--out", "/dev/null")
 
