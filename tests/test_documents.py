@@ -8,6 +8,7 @@ file as the direct download, for its requester only."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
 import zipfile
@@ -18,20 +19,24 @@ import pypdf
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.table import Table as DocxTable
 
 from thidua.campaigns.models import AwardType, Cluster, Criterion
 from thidua.commendation import scoring, services
 from thidua.commendation.models import Proposal
-from thidua.core.models import Export
+from thidua.core.audit import action_label
+from thidua.core.models import AuditEntry, Export
 from thidua.core.templatetags.thidua import number
 from thidua.documents import background, registry, reports
+from thidua.documents import services as document_services
 from thidua.progress import queries as progress
-from thidua.progress.services import indicator_value_set
+from thidua.progress.services import indicator_value_set, signoff_decide, signoff_submit
 from thidua.submissions import queries as submissions
 from thidua.units.models import Role, RoleAssignment, Unit
 
+from .conftest import verified_login
 from .test_submissions_services import add_officer, submit, vn
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +89,7 @@ def table_after(data: bytes, heading: str) -> list[list[str]]:
 
 
 def build(kind: str, campaign, **options) -> bytes:
-    opts = registry.Options(now=NOW, **options)
+    opts = registry.Options(**{"now": NOW, **options})
     if registry.KINDS[kind].needs_decision and opts.decision is None:
         opts.decision = registry.latest_decision(campaign)
     return registry.KINDS[kind].build(campaign, opts)
@@ -258,10 +263,12 @@ def expected_indicator_row(indicator, figure):
     return reports.indicator_row(indicator, figure)
 
 
-@pytest.mark.parametrize("kind", ["midterm-report", "final-report"])
-def test_the_reports_figures_are_the_live_totals(dossier, kind):
+# The mid-term report has the live figures until its deadline (31/5/2023 11:00), then those of the
+# deadline (below); the final report always has the live ones.
+@pytest.mark.parametrize("kind, now", [("midterm-report", vn(2023, 5, 30, 9, 0)), ("final-report", NOW)])
+def test_the_reports_figures_are_the_live_totals(dossier, kind, now):
     campaign = dossier["campaign"]
-    data = build(kind, campaign)
+    data = build(kind, campaign, now=now)
     assert_header_and_closing(data)
     body = lines(data)
     assert body[body.index("BÁO CÁO") + 1].startswith("Sơ kết" if kind == "midterm-report" else "Tổng kết")
@@ -292,6 +299,77 @@ def test_the_report_from_approved_figures_only_says_so(dossier):
     approved = progress.approved_figure(ratio, campaign.issuer_unit)
     row = next(r for r in table_after(data, "2. ") if r[0] == ratio.name)
     assert approved.value is None and row[1] == "Chưa báo cáo"
+
+
+def row_of(data: bytes, name: str) -> list[str]:
+    """The indicator's row in the report's tables."""
+    return next(row for table in tables(data) for row in table if row[0] == name)
+
+
+@pytest.fixture
+def referrals_over_time(seed_campaign, demo_tree, time_machine):
+    """Youths referred to jobs: Quận Đoàn 1 reports 100 on 20/5 and signs them off with the
+    mid-term report on 25/5 (approved after the deadline, on 2/6); after the mid-term deadline it
+    raises them to 350 and Huyện Đoàn Nhà Bè reports 40 for the first time; Quận Đoàn 1 signs its
+    final figures off on 20/6, approved the next day."""
+    campaign = seed_campaign
+    jobs = campaign.indicators.get(code="youths_job_referrals")
+    q1, nhabe = demo_tree["QD1"], demo_tree["HD-NHABE"]
+    officer = add_officer(q1, "asof_q1")
+    sk, tk = campaign.milestones.get(code="SK"), campaign.milestones.get(code="TK")
+
+    def at(instant):
+        time_machine.move_to(instant.astimezone(dt.UTC), tick=False)
+
+    at(vn(2023, 5, 20, 9, 0))
+    indicator_value_set(actor=officer, indicator=jobs, unit=q1, numerator=100, as_of=dt.date(2023, 5, 20))
+    at(vn(2023, 5, 25, 9, 0))
+    midterm = signoff_submit(actor=officer, milestone=sk, unit=q1, as_of=dt.date(2023, 5, 25)).signoff
+    at(vn(2023, 6, 2, 9, 0))
+    signoff_decide(actor=None, signoff=midterm, decision="approve")
+    at(vn(2023, 6, 15, 9, 0))
+    indicator_value_set(actor=officer, indicator=jobs, unit=q1, numerator=350, as_of=dt.date(2023, 6, 15))
+    indicator_value_set(actor=None, indicator=jobs, unit=nhabe, numerator=40, as_of=dt.date(2023, 6, 15))
+    at(vn(2023, 6, 20, 9, 0))
+    final = signoff_submit(actor=officer, milestone=tk, unit=q1, as_of=dt.date(2023, 6, 20)).signoff
+    at(vn(2023, 6, 21, 9, 0))
+    signoff_decide(actor=None, signoff=final, decision="approve")
+    at(NOW)
+    return campaign, jobs
+
+
+def test_the_midterm_report_has_the_figures_as_they_stood_at_its_deadline(referrals_over_time):
+    campaign, jobs = referrals_over_time
+    expected = progress.figure(jobs, campaign.issuer_unit).expected
+    midterm, final = build("midterm-report", campaign), build("final-report", campaign)
+    assert row_of(midterm, jobs.name)[1:] == ["100", "20.000", "0,5 %", f"1/{expected}"]
+    assert "Số liệu tính đến hạn gửi báo cáo sơ kết (11g00 ngày 31/5/2023)." in lines(midterm)
+    assert row_of(final, jobs.name)[1:] == ["390", "20.000", "2 %", f"2/{expected}"]
+    assert "Số liệu tính đến ngày 15/6/2023." in lines(final)
+    # Approved figures only: those signed off by the deadline (approved since) / the latest approved.
+    midterm = build("midterm-report", campaign, approved_only=True)
+    assert row_of(midterm, jobs.name)[1] == "100"
+    assert "Số liệu đã được xác nhận (phê duyệt) tính đến hạn gửi báo cáo sơ kết (11g00 ngày 31/5/2023)." in lines(
+        midterm
+    )
+    assert row_of(build("final-report", campaign, approved_only=True), jobs.name)[1] == "350"
+    # Before its deadline the mid-term report has the live figures; the option picks any instant.
+    assert row_of(build("midterm-report", campaign, now=vn(2023, 5, 31, 10, 59)), jobs.name)[1] == "390"
+    chosen = build("final-report", campaign, as_of=vn(2023, 5, 21, 0, 0))
+    assert row_of(chosen, jobs.name)[1] == "100" and "Số liệu tính đến 00g00 ngày 21/5/2023." in lines(chosen)
+    assert row_of(build("final-report", campaign, as_of=vn(2023, 5, 19)), jobs.name)[1] == "Chưa báo cáo"
+
+
+def test_the_command_writes_a_report_as_of_a_day(referrals_over_time, tmp_path, capsys):
+    campaign, jobs = referrals_over_time
+    out = tmp_path / "report.docx"
+    call_command(
+        "campaign_document", campaign.slug, "--kind", "final-report", "--as-of", "2023-05-31", "--out", str(out)
+    )
+    assert row_of(out.read_bytes(), jobs.name)[1] == "100"
+    assert "Báo cáo tổng kết - cao-diem-2023 - số liệu đến 31-05-2023.docx" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("campaign_document", campaign.slug, "--kind", "final-report", "--as-of", "31/5", "--out", str(out))
 
 
 def test_the_reports_reporting_rates_are_the_boards(dossier):
@@ -492,6 +570,58 @@ def test_who_may_download_what(dossier, client_for, django_user_model):
     assert client.get(url("plan")).status_code == 302
 
 
+def downloads():
+    return AuditEntry.objects.filter(action=document_services.DOWNLOAD)
+
+
+def test_each_download_is_in_the_audit_trail_with_the_bytes_hash(dossier, client, client_for, django_user_model):
+    campaign, coordinator = dossier["campaign"], dossier["users"]["coordinator"]
+    client = client_for(coordinator)
+    response = client.get(url("final-report", **{"da-xac-nhan": 1}))
+    [entry] = downloads()
+    assert (entry.actor, entry.object_type, entry.object_id) == (coordinator, "campaigns.campaign", str(campaign.pk))
+    assert entry.changes == {
+        "kind": [None, "final-report"],
+        "approved_only": [None, True],
+        "file": [None, "Báo cáo tổng kết - cao-diem-2023 - số liệu đã xác nhận.docx"],
+        "size": [None, len(response.content)],
+        "sha256": [None, hashlib.sha256(response.content).hexdigest()],
+    }
+    officer = dossier["officers"]["QD1"]
+    response = client_for(officer).get(url("certificates", **{"don-vi": "QD1"}))
+    entry = downloads().latest("id")
+    decision = registry.latest_decision(campaign)
+    assert entry.actor == officer and entry.changes["kind"] == [None, "certificates"]
+    assert (entry.changes["decision"], entry.changes["decision_number"], entry.changes["unit"]) == (
+        [None, decision.pk], [None, "152-QĐ/TĐTN"], [None, "QD1"]
+    )  # fmt: skip
+    assert entry.changes["sha256"] == [None, hashlib.sha256(response.content).hexdigest()]
+    assert client.head(url("plan")).status_code == 200
+    assert downloads().count() == 2  # a HEAD hands out no bytes
+    with translation.override("vi"):
+        assert action_label(document_services.DOWNLOAD) == "Tải văn bản của đợt thi đua"
+    # The admin's audit list names the action in Vietnamese and filters on it.
+    admin = django_user_model.objects.create_superuser("doc_admin", "qt@example.vn", "pw-for-tests-1")
+    page = verified_login(client, admin).get("/quan-tri/core/auditentry/?action=campaign_document.download")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert text.count('<td class="field-label">Tải văn bản của đợt thi đua</td>') == 2
+
+
+def test_a_refused_download_is_not_recorded(dossier, client_for, django_user_model):
+    officer = client_for(dossier["officers"]["QD1"])
+    assert officer.get(url("final-report")).status_code == 403  # no right to it
+    assert officer.get(url("certificates", **{"don-vi": "HD-NHABE"})).status_code == 404
+    outsider = client_for(django_user_model.objects.create_user(username="doc_outsider2", password="x-pw-12345"))
+    assert outsider.get(url("plan")).status_code == 404
+    coordinator = client_for(dossier["users"]["coordinator"])
+    assert coordinator.get(url("decision", **{"quyet-dinh": "99999999"})).status_code == 404
+    Proposal.objects.filter(status__in=["submitted", "approved"]).update(status="withdrawn")
+    response = coordinator.get(url("proposal"), follow=True)  # nothing to write: the build refuses
+    assert "Chưa có đề nghị khen thưởng" in response.content.decode()
+    assert not downloads().exists()
+
+
 def test_without_a_decision_the_decision_and_certificates_wait(seed_campaign, client_for, demo_tree):
     coordinator = add_officer(demo_tree["TD"], "doc_c2")
     RoleAssignment.objects.filter(user=coordinator).update(role=Role.COORDINATOR)
@@ -502,6 +632,7 @@ def test_without_a_decision_the_decision_and_certificates_wait(seed_campaign, cl
         assert response.redirect_chain[-1][0] == reverse("campaigns:detail", args=["cao-diem-2023"])
     response = client.get(url("proposal"), follow=True)
     assert "Chưa có đề nghị khen thưởng" in response.content.decode()
+    assert not downloads().exists()  # refused: nothing handed out, nothing recorded
     with pytest.raises(CommandError, match="No decision"):
         call_command("campaign_document", "cao-diem-2023", "--kind", "decision", "--out", "/dev/null")
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from thidua.campaigns.models import Activity, Campaign, Goal, Indicator, Milestone
+from thidua.core import timeutils
 from thidua.core.errors import Refused
 from thidua.core.models import AuditEntry
 from thidua.progress import queries, services
@@ -288,16 +289,24 @@ def test_rollups_equal_brute_force(scenario):
                     f = cell.figure
                     assert (f.numerator, f.denominator, f.reported, f.expected) == (num, den, reported, expected)
 
+        def numbers(figures) -> list[tuple]:
+            return [(f.numerator, f.denominator, f.reported, f.expected) for f in figures]
+
         def check_all():
             check_matrix("U0")  # cells come from the breakdowns, checked below at every level
+            # Nothing has changed since this instant: the totals as they stood then are the live ones,
+            # rolled up from the history instead of the aggregates.
+            after_every_write = timeutils.now()
+            # Every unit's subtree at once (the scoring's), live and as it stood then.
+            many = {i.pk: queries.unit_figures(i, units.values()) for i in indicators}
+            many_then = {i.pk: queries.unit_figures(i, units.values(), at=after_every_write) for i in indicators}
             for code in units:
                 below = subtree(code)
                 # The dashboard's batched figures (three queries for every indicator) equal one by one.
                 batched = queries.figures(indicators, units[code])
                 singly = [queries.figure(i, units[code]) for i in indicators]
-                assert [(f.numerator, f.denominator, f.reported, f.expected) for f in batched] == [
-                    (f.numerator, f.denominator, f.reported, f.expected) for f in singly
-                ]
+                assert numbers(batched) == numbers(singly)
+                assert numbers(queries.figures(indicators, units[code], at=after_every_write)) == numbers(batched)
                 for indicator in indicators:
                     rows = [
                         v
@@ -308,6 +317,8 @@ def test_rollups_equal_brute_force(scenario):
                     den = sum((v.denominator or Decimal(0) for v in rows), Decimal(0))
                     expected = sum(1 for c in below if reports(indicator, c) and not leaves(indicator, c))
                     fig = queries.figure(indicator, units[code])
+                    assert numbers([many[indicator.pk][units[code].pk]]) == numbers([fig])
+                    assert numbers([many_then[indicator.pk][units[code].pk]]) == numbers([fig])
                     assert (fig.numerator, fig.denominator, fig.reported) == (num, den, len(rows)), (
                         indicator.kind,
                         code,

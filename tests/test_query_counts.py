@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.test_submissions_pages import pdf_bytes
-from thidua.campaigns.models import Indicator
+from thidua.campaigns.models import Cluster, Criterion, Indicator
+from thidua.documents import registry
 from thidua.progress.services import indicator_value_set
 from thidua.submissions.services import submission_create
 from thidua.units.models import Role, RoleAssignment, Unit, UnitKind
@@ -108,3 +109,47 @@ def test_key_pages_make_as_many_queries_for_300_more_units(seed_campaign, demo_t
     grew = {label: (before[label], after[label]) for label in urls if after[label] != before[label]}
     assert grew == {}, "queries that grow with the number of units (before, after)"
     assert all(n < 60 for n in after.values()), after
+
+
+def _report_queries(campaign) -> int:
+    spec = registry.KINDS["final-report"]
+    with CaptureQueriesContext(connection) as queries:
+        spec.build(campaign, registry.Options())
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_the_final_report_and_the_ranking_make_as_many_queries_for_four_times_the_units(
+    seed_campaign, demo_tree, client, settings, tmp_path
+):
+    """The final report ranks every cluster; the ranking page one. A cluster of grassroots units
+    (below the issuer's children) is scored from the indicators' figures of each unit's subtree,
+    fetched for all its units at once, not one unit at a time: counted with 30 grassroots units in
+    the cluster, then with 120 (the 90 of 30 more districts, with figures and documents of their own)."""
+    coordinator = get_user_model().objects.create_user(username="dp", password="pw-for-tests-1")
+    RoleAssignment.objects.create(user=coordinator, unit=demo_tree["TD"], role=Role.COORDINATOR)
+    campaign = seed_campaign
+    campaign.status = campaign.Status.PUBLISHED
+    campaign.save(update_fields=["status"])
+    indicator = campaign.indicators.exclude(kind=Indicator.Kind.COUNT).order_by("pk").first()
+    milestone = campaign.milestones.order_by("order").first()
+    grassroots = Unit.objects.filter(kind=UnitKind.GRASSROOTS).order_by("path")
+    Cluster.objects.create(campaign=campaign, code="QH", name="Cụm quận, huyện", kinds=["district"])
+    cluster = Cluster.objects.create(
+        campaign=campaign, code="CS", name="Khối cơ sở", unit_codes=list(grassroots.values_list("code", flat=True)[:30])
+    )
+    for order, (source, code) in enumerate([("indicator", indicator.code), ("documents", ""), ("registration", "")]):
+        Criterion.objects.create(
+            campaign=campaign, code=f"TC{order}", order=order, name=source, source=source, indicator_code=code,
+            max_points=Decimal(10),
+        )  # fmt: skip
+    client.force_login(coordinator)
+    ranking = {"ranking, grassroots cluster": reverse("commendation:ranking", kwargs={"slug": SLUG}) + "?cum=CS"}
+    _report_queries(campaign), _count(client, ranking)  # warm caches
+    report_before, page_before = _report_queries(campaign), _count(client, ranking)
+    _grow(coordinator, indicator, milestone, settings, tmp_path)
+    cluster.unit_codes += list(grassroots.filter(code__startswith="QX").values_list("code", flat=True))
+    cluster.save(update_fields=["unit_codes"])
+    assert cluster.members(campaign).count() == 120
+    assert (_report_queries(campaign), _count(client, ranking)) == (report_before, page_before)
+    assert report_before < 100 and page_before["ranking, grassroots cluster"] < 60, (report_before, page_before)

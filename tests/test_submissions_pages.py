@@ -307,6 +307,21 @@ def test_files_download_only_to_those_who_see_the_unit_as_attachments(site, nhab
         assert response["X-Content-Type-Options"] == "nosniff"
     for who in ("officer_q1", "viewer_q1", "outsider"):
         assert client_for(site["p"][who]).get(address).status_code == 404, who
+    assert client_for(site["p"]["coordinator"]).head(address).status_code == 200  # no bytes handed out
+    # Each download is in the audit trail, with the file's hash; the refusals and the HEAD are not.
+    entries = AuditEntry.objects.filter(action=services.FILE_DOWNLOAD).order_by("id")
+    assert [e.actor for e in entries] == [site["p"][who] for who in ("officer_nhabe", "coordinator", "steering")]
+    assert {(e.object_type, e.object_id) for e in entries} == {("submissions.submission", str(nhabe_sent.pk))}
+    assert entries[0].changes == {
+        "campaign": [None, SLUG],
+        "milestone": [None, "KH"],
+        "unit": [None, "HD-NHABE"],
+        "receipt": [None, nhabe_sent.receipt_number],
+        "version": [None, 1],
+        "file": [None, "Kế hoạch Nhà Bè.pdf"],
+        "size": [None, len(pdf_bytes("Ke hoach Nha Be"))],
+        "sha256": [None, hashlib.sha256(pdf_bytes("Ke hoach Nha Be")).hexdigest()],
+    }
     # Nothing under MEDIA_ROOT is reachable by a public URL.
     assert (
         client_for(site["p"]["coordinator"]).get(f"/_private-files/sha256/{item.stored.sha256[:2]}/").status_code == 404
@@ -556,6 +571,23 @@ def test_milestone_zip_has_every_file_and_a_manifest(site, mixed, client_for):
     assert q1["receipt"] == mixed["q1_v1"].receipt_number
     assert by[("HD-NHABE", "1", hashlib.sha256(docx_bytes("nb")).hexdigest())]["on_time"] == "no"
     assert {r["unit_code"] for r in manifest} == {"QD1", "HD-NHABE"}
+    # The download is in the audit trail: who, which deadline and subtree, and what the archive held
+    # (the SHA-256 of its "name sha256" lines, which the manifest lets anyone recompute).
+    [entry] = AuditEntry.objects.filter(action=services.ZIP_DOWNLOAD)
+    listing = "".join(f"{r['file']} {r['sha256']}\n" for r in manifest).encode()
+    assert (entry.actor, entry.object_type, entry.object_id) == (
+        site["p"]["coordinator"],
+        "campaigns.milestone",
+        str(site["sk"].pk),
+    )
+    assert entry.changes == {
+        "campaign": [None, SLUG],
+        "milestone": [None, "SK"],
+        "unit": [None, "TD"],
+        "file": [None, f"{SLUG}-SK-TD.zip"],
+        "files": [None, 4],
+        "listing_sha256": [None, hashlib.sha256(listing).hexdigest()],
+    }
     # An officer gets the files of its own subtree only.
     own = client_for(site["p"]["officer_q1"]).get(url("milestone_zip", "SK"))
     rows = list(
@@ -566,6 +598,12 @@ def test_milestone_zip_has_every_file_and_a_manifest(site, mixed, client_for):
         )
     )
     assert {r["unit_code"] for r in rows} == {"QD1"}
+    latest = AuditEntry.objects.filter(action=services.ZIP_DOWNLOAD).latest("id")
+    assert (latest.actor, latest.changes["unit"], latest.changes["files"]) == (
+        site["p"]["officer_q1"],
+        [None, "QD1"],
+        [None, 3],
+    )
 
 
 def test_seed_campaign_board_filters_by_kind_group(seed_campaign, demo_tree, client_for, settings, tmp_path):

@@ -100,30 +100,25 @@ def _share(max_points: Decimal, done: Decimal, out_of: Decimal) -> Decimal:
 
 
 class _Context:
-    """What every formula needs for a set of units, fetched once."""
+    """What every formula needs for a set of units, fetched once. `figures_at`: the indicators'
+    figures as they stood at that instant (the mid-term report's), the latest by default."""
 
-    def __init__(self, campaign: Campaign, units: list[Unit], now):
-        self.campaign, self.units, self.now = campaign, units, now
+    def __init__(self, campaign: Campaign, units: list[Unit], now, figures_at=None):
+        self.campaign, self.units, self.now, self.figures_at = campaign, units, now, figures_at
         self.ids = [u.pk for u in units]
+        self.indicators = {i.code: i for i in campaign.indicators.all()}
 
 
 def _indicator_lines(ctx: _Context, criterion: Criterion) -> dict[int, Line]:
-    indicator = Indicator.objects.filter(campaign=ctx.campaign, code=criterion.indicator_code).first()
+    indicator = ctx.indicators.get(criterion.indicator_code)
     if indicator is None:
         return {u.pk: Line(criterion, ZERO, False, _("The indicator is not in the campaign.")) for u in ctx.units}
-    issuer = ctx.campaign.issuer_unit
-    below = {b.unit.pk: b for b in progress.breakdown(indicator, issuer)}
+    figures = progress.unit_figures(indicator, ctx.units, at=ctx.figures_at)
     commitments = progress.latest_commitments(indicator, ctx.ids)
     lines = {}
     for unit in ctx.units:
-        if unit.pk in below:
-            figure = below[unit.pk].figure
-        elif unit.depth == issuer.depth + 1:
-            figure = None  # a child of the issuer with no line: its subtree does not report it
-        else:
-            figure = progress.figure(indicator, unit)
-            figure = figure if figure.expected or figure.reported else None
-        if figure is None:
+        figure = figures[unit.pk]
+        if not (figure.expected or figure.reported):  # the unit's subtree does not report it
             lines[unit.pk] = Line(criterion, ZERO, False, _("Does not report this indicator."))
             continue
         cell = progress.Cell(indicator=indicator, figure=figure, commitment=commitments.get(unit.pk))
@@ -317,10 +312,11 @@ FORMULAS = {
 # --- scores and rankings -----------------------------------------------------------------------------
 
 
-def scores(campaign: Campaign, units, *, now=None) -> list[Score]:
-    """Every unit's score, line by line (a few grouped queries per criterion, not per unit)."""
+def scores(campaign: Campaign, units, *, now=None, figures_at=None) -> list[Score]:
+    """Every unit's score, line by line (a few grouped queries per criterion, not per unit);
+    `figures_at`: with the indicators' figures as they stood at that instant."""
     units = list(units)
-    ctx = _Context(campaign, units, now or timeutils.now())
+    ctx = _Context(campaign, units, now or timeutils.now(), figures_at)
     criteria = list(campaign.criteria.all())
     by_criterion = [FORMULAS[c.source](ctx, c) for c in criteria]
     adjustments = defaultdict(list)
@@ -329,12 +325,27 @@ def scores(campaign: Campaign, units, *, now=None) -> list[Score]:
     return [Score(unit=u, lines=[lines[u.pk] for lines in by_criterion], adjustments=adjustments[u.pk]) for u in units]
 
 
-def ranking(campaign: Campaign, cluster: Cluster, *, now=None) -> list[Score]:
+def ranking(campaign: Campaign, cluster: Cluster, *, now=None, figures_at=None) -> list[Score]:
     """The cluster's units, best first, each with its rank (the tie rule makes every rank distinct)."""
-    ranked = sorted(scores(campaign, cluster.members(campaign).order_by("path"), now=now), key=Score.sort_key)
-    for position, score in enumerate(ranked, start=1):
-        score.rank = position
-    return ranked
+    return rankings(campaign, [cluster], now=now, figures_at=figures_at)[cluster.pk]
+
+
+def rankings(campaign: Campaign, clusters, *, now=None, figures_at=None) -> dict[int, list[Score]]:
+    """{cluster id: its ranking} for several clusters, every unit scored once (a unit in two
+    clusters gets a rank in each)."""
+    members = {c.pk: list(c.members(campaign).order_by("path")) for c in clusters}
+    units = {u.pk: u for group in members.values() for u in group}
+    scored = {s.unit.pk: s for s in scores(campaign, units.values(), now=now, figures_at=figures_at)}
+    result = {}
+    for cluster_pk, group in members.items():
+        ranked = sorted(
+            (Score(unit=u, lines=scored[u.pk].lines, adjustments=scored[u.pk].adjustments) for u in group),
+            key=Score.sort_key,
+        )
+        for position, score in enumerate(ranked, start=1):
+            score.rank = position
+        result[cluster_pk] = ranked
+    return result
 
 
 def clusters_of(campaign: Campaign, unit: Unit) -> list[Cluster]:

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -184,19 +185,20 @@ def proposals_from_ranking(
         raise Refused(_("Set the clusters and the collective award types with their quotas first (campaign editor)."))
     created = []
     with transaction.atomic():
-        clusters = campaign.clusters.filter(code=cluster_code) if cluster_code else campaign.clusters.all()
+        clusters = list(campaign.clusters.filter(code=cluster_code) if cluster_code else campaign.clusters.all())
+        rankings = scoring.rankings(campaign, clusters, now=now)
+        active = Proposal.objects.filter(campaign=campaign, status__in=ACTIVE)
+        # A collective is proposed once, whatever the cluster; a quota counts what each cluster has.
+        taken = set(active.filter(person_name="").values_list("unit_id", flat=True))
+        already = {
+            (row["award_type_id"], row["cluster_code"]): row["n"]
+            for row in active.order_by().values("award_type_id", "cluster_code").annotate(n=Count("pk"))
+        }
         for cluster in clusters:
-            ranked = scoring.ranking(campaign, cluster, now=now)
-            taken = set(
-                Proposal.objects.filter(campaign=campaign, status__in=ACTIVE, person_name="").values_list(
-                    "unit_id", flat=True
-                )
-            )
+            ranked = rankings[cluster.pk]
             for award_type in types:  # the highest form first, as the definition orders them
-                already = Proposal.objects.filter(
-                    campaign=campaign, award_type=award_type, cluster_code=cluster.code, status__in=ACTIVE
-                ).count()
-                for score in [s for s in ranked if s.unit.pk not in taken][: max(award_type.quota - already, 0)]:
+                room = max(award_type.quota - already.get((award_type.pk, cluster.code), 0), 0)
+                for score in [s for s in ranked if s.unit.pk not in taken][:room]:
                     created.append(
                         Proposal.objects.create(
                             campaign=campaign,

@@ -10,6 +10,14 @@ from django.db import models
 
 from thidua.core.models import AuditEntry
 
+# Readable names of actions for the audit lists (the admin's); each app adds its own in
+# AppConfig.ready(). An action without one is shown by its code.
+ACTION_LABELS: dict[str, Any] = {}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):

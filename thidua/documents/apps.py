@@ -8,6 +8,9 @@ class DocumentsConfig(AppConfig):
 
     def ready(self):
         from thidua.core import exports
+        from thidua.core.audit import ACTION_LABELS
         from thidua.documents import background
+        from thidua.documents.services import DOWNLOAD
 
         exports.register(background.KIND, background.export_build)
+        ACTION_LABELS[DOWNLOAD] = _("Campaign document downloaded")

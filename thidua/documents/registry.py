@@ -31,6 +31,9 @@ class Options:
 
     now: dt.datetime = field(default_factory=timeutils.now)
     approved_only: bool = False  # reports: only figures in approved sign-offs
+    # reports: the figures as they stood at this instant (None: the latest, or for the mid-term
+    # report once its deadline has passed, as they stood at that deadline)
+    as_of: dt.datetime | None = None
     decision: Decision | None = None  # decision, certificates: which one (the latest by default)
     unit: Unit | None = None  # certificates: one unit's awards
     awards: object = None  # certificates: the awards the reader may print (set by the caller)
@@ -100,6 +103,8 @@ def file_name(kind: Kind, campaign: Campaign, options: Options) -> str:
             suffix += f" - {options.unit.name}"
     if options.approved_only and kind.slug in ("midterm-report", "final-report"):
         suffix += " - số liệu đã xác nhận"
+    if options.as_of is not None and kind.slug in ("midterm-report", "final-report"):
+        suffix += f" - số liệu đến {timeutils.local(options.as_of):%d-%m-%Y}"
     return f"{kind.name} - {suffix}.{kind.extension}"
 
 

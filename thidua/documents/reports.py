@@ -1,5 +1,6 @@
 """The mid-term and final summary reports (báo cáo sơ kết / tổng kết) from the live data: goal by
-goal the indicators' city-wide totals (the dashboards' roll-ups, latest or approved only), the
+goal the indicators' city-wide totals (the dashboards' roll-ups, latest or approved only — in the
+mid-term report, once its deadline has passed, as they stood at that deadline), the
 activities carried out, the documents received on time / late / missing per deadline, the
 initiatives, each emulation cluster's ranking and, in the final report, the commendation.
 
@@ -46,6 +47,20 @@ def build_final(campaign: Campaign, options) -> bytes:
 # --- the figures, as the report states them ------------------------------------------------------------
 
 
+def figures_at(campaign: Campaign, kind: str, options) -> tuple[dt.datetime | None, Milestone | None]:
+    """The instant the report's figures stand at, and the milestone it is the deadline of: the
+    option when given; for the mid-term report, once the mid-term deadline has passed, that deadline
+    (the figures the units had reported by then, not those entered for the final report since);
+    otherwise (None, None): the latest figures."""
+    if options.as_of is not None:
+        return options.as_of, None
+    if kind == MIDTERM:
+        midterm = campaign.milestones.filter(kind=Milestone.Kind.MIDTERM).order_by("deadline").first()
+        if midterm is not None and not timeutils.is_on_time(options.now, midterm.deadline):
+            return midterm.deadline, midterm
+    return None, None
+
+
 def figures_date(campaign: Campaign, approved_only: bool) -> dt.date | None:
     """The day of the latest figure counted: the last change, or the last approval."""
     if approved_only:
@@ -57,7 +72,17 @@ def figures_date(campaign: Campaign, approved_only: bool) -> dt.date | None:
     return timeutils.local(latest).date() if latest else None
 
 
-def figures_line(campaign: Campaign, approved_only: bool) -> str:
+def figures_line(
+    campaign: Campaign, approved_only: bool, at: dt.datetime | None = None, milestone: Milestone | None = None
+) -> str:
+    if at is not None:
+        when = timeutils.local(at)
+        moment = f"{when:%H}g{when:%M} ngày {short_date(when.date())}"
+        if milestone is not None:
+            moment = f"hạn gửi {_lower_first(milestone.title)} ({moment})"
+        if approved_only:
+            return f"Số liệu đã được xác nhận (phê duyệt) tính đến {moment}."
+        return f"Số liệu tính đến {moment}."
     day = figures_date(campaign, approved_only)
     if day is None:
         return "Chưa có số liệu đã được xác nhận." if approved_only else "Chưa có đơn vị nào báo cáo số liệu."
@@ -76,9 +101,8 @@ def indicator_row(indicator: Indicator, fig: progress.Figure) -> list[str]:
 INDICATOR_HEADERS = ["Chỉ tiêu", "Kết quả", "Chỉ tiêu đề ra", "Đạt (%)", "Đơn vị đã báo cáo"]
 
 
-def _indicator_table(writer: Writer, indicators, campaign, approved_only) -> None:
-    found = progress.figures_as(indicators, campaign.issuer_unit, approved=approved_only)
-    rows = [indicator_row(i, f) for i, f in zip(indicators, found, strict=True)]
+def _indicator_table(writer: Writer, indicators, figures: dict[int, progress.Figure]) -> None:
+    rows = [indicator_row(i, figures[i.pk]) for i in indicators]
     writer.table(Table(INDICATOR_HEADERS, rows, widths_mm=[62, 28, 25, 20, 30], numeric={1, 2, 3, 4}))
 
 
@@ -171,11 +195,12 @@ def _lower_first(text: str) -> str:
 def _build(campaign: Campaign, options, kind: str) -> bytes:
     label = "Sơ kết" if kind == MIDTERM else "Tổng kết"
     approved_only = options.approved_only
+    at, milestone = figures_at(campaign, kind, options)
     writer = Writer(
         title=f"Báo cáo {label.lower()} {campaign.title}",
         subject=campaign.theme,
         author=campaign.issuer_name,
-        stamp=stamp_of(figures_date(campaign, approved_only) or campaign.period_end),
+        stamp=stamp_of(at or figures_date(campaign, approved_only) or campaign.period_end),
     )
     writer.header(header_of(campaign, "BC"))
     writer.title("BÁO CÁO", f"{label} {_lower_first(campaign.title)}")
@@ -185,7 +210,12 @@ def _build(campaign: Campaign, options, kind: str) -> bytes:
         f"Thực hiện {plan} của {issuer} về {_lower_first(campaign.title)}, "
         f"{issuer} báo cáo {label.lower()} kết quả thực hiện như sau:"
     )
-    writer.paragraph(figures_line(campaign, approved_only), italic=True)
+    writer.paragraph(figures_line(campaign, approved_only, at, milestone), italic=True)
+    # Every indicator's city-wide figure at once (a few queries, not a few per table).
+    every = list(campaign.indicators.all())
+    figures = {
+        f.indicator.pk: f for f in progress.figures_as(every, campaign.issuer_unit, approved=approved_only, at=at)
+    }
     section = _Sections(writer)
     section("KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU")
     options.progress(5)
@@ -193,17 +223,17 @@ def _build(campaign: Campaign, options, kind: str) -> bytes:
         writer.paragraph(f"{index}. {goal.text}", bold=False)
         indicators = list(goal.indicators.all())
         if indicators:
-            _indicator_table(writer, indicators, campaign, approved_only)
+            _indicator_table(writer, indicators, figures)
         else:
             writer.paragraph("(Mục tiêu chưa có chỉ tiêu đo lường trong đợt thi đua.)", italic=True)
     options.progress(20)
-    _activities(writer, section, campaign, approved_only)
+    _activities(writer, section, campaign, figures)
     options.progress(35)
     section("TÌNH HÌNH GỬI VĂN BẢN CỦA CÁC ĐƠN VỊ")
     writer.table(rates_table(reporting_rates(campaign, kind, options.now)), size=10)
     options.progress(60)
     _initiatives(writer, section, campaign)
-    _clusters(writer, section, campaign, kind, options.now)
+    _clusters(writer, section, campaign, kind, options.now, at)
     options.progress(95)
     if kind == FINAL:
         _commendation(writer, section, campaign)
@@ -226,7 +256,7 @@ class _Sections:
         self.count += 1
 
 
-def _activities(writer: Writer, section, campaign: Campaign, approved_only: bool) -> None:
+def _activities(writer: Writer, section, campaign: Campaign, figures: dict[int, progress.Figure]) -> None:
     section("KẾT QUẢ CÁC CÔNG VIỆC CỤ THỂ")
     events = dict(
         ActivityEvent.objects.filter(campaign=campaign, withdrawn_at__isnull=True)
@@ -251,11 +281,11 @@ def _activities(writer: Writer, section, campaign: Campaign, approved_only: bool
         elif not indicators:
             writer.paragraph("Chưa có đơn vị nào ghi nhận hoạt động.")
         if indicators:
-            _indicator_table(writer, indicators, campaign, approved_only)
+            _indicator_table(writer, indicators, figures)
     others = list(campaign.indicators.filter(goal__isnull=True, activity__isnull=True))
     if others:  # indicators the coordinator added that belong to no goal and no activity
         writer.paragraph("Các chỉ tiêu khác", bold=True)
-        _indicator_table(writer, others, campaign, approved_only)
+        _indicator_table(writer, others, figures)
 
 
 def _initiatives(writer: Writer, section, campaign: Campaign) -> None:
@@ -272,15 +302,16 @@ def _initiatives(writer: Writer, section, campaign: Campaign) -> None:
     )
 
 
-def _clusters(writer: Writer, section, campaign: Campaign, kind: str, now) -> None:
+def _clusters(writer: Writer, section, campaign: Campaign, kind: str, now, at) -> None:
     clusters = list(campaign.clusters.all())
     if not clusters or not campaign.criteria.exists():
         return
     section("KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG THEO CỤM, KHỐI THI ĐUA")
     if kind == MIDTERM:
         writer.paragraph("Kết quả tạm tính tại thời điểm sơ kết.", italic=True)
+    rankings = scoring.rankings(campaign, clusters, now=now, figures_at=at)  # the indicators as the tables show them
     for index, cluster in enumerate(clusters, start=1):
-        ranked = scoring.ranking(campaign, cluster, now=now)
+        ranked = rankings[cluster.pk]
         writer.paragraph(f"{index}. {cluster.name} ({number(len(ranked))} đơn vị)", bold=True)
         if ranked:
             writer.table(ranking_table(ranked))

@@ -8,13 +8,14 @@ from django.utils.translation import gettext as _
 from thidua.campaigns import access as campaign_access
 from thidua.core.errors import Refused
 from thidua.core.exports import export_start
-from thidua.documents import background, registry
+from thidua.documents import background, registry, services
 from thidua.units import access
 
 
 @login_required
 def download(request, slug, kind):
-    """A document written from the campaign's live data, as an attachment with a Vietnamese name.
+    """A document written from the campaign's live data, as an attachment with a Vietnamese name,
+    recorded in the audit trail (who, which document and options, the bytes' SHA-256).
 
     ?quyet-dinh=<id> picks a decision (the latest by default), ?don-vi=<code> one unit's certificates,
     ?da-xac-nhan=1 the reports from approved figures only. A document concerning many units (the
@@ -45,8 +46,13 @@ def download(request, slug, kind):
     except Refused as exc:
         messages.error(request, str(exc))
         return redirect("campaigns:detail", slug=slug)
+    name = registry.file_name(spec, campaign, options)
+    if request.method != "HEAD":  # a HEAD hands out no bytes
+        services.download_record(
+            actor=request.user, campaign=campaign, kind=spec, options=options, name=name, data=data
+        )
     response = HttpResponse(data, content_type=spec.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, registry.file_name(spec, campaign, options))
+    response["Content-Disposition"] = content_disposition_header(True, name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

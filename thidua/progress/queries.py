@@ -8,12 +8,13 @@ units closed during the campaign contributed to ratios and shares (a small set, 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Substr
 
 from thidua.campaigns.models import Campaign, Indicator
@@ -93,48 +94,122 @@ def reporting_units(indicator: Indicator, within: Unit):
     return qs
 
 
-def figure(indicator: Indicator, unit: Unit) -> Figure:
-    """The latest total of the unit's subtree."""
-    return figures([indicator], unit)[0]
+def figure(indicator: Indicator, unit: Unit, *, at: dt.datetime | None = None) -> Figure:
+    """The latest total of the unit's subtree (or its total as it stood at `at`)."""
+    return figures([indicator], unit, at=at)[0]
 
 
-def figures(indicators, unit: Unit) -> list[Figure]:
-    """The latest totals of the unit's subtree for indicators of one campaign, in three queries
-    whatever their number: the expected units counted together (one conditional count each, as
+def figures(indicators, unit: Unit, *, at: dt.datetime | None = None) -> list[Figure]:
+    """The totals of the unit's subtree for indicators of one campaign, in three queries whatever
+    their number: the expected units counted together (one conditional count each, as
     `reporting_units` selects them), the subtree's totals, and the values of closed units to take
-    out (tests/test_progress_rollup.py checks them against brute force)."""
+    out (tests/test_progress_rollup.py checks them against brute force).
+
+    `at`: the totals as they stood at that instant — each unit's latest value recorded at or before
+    it, from the history — rolled up the same way; None: the latest."""
     indicators = list(indicators)
-    if not indicators:
-        return []
+    found = _roll_up(indicators, [unit], at=at)
+    return [found[i.pk, unit.pk] for i in indicators]
+
+
+def unit_figures(indicator: Indicator, units, *, at: dt.datetime | None = None) -> dict[int, Figure]:
+    """{unit id: the unit's subtree total} for one indicator and many units, as `figure` gives them
+    one by one, in a few queries whatever the number of units (one of each kind per depth among them)."""
+    units = list(units)
+    found = _roll_up([indicator], units, at=at)
+    return {u.pk: found[indicator.pk, u.pk] for u in units}
+
+
+def _roll_up(indicators: list[Indicator], units: list[Unit], *, at: dt.datetime | None) -> dict[tuple, Figure]:
+    """{(indicator id, unit id): Figure}: the one roll-up behind `figure`, `figures` and `unit_figures`.
+
+    A subtree's total is the sum of its reporting units' own values; live, it is read from the
+    aggregates the writes keep (that same sum, maintained); as of an instant, it is summed from the
+    history. Either way the expected units are counted from the scope, and the values of units
+    closed during the campaign are taken out of ratios and shares."""
+    results = {(i.pk, u.pk): Figure(indicator=i) for i in indicators for u in units}
+    if not indicators or not units:
+        return results
     campaign = indicators[0].campaign
-    results = {i.pk: Figure(indicator=i, expected=0) for i in indicators}
-    if campaign.issuer_unit.contains(unit):
-        counts = Unit.objects.subtree(unit).aggregate(
-            **{f"i{i.pk}": Count("pk", filter=_scope_q(i, campaign)) for i in indicators}
-        )
+    inside = [u for u in units if campaign.issuer_unit.contains(u)]
+    counts = {f"i{i.pk}": Count("pk", filter=_scope_q(i, campaign)) for i in indicators}
+    for unit, row in _per_subtree(Unit.objects.all(), "path", inside, (), counts):
         for i in indicators:
-            results[i.pk].expected = counts[f"i{i.pk}"]
-    for agg in Aggregate.objects.filter(indicator__in=indicators, unit=unit):
-        result = results[agg.indicator_id]
-        result.numerator, result.denominator = agg.numerator_sum, agg.denominator_sum
-        result.reported, result.updated_at = agg.reported, agg.updated_at
+            results[i.pk, unit.pk].expected = row[f"i{i.pk}"]
+    sums = {"n": Sum("v_num"), "d": Sum("v_den"), "r": Count("pk"), "t": Max("v_time")}
+    if at is None:
+        for agg in Aggregate.objects.filter(indicator__in=indicators, unit__in=units):
+            result = results[agg.indicator_id, agg.unit_id]
+            result.numerator, result.denominator = agg.numerator_sum, agg.denominator_sum
+            result.reported, result.updated_at = agg.reported, agg.updated_at
+    else:
+        for unit, row in _per_subtree(_own_values(indicators, at=at), "unit__path", units, ("indicator_id",), sums):
+            result = results[row["indicator_id"], unit.pk]
+            result.numerator, result.denominator = row["n"], row["d"] or ZERO
+            result.reported, result.updated_at = row["r"], row["t"]
     closing = [i for i in indicators if _counts_closed(i)]
     if closing:
-        closed = IndicatorValue.objects.filter(
-            path_prefix_q(unit.path, "unit__path"), _closed_q(campaign), indicator__in=closing
+        closed = _own_values(closing, at=at).filter(_closed_q(campaign))
+        for unit, row in _per_subtree(closed, "unit__path", units, ("indicator_id",), sums):
+            result = results[row["indicator_id"], unit.pk]
+            result.numerator -= row["n"]
+            result.denominator -= row["d"] or ZERO
+            result.reported -= row["r"]
+    return results
+
+
+def _own_values(indicators, *, at: dt.datetime | None = None):
+    """Each reporting unit's own value of the indicators, as rows with v_num, v_den and v_time: the
+    current values, or as of `at` the latest change of each unit recorded at or before it."""
+    if at is None:
+        return IndicatorValue.objects.filter(indicator__in=indicators).annotate(
+            v_num=F("numerator"), v_den=F("denominator"), v_time=F("updated_at")
         )
-        for value in closed:
-            result = results[value.indicator_id]
-            result.numerator -= value.numerator
-            result.denominator -= value.denominator or ZERO
-            result.reported -= 1
-    return [results[i.pk] for i in indicators]
+    latest = (
+        ValueChange.objects.filter(indicator=OuterRef("indicator"), unit=OuterRef("unit"), changed_at__lte=at)
+        .order_by("-changed_at", "-id")
+        .values("pk")[:1]
+    )
+    return ValueChange.objects.filter(indicator__in=indicators, changed_at__lte=at, pk=Subquery(latest)).annotate(
+        v_num=F("new_numerator"), v_den=F("new_denominator"), v_time=F("changed_at")
+    )
 
 
-def figures_as(indicators, unit: Unit, *, approved: bool) -> list[Figure]:
-    """The subtree's figures as the dashboards show them: the latest, or approved sign-offs only."""
+def _per_subtree(queryset, path_field: str, units: list[Unit], keys: tuple[str, ...], aggregates: dict):
+    """(unit, row) for each unit whose subtree holds rows of `queryset`, the row holding `aggregates`
+    over them (grouped by `keys` too): one grouped query per depth among the units, whatever their
+    number, each limited to the range of their common ancestor's subtree."""
+    by_depth = defaultdict(dict)
+    for unit in units:
+        by_depth[unit.depth][unit.path] = unit
+    for depth, by_path in sorted(by_depth.items()):
+        if len(by_path) == 1:  # one subtree (the dashboards' case): a plain aggregate, nothing to group
+            [(path, unit)] = by_path.items()
+            rows = queryset.filter(path_prefix_q(path, path_field)).order_by()
+            for row in rows.values(*keys).annotate(**aggregates) if keys else [rows.aggregate(**aggregates)]:
+                yield unit, row
+            continue
+        common = os.path.commonprefix(list(by_path))
+        common = common[: len(common) - len(common) % Unit.steplen]
+        rows = queryset.filter(path_prefix_q(common, path_field)) if common else queryset
+        rows = (
+            rows.order_by()  # an ordered field would join the GROUP BY
+            .annotate(subtree=Substr(path_field, 1, depth * Unit.steplen))
+            .filter(subtree__in=list(by_path))
+            .values(*keys, "subtree")
+            .annotate(**aggregates)
+        )
+        for row in rows:
+            yield by_path[row["subtree"]], row
+
+
+def figures_as(indicators, unit: Unit, *, approved: bool, at: dt.datetime | None = None) -> list[Figure]:
+    """The subtree's figures as the dashboards show them: the latest, or approved sign-offs only
+    (as they stood at `at` when given)."""
     indicators = list(indicators)
-    return [approved_figure(i, unit) for i in indicators] if approved else figures(indicators, unit)
+    if approved:
+        return [approved_figure(i, unit, at=at) for i in indicators]
+    return figures(indicators, unit, at=at)
 
 
 def _scope_q(indicator: Indicator, campaign: Campaign) -> Q:
@@ -145,8 +220,11 @@ def _scope_q(indicator: Indicator, campaign: Campaign) -> Q:
     return query
 
 
-def approved_figure(indicator: Indicator, unit: Unit) -> Figure:
-    """The total counting only figures in approved sign-offs (each unit's latest approved one)."""
+def approved_figure(indicator: Indicator, unit: Unit, *, at: dt.datetime | None = None) -> Figure:
+    """The total counting only figures in approved sign-offs (each unit's latest approved one).
+
+    `at`: only the sign-offs sent at or before that instant (their figures are those of that
+    moment), approved then or since and not withdrawn."""
     result = Figure(indicator=indicator, expected=reporting_units(indicator, unit).count())
     rows = (
         SignOffValue.objects.filter(
@@ -157,6 +235,8 @@ def approved_figure(indicator: Indicator, unit: Unit) -> Figure:
         .select_related("unit")
         .order_by("unit_id", "-signoff__as_of", "-signoff__decided_at")
     )
+    if at is not None:
+        rows = rows.filter(signoff__submitted_at__lte=at)
     seen: set[int] = set()
     closed_excluded = _counts_closed(indicator)
     for row in rows:

@@ -9,7 +9,10 @@ class SubmissionsConfig(AppConfig):
 
     def ready(self):
         from thidua.core import jobs
-        from thidua.submissions import reminders
+        from thidua.core.audit import ACTION_LABELS
+        from thidua.submissions import reminders, services
 
         jobs.register("reminders", lambda now: reminders.reminders_run(now).reminders, label=_("reminders"))
         jobs.register("digest", reminders.digest_run, label=_("daily summaries"))
+        ACTION_LABELS[services.FILE_DOWNLOAD] = _("Submitted file downloaded")
+        ACTION_LABELS[services.ZIP_DOWNLOAD] = _("Submitted files downloaded as a zip")

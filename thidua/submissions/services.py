@@ -6,6 +6,7 @@ Each is one transaction, audited, and tells the people concerned (in the app and
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from thidua.campaigns.models import Campaign, Indicator, Milestone
 from thidua.core import files, timeutils
 from thidua.core.audit import log_action
 from thidua.core.errors import Refused
+from thidua.core.models import AuditEntry
 from thidua.core.outbox import email_send, notify_users, site_url, task_after_commit
 from thidua.submissions.models import (
     Commitment,
@@ -396,3 +398,53 @@ def deadline_exception_remove(*, actor, exception: DeadlineException, reason: st
             reason=reason,
         )
         exception.delete()
+
+
+# --- downloads ---------------------------------------------------------------------------------
+
+FILE_DOWNLOAD = "submission_file.download"
+ZIP_DOWNLOAD = "submission_files.download"
+
+
+def file_download_record(*, actor, item: SubmissionFile) -> AuditEntry:
+    """Who downloaded which file a unit sent: the campaign, deadline, unit, receipt and version, the
+    file's name and the SHA-256 of its bytes."""
+    submission = item.submission
+    return log_action(
+        actor=actor,
+        action=FILE_DOWNLOAD,
+        obj=submission,
+        changes={
+            "campaign": [None, submission.milestone.campaign.slug],
+            "milestone": [None, submission.milestone.code],
+            "unit": [None, submission.unit.code],
+            "receipt": [None, submission.receipt_number],
+            "version": [None, submission.version],
+            "file": [None, item.name],
+            "size": [None, item.stored.size],
+            "sha256": [None, item.stored.sha256],
+        },
+    )
+
+
+def zip_download_record(
+    *, actor, milestone: Milestone, scope: Unit, name: str, members: list[tuple[str, str]]
+) -> AuditEntry:
+    """Who downloaded one deadline's files of a subtree as a zip. `members`: (name in the archive,
+    SHA-256) of every file it lists; the archive is streamed, so what it held is pinned by the
+    SHA-256 of that list (one "name sha256" line each, in the archive's order) — the manifest inside
+    the archive lists the same pairs."""
+    listing = "".join(f"{arcname} {sha256}\n" for arcname, sha256 in members)
+    return log_action(
+        actor=actor,
+        action=ZIP_DOWNLOAD,
+        obj=milestone,
+        changes={
+            "campaign": [None, milestone.campaign.slug],
+            "milestone": [None, milestone.code],
+            "unit": [None, scope.code],
+            "file": [None, name],
+            "files": [None, len(members)],
+            "listing_sha256": [None, hashlib.sha256(listing.encode()).hexdigest()],
+        },
+    )

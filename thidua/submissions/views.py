@@ -239,10 +239,11 @@ def receipt(request, slug, number):
 @require_safe
 @login_required
 def download(request, slug, file_id):
-    """Files go out only through here, after the access check; never from a public path."""
+    """Files go out only through here, after the access check; never from a public path. Each
+    download is recorded in the audit trail."""
     campaign = campaign_access.get_campaign_or_404(request.user, slug)
     item = (
-        SubmissionFile.objects.select_related("submission__unit", "submission__milestone", "stored")
+        SubmissionFile.objects.select_related("submission__unit", "submission__milestone__campaign", "stored")
         .filter(pk=file_id, submission__milestone__campaign=campaign)
         .first()
     )
@@ -250,7 +251,10 @@ def download(request, slug, file_id):
         request.user, item.submission.milestone, item.submission.unit
     ):
         raise Http404
-    return files.download_response(item.stored, item.name)
+    response = files.download_response(item.stored, item.name)  # 404 if the bytes are missing: not recorded
+    if request.method != "HEAD":  # a HEAD hands out no bytes
+        services.file_download_record(actor=request.user, item=item)
+    return response
 
 
 @require_POST
@@ -443,21 +447,25 @@ def milestone_zip(request, slug, milestone_code):
         .select_related("submission__unit", "stored")
         .order_by("submission__unit__path", "submission__version", "order")
     )
-    items = list(items)
+    entries, used = [], set()
+    for item in items:
+        s = item.submission
+        arcname = f"{s.unit.code}/v{s.version}/{item.name}"
+        if arcname in used:  # two files of one version may share a name: keep both apart
+            arcname = f"{s.unit.code}/v{s.version}/{item.order + 1}-{item.name}"
+        used.add(arcname)
+        entries.append((arcname, item))
     # On time against each unit's current deadline (an extension granted later counts), as on the board.
-    deadlines = {u: st.deadline for u, st in queries.statuses(milestone, {i.submission.unit_id for i in items}).items()}
+    deadlines = {
+        u: st.deadline for u, st in queries.statuses(milestone, {i.submission.unit_id for _a, i in entries}).items()
+    }
 
     def members():
         manifest = io.StringIO()
         writer = csv.writer(manifest)
         writer.writerow(["unit_code", "unit", "version", "received_at", "on_time", "receipt", "file", "sha256", "size"])
-        used = set()
-        for item in items:
+        for arcname, item in entries:
             s = item.submission
-            arcname = f"{s.unit.code}/v{s.version}/{item.name}"
-            if arcname in used:  # two files of one version may share a name: keep both apart
-                arcname = f"{s.unit.code}/v{s.version}/{item.order + 1}-{item.name}"
-            used.add(arcname)
             if files.exists(item.stored.sha256):
                 yield arcname, files.Stored(item.stored.sha256)
             on_time = timeutils.is_on_time(s.received_at, deadlines[s.unit_id])
@@ -468,9 +476,18 @@ def milestone_zip(request, slug, milestone_code):
             )
         yield "manifest.csv", ("\ufeff" + manifest.getvalue()).encode()
 
+    name = f"{campaign.slug}-{milestone.code}-{scope.code}.zip"
+    if request.method != "HEAD":  # a HEAD hands out no bytes
+        services.zip_download_record(
+            actor=request.user,
+            milestone=milestone,
+            scope=scope,
+            name=name,
+            members=[(arcname, item.stored.sha256) for arcname, item in entries],
+        )
     # Streamed: the first byte leaves at once, whatever the number and size of the files.
     response = StreamingHttpResponse(files.zip_stream(members()), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-{milestone.code}-{scope.code}.zip"'
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -1,8 +1,10 @@
+import datetime as dt
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from thidua.campaigns.models import Campaign
+from thidua.core import timeutils
 from thidua.core.errors import Refused
 from thidua.documents import registry
 
@@ -16,13 +18,22 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="the file to write")
         parser.add_argument("--approved-only", action="store_true", help="reports: approved figures only")
         parser.add_argument("--decision", default="", help="decision, certificates: its number (the latest by default)")
+        parser.add_argument(
+            "--as-of", default="", help="reports: the figures as they stood at the end of this day (YYYY-MM-DD)"
+        )
 
-    def handle(self, *args, slug, kind, out, approved_only, decision, **options):
+    def handle(self, *args, slug, kind, out, approved_only, decision, as_of, **options):
         campaign = Campaign.objects.filter(slug=slug).first()
         if campaign is None:
             raise CommandError(f"No campaign {slug!r}.")
         spec = registry.KINDS[kind]
         opts = registry.Options(approved_only=approved_only)
+        if as_of:
+            try:
+                day = dt.date.fromisoformat(as_of)
+            except ValueError as exc:
+                raise CommandError(f"--as-of: {as_of!r} is not a date (YYYY-MM-DD).") from exc
+            opts.as_of = timeutils.vn_datetime(day + dt.timedelta(days=1)) - dt.timedelta(microseconds=1)
         if spec.needs_decision:
             opts.decision = (
                 campaign.decisions.filter(number=decision).first() if decision else registry.latest_decision(campaign)
