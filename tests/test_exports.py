@@ -4,6 +4,7 @@ its progress and downloads it when ready; nobody else sees it; a failure says so
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 
 import pytest
@@ -12,7 +13,7 @@ from django.urls import reverse
 
 from thidua.core import exports
 from thidua.core.errors import Refused
-from thidua.core.models import Export
+from thidua.core.models import AuditEntry, Export
 from thidua.units.importing import export_file
 from thidua.units.models import Role, RoleAssignment
 
@@ -42,6 +43,18 @@ def test_a_large_export_is_prepared_in_the_background_then_downloaded(
     assert download.content == export_file(demo_tree["TD"], "csv")[1]  # the same file as a small export
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
     assert len(rows) > 10
+    # Handed out, it is in the audit trail like a file built during the request; a HEAD is not.
+    assert client.head(reverse("export_download", kwargs={"pk": export.pk})).status_code == 200
+    entry = AuditEntry.objects.get(action=exports.DOWNLOAD)
+    assert entry.actor == coordinator and entry.object_id == str(export.pk)
+    assert entry.changes == {
+        "kind": [None, "units"],
+        "params.code": [None, "TD"],
+        "params.fmt": [None, "csv"],
+        "file": [None, "don-vi-TD.csv"],
+        "size": [None, len(download.content)],
+        "sha256": [None, hashlib.sha256(download.content).hexdigest()],
+    }
 
 
 @pytest.mark.django_db
@@ -69,6 +82,7 @@ def test_someone_elses_export_is_not_found(coordinator, client, django_user_mode
     client.force_login(django_user_model.objects.create_user(username="khac", password="pw-for-tests-1"))
     assert client.get(reverse("export", kwargs={"pk": export.pk})).status_code == 404
     assert client.get(reverse("export_download", kwargs={"pk": export.pk})).status_code == 404
+    assert not AuditEntry.objects.filter(action=exports.DOWNLOAD).exists()  # refusals are not downloads
 
 
 @pytest.mark.django_db

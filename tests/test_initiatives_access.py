@@ -5,9 +5,12 @@ actions, reviewers judge without the authors' contact data."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from django.urls import reverse
 
+from thidua.core.models import AuditEntry
 from thidua.demo.submissions import pdf_bytes
 from thidua.initiatives import access as initiative_access
 from thidua.initiatives import evaluation, services
@@ -55,6 +58,15 @@ def test_an_author_sees_only_their_own_non_public_initiatives(client, two):
     mine_file = mine.files.get()
     assert client.get(reverse("initiatives:download", args=[mine.code, theirs_file.pk])).status_code == 404
     assert client.get(reverse("initiatives:download", args=[mine.code, mine_file.pk])).status_code == 200
+    # The download is in the audit trail with the file's hash; the two refusals are not.
+    entry = AuditEntry.objects.get(action=services.FILE_DOWNLOAD)
+    assert entry.actor == p["author"] and entry.object_id == str(mine.pk)
+    assert entry.changes == {
+        "initiative": [None, mine.code],
+        "file": [None, "cua-toi.pdf"],
+        "size": [None, len(pdf_bytes("cua toi"))],
+        "sha256": [None, hashlib.sha256(pdf_bytes("cua toi")).hexdigest()],
+    }
     listed = client.get(reverse("initiatives:mine")).content.decode()
     assert mine.title in listed and theirs.title not in listed
     assert [i.code for i in initiative_access.visible_initiatives(p["author"])] == [mine.code]
@@ -74,6 +86,9 @@ def test_a_tracking_link_opens_one_initiative_only(client, two):
     other_file = mine.files.get()
     assert client.get(reverse("initiatives:track_download", args=[token, other_file.pk])).status_code == 404
     assert client.get(reverse("initiatives:track_download", args=[token, theirs.files.get().pk])).status_code == 200
+    entry = AuditEntry.objects.get(action=services.FILE_DOWNLOAD)  # one: the refused one is not recorded
+    assert entry.actor is None and entry.object_id == str(theirs.pk)
+    assert entry.changes["via"] == [None, "track_link"] and entry.changes["file"] == [None, "khac.pdf"]
     # A forged or altered token, or a code in its place.
     for bad in (token[:-3] + "abc", f"{mine.pk}:abc", mine.code):
         assert client.get(reverse("initiatives:track", args=[bad])).status_code == 404

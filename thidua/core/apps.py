@@ -9,5 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from thidua.core import exports, jobs
+        from thidua.core.audit import ACTION_LABELS
 
         jobs.register("exports_purge", exports.exports_purge, label=_("old prepared files deleted"))
+        ACTION_LABELS[exports.DOWNLOAD] = _("Prepared file downloaded")

@@ -11,6 +11,7 @@ offered. Exports are kept for `EXPORT_KEEP_DAYS`, then purged by the minute's jo
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from thidua.core import timeutils
+from thidua.core.audit import log_action
 from thidua.core.errors import Refused
 from thidua.core.models import Export
 
@@ -104,3 +106,24 @@ def exports_purge(now: dt.datetime) -> int:
     """A job: exports older than KEEP_DAYS are deleted (their data with them)."""
     deleted, _by_model = Export.objects.filter(created_at__lt=now - dt.timedelta(days=KEEP_DAYS)).delete()
     return deleted
+
+
+DOWNLOAD = "export.download"
+
+
+def export_download_record(*, actor, export: Export, data: bytes):
+    """A file prepared in the background (a large export, a document) goes into the audit trail
+    when it is handed out, like one built during the request: what, for which parameters, and the
+    SHA-256 of the bytes."""
+    return log_action(
+        actor=actor,
+        action=DOWNLOAD,
+        obj=export,
+        changes={
+            "kind": [None, export.kind],
+            **{f"params.{key}": [None, value] for key, value in sorted(export.params.items())},
+            "file": [None, export.filename],
+            "size": [None, len(data)],
+            "sha256": [None, hashlib.sha256(data).hexdigest()],
+        },
+    )

@@ -7,6 +7,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from thidua.core import timeutils
+from thidua.core.exports import export_download_record
 from thidua.core.models import Export, Notification
 
 
@@ -58,10 +59,12 @@ def export_download(request, pk):
     export = _own_export(request, pk)
     if export.status != Export.Status.DONE:
         raise Http404
-    data = Export.objects.values_list("data", flat=True).get(pk=export.pk)
-    response = HttpResponse(bytes(data), content_type=export.content_type or "application/octet-stream")
+    data = bytes(Export.objects.values_list("data", flat=True).get(pk=export.pk))
+    response = HttpResponse(data, content_type=export.content_type or "application/octet-stream")
     # A Vietnamese name ("Giấy khen - 152-QĐ-TĐTN.pdf") goes as filename*=utf-8''…
     response["Content-Disposition"] = content_disposition_header(True, export.filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    if request.method != "HEAD":  # a HEAD hands out no bytes
+        export_download_record(actor=request.user, export=export, data=data)
     return response

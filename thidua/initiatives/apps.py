@@ -9,6 +9,8 @@ class InitiativesConfig(AppConfig):
 
     def ready(self):
         from thidua.core import jobs
-        from thidua.initiatives import forwarding
+        from thidua.core.audit import ACTION_LABELS
+        from thidua.initiatives import forwarding, services
 
         jobs.register("forwarding_reminders", forwarding.forwarding_reminders_run, label=_("departments reminded"))
+        ACTION_LABELS[services.FILE_DOWNLOAD] = _("Initiative file downloaded")

@@ -548,3 +548,20 @@ def unconfirmed_purge(*, older_than: dt.timedelta = dt.timedelta(days=7), now: d
         unused.delete()
     files.discard_unused(gone)  # after the commit: the rows that pointed to them are gone
     return len(stale)
+
+
+FILE_DOWNLOAD = "initiative_file.download"
+
+
+def file_download_record(*, actor, item: InitiativeFile, via_track_link: bool = False):
+    """Who downloaded which file attached to an initiative (the author through the tracking link
+    counts as "no account"), with the SHA-256 of its bytes."""
+    changes = {
+        "initiative": [None, item.initiative.code],
+        "file": [None, item.name],
+        "size": [None, item.stored.size],
+        "sha256": [None, item.stored.sha256],
+    }
+    if via_track_link:
+        changes["via"] = [None, "track_link"]
+    return log_action(actor=actor, action=FILE_DOWNLOAD, obj=item.initiative, changes=changes)

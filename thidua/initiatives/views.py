@@ -273,7 +273,10 @@ def track_download(request, token, file_id):
     item = initiative and initiative.files.select_related("stored").filter(pk=file_id).first()
     if not item:
         raise Http404
-    return files.download_response(item.stored, item.name)
+    response = files.download_response(item.stored, item.name)  # 404 if the bytes are missing
+    if request.method != "HEAD":
+        services.file_download_record(actor=None, item=item, via_track_link=True)
+    return response
 
 
 # --- signed in: lists ---------------------------------------------------------------------------
@@ -497,7 +500,10 @@ def download(request, code, file_id):
     item = initiative.files.select_related("stored").filter(pk=file_id).first()
     if item is None:
         raise Http404
-    return files.download_response(item.stored, item.name)
+    response = files.download_response(item.stored, item.name)  # 404 if the bytes are missing
+    if request.method != "HEAD":
+        services.file_download_record(actor=request.user, item=item)
+    return response
 
 
 @require_POST
