@@ -1,11 +1,6 @@
 """End to end in headless Chromium (Debian's package): sign in, read the campaign, search units.
+Without Chromium these tests skip, or fail where the browser is required (tests/browsers.py)."""
 
-Without Chromium (or Playwright) these tests skip, saying why; where the browser is required (CI=1
-or THIDUA_REQUIRE_BROWSER=1, as .ci/run sets) they fail instead, so CI never passes without them.
-"""
-
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,38 +12,21 @@ from thidua.demo.directory import build_directory
 from thidua.demo.submissions import pdf_bytes
 from thidua.units.models import Role, RoleAssignment, Unit
 
+from . import browsers
 from .conftest import SEED_PATH
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-REQUIRED = any(
-    os.environ.get(name, "").strip().lower() in {"1", "true", "yes"} for name in ("CI", "THIDUA_REQUIRE_BROWSER")
-)
 pytestmark = pytest.mark.browser
-
-
-def _missing(what: str):
-    if REQUIRED:
-        pytest.fail(f"{what}, and the browser tests are required here (CI or THIDUA_REQUIRE_BROWSER is set)")
-    pytest.skip(what)
 
 
 @pytest.fixture
 def page(live_server, transactional_db):
-    if CHROMIUM is None:
-        _missing("Chromium is not installed (apt-get install chromium)")
-    try:
-        from playwright import sync_api
-    except ImportError:
-        _missing("Playwright is not installed (pip install -r requirements-dev.txt)")
+    sync_api = browsers.playwright_api()
     build_directory(actor=None, branches=40)
     campaign_load(actor=None, definition=defn.parse_text(SEED_PATH.read_text(encoding="utf-8")))
     user = get_user_model().objects.create_user(username="nhabe", password="mat-khau-thu-1", first_name="Trần Ngọc Hân")
     RoleAssignment.objects.create(user=user, unit=Unit.objects.get(code="HD-NHABE"), role=Role.OFFICER)
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
+        browser = browsers.launch(p)
         tab = browser.new_page(viewport={"width": 390, "height": 844}, locale="vi-VN")
         tab.set_default_timeout(10_000)
         tab.base = live_server.url

@@ -25,3 +25,9 @@ def can_review_milestone(user, milestone) -> bool:
 def can_see_documents(user, milestone, unit: Unit) -> bool:
     """A unit's documents for a milestone: whoever sees the unit, and the milestone's reviewers."""
     return units_access.can_view_unit(user, unit) or can_review_milestone(user, milestone)
+
+
+def may_send(user, campaign, unit: Unit) -> bool:
+    """Whether the user may send a new version of the unit's document: an officer of the unit (or
+    above) while the campaign is published. An exemption is the service's refusal, not a right."""
+    return units_access.can_edit_unit(user, unit) and campaign.status == campaign.Status.PUBLISHED

@@ -156,7 +156,7 @@ def milestone_unit(request, slug, milestone_code, code):
         or not queries.is_expected(milestone, campaign, unit)
     ):
         raise Http404
-    may_edit = access.can_edit_unit(request.user, unit) and campaign.status == campaign.Status.PUBLISHED
+    may_edit = submission_access.may_send(request.user, campaign, unit)
     upload_form = SubmissionForm()
     if request.method == "POST":
         # The deadline burst: a good upload goes straight to its receipt, without building the

@@ -144,14 +144,6 @@ def receipt_out(s: Submission) -> dict:
     }
 
 
-def _may_submit(request, campaign, unit, state) -> bool:
-    return (
-        access.can_edit_unit(request.user, unit)
-        and campaign.status == Campaign.Status.PUBLISHED
-        and state.status != queries.Status.EXEMPTED
-    )
-
-
 @router.get(
     "/campaigns/{slug}/milestones/{milestone}/units/{code}",
     response={200: UnitStatusOut, **errors()},
@@ -176,7 +168,8 @@ def unit_status(request, slug: str, milestone: str, code: str):
         "deadline": local(state.deadline),
         "first_received_at": local(state.first_received_at),
         "versions": [receipt_out(s) for s in versions],
-        "may_submit": _may_submit(request, campaign, unit, state),
+        "may_submit": submission_access.may_send(request.user, campaign, unit)
+        and state.status != queries.Status.EXEMPTED,
     }
 
 
@@ -199,7 +192,7 @@ def submission_send(
     m = _milestone_or_404(campaign, milestone)
     unit = _unit_for_documents(request, campaign, m, code)
     campaign_access.require_open(campaign)
-    access.require(access.can_edit_unit(request.user, unit))
+    access.require(submission_access.may_send(request.user, campaign, unit))
     uploads = [uploaded(f) for f in files]
     submission = services.submission_create(
         actor=request.user, milestone=m, unit=unit, uploads=uploads, note=note.strip()
