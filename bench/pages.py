@@ -246,7 +246,11 @@ def main() -> int:
         connection.close()
         drop()
 
-    print(f"\n{connection.vendor}, {args.branches} branches, {args.workers} gunicorn workers, {args.runs} runs each\n")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"\n{connection.vendor}, {args.branches} branches, {args.workers} gunicorn workers, {args.runs} runs each, "
+        f"load average at the end {load}\n"
+    )
     print("| page | p50 ms | p95 ms | floor p50 ms | floor p95 ms | ratio (p50) | KB | queries | floor = page |")
     print("|---|---|---|---|---|---|---|---|---|")
     for label, page, floor, size, queries, same in rows:
