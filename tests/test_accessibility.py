@@ -1,6 +1,6 @@
 """Accessibility in a real browser: axe-core (vendored under tests/vendor/, MPL-2.0) on the key pages
 of every persona, on a desktop and on a phone — no critical or serious violation of WCAG 2.1 A/AA —
-and no page wider than a 390 px phone (no sideways scrolling of the page itself). Without Chromium
+and no page wider than a 390 px or a 360 px phone (no sideways scrolling of the page itself). Without Chromium
 it skips, or fails where the browser is required (tests/browsers.py)."""
 
 from __future__ import annotations
@@ -159,9 +159,12 @@ def _walk(browser, base: str, user: str | None, width: int) -> list[str]:
             page.click("header .dropdown summary")  # the account menu, open: its items must be readable
         page.evaluate(AXE)
         found += [f"{user or 'anonymous'} {width}px {path}: {v}" for v in page.evaluate(RUN_AXE)]
-        wide = page.evaluate("document.documentElement.scrollWidth")
-        if wide > width + 1:
-            found.append(f"{user or 'anonymous'} {width}px {path}: the page is {wide} px wide")
+        for fit in (width, 360) if width < 400 else (width,):  # the narrowest common phone too
+            page.set_viewport_size({"width": fit, "height": 900})
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            if wide > fit + 1:
+                found.append(f"{user or 'anonymous'} {fit}px {path}: the page is {wide} px wide")
+        page.set_viewport_size({"width": width, "height": 900})
     context.close()
     return found
 
