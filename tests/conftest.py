@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -229,14 +230,19 @@ def verified_login(client, user):
 
 
 @contextlib.contextmanager
-def coverage_paused():
-    """Run a block without coverage tracing in this thread: the fuzz and accessibility walks send
+def coverage_paused(*, new_threads: bool = False):
+    """Run a block without coverage tracing in this thread (and with new_threads, in the threads
+    started meanwhile: a live server's, one a connection): the fuzz and accessibility walks send
     thousands of requests whose lines the functional tests already cover; traced, they cost twice
-    the time. (Coverage's own stop() leaves xdist workers' tracer in place: the trace function is
+    the time. (Coverage's own stop() leaves xdist workers' tracer in place: the trace functions are
     set aside directly, and put back.)"""
-    tracer = sys.gettrace()
+    tracer, thread_tracer = sys.gettrace(), threading.gettrace()
     sys.settrace(None)
+    if new_threads:
+        threading.settrace(None)
     try:
         yield
     finally:
+        if new_threads:
+            threading.settrace(thread_tracer)
         sys.settrace(tracer)

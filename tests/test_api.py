@@ -39,8 +39,7 @@ def make_token(user, scope="write", days=30):
     )[1]
 
 
-@pytest.fixture(scope="module")
-def world(module_transaction, django_db_blocker):
+def build_world() -> dict:
     """The demo directory, the seed campaign (published, deadlines of 2023), a plan from Nhà Bè,
     and tokens: the city's coordinator, Nhà Bè's officer (read and write), Quận 1's officer, a
     read-only token of Nhà Bè's officer, a steering member."""
@@ -51,26 +50,32 @@ def world(module_transaction, django_db_blocker):
 
     from .conftest import SEED_PATH
 
+    build_directory(actor=None, branches=30)
+    campaign = campaign_load(actor=None, definition=defn.parse_text(SEED_PATH.read_text(encoding="utf-8"))).campaign
+    submission = submission_create(
+        actor=None,
+        milestone=campaign.milestones.get(code="KH"),
+        unit=Unit.objects.get(code="HD-NHABE"),
+        uploads=[("ke-hoach.pdf", pdf_bytes("Ke hoach Nha Be"))],
+        notify=False,
+    )
+    users = {
+        "coordinator": make_user("api-c", Role.COORDINATOR, "TD"),
+        "officer_nhabe": make_user("api-onb", Role.OFFICER, "HD-NHABE"),
+        "officer_q1": make_user("api-o1", Role.OFFICER, "QD1"),
+        "steering": make_user("api-s", Role.STEERING, "TD"),
+        "outsider": make_user("api-x"),
+    }
+    tokens = {who: make_token(user) for who, user in users.items()}
+    tokens["read_nhabe"] = make_token(users["officer_nhabe"], scope="read")
+    return {"tokens": tokens, "receipt": submission.receipt_number, "users": {k: u.pk for k, u in users.items()}}
+
+
+@pytest.fixture(scope="module")
+def world(module_transaction, django_db_blocker):
+    """build_world(), once for the module (tests roll back to it)."""
     with django_db_blocker.unblock():
-        build_directory(actor=None, branches=30)
-        campaign = campaign_load(actor=None, definition=defn.parse_text(SEED_PATH.read_text(encoding="utf-8"))).campaign
-        submission = submission_create(
-            actor=None,
-            milestone=campaign.milestones.get(code="KH"),
-            unit=Unit.objects.get(code="HD-NHABE"),
-            uploads=[("ke-hoach.pdf", pdf_bytes("Ke hoach Nha Be"))],
-            notify=False,
-        )
-        users = {
-            "coordinator": make_user("api-c", Role.COORDINATOR, "TD"),
-            "officer_nhabe": make_user("api-onb", Role.OFFICER, "HD-NHABE"),
-            "officer_q1": make_user("api-o1", Role.OFFICER, "QD1"),
-            "steering": make_user("api-s", Role.STEERING, "TD"),
-            "outsider": make_user("api-x"),
-        }
-        tokens = {who: make_token(user) for who, user in users.items()}
-        tokens["read_nhabe"] = make_token(users["officer_nhabe"], scope="read")
-        return {"tokens": tokens, "receipt": submission.receipt_number, "users": {k: u.pk for k, u in users.items()}}
+        return build_world()
 
 
 def call(client, method, path, token=None, **kwargs):
