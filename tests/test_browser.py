@@ -28,7 +28,7 @@ def page(live_server, transactional_db):
     with sync_api.sync_playwright() as p:
         browser = browsers.launch(p)
         tab = browser.new_page(viewport={"width": 390, "height": 844}, locale="vi-VN")
-        tab.set_default_timeout(10_000)
+        tab.set_default_timeout(30_000)  # a loaded CI machine, not a slow page
         tab.base = live_server.url
         yield tab
         browser.close()

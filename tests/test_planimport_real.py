@@ -39,9 +39,9 @@ def at(result, path: str) -> str:
 @pytest.mark.parametrize("slug", importer_accuracy.slugs())
 def test_every_real_plan_imports_into_a_valid_draft_quickly(demo_tree, slug):
     text = importer_accuracy.source_text(importer_accuracy.CORPUS / f"{slug}.txt")
-    started = time.perf_counter()
+    started = time.process_time()
     result = import_text(text, issuer_code="QD1")
-    assert time.perf_counter() - started < 3.0  # generous: the machine is shared; alone it is ~0.1 s
+    assert time.process_time() - started < 3.0  # CPU seconds, so a busy machine does not fail it; alone ~0.1 s
     defn.validate(result.definition)
 
 
