@@ -178,9 +178,12 @@ def steering_matrix(request, slug):
     """Units below × goals and key indicators, coloured by attainment: which units are behind on what."""
     campaign = campaign_access.get_campaign_or_404(request.user, slug)
     unit = _scope(request, campaign)
+    present = set(Unit.objects.subtree(unit).filter(depth=unit.depth + 1).values_list("kind", flat=True))
     kind = request.GET.get("loai", "")
+    if kind not in present:  # e.g. "districts" kept in a link down to a district, whose wards are another kind
+        kind = ""
     indicators = _matrix_indicators(campaign, request)
-    rows = queries.matrix(indicators, unit, [kind] if kind in UnitKind.values else [])
+    rows = queries.matrix(indicators, unit, [kind] if kind else [])
     clusters = list(campaign.clusters.all())
     cluster = next((c for c in clusters if c.code == request.GET.get("cum")), None)
     if cluster is not None:  # an emulation cluster: its members among the rows
@@ -190,7 +193,6 @@ def steering_matrix(request, slug):
     rows = _matrix_sort(rows, sort, indicators)
     if request.GET.get("xuat") == "xlsx":
         return _export_matrix(campaign, unit, indicators, rows)
-    present = set(Unit.objects.subtree(unit).filter(depth=unit.depth + 1).values_list("kind", flat=True))
     query = request.GET.copy()
     query.pop("sap-xep", None)
     return render(
