@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from django.core.management import call_command
 
-from thidua.campaigns.models import Activity, Assignment, AwardType, Cluster, Criterion
+from thidua.campaigns.models import Activity, Assignment, AwardType, Cluster, Criterion, Indicator
 from thidua.commendation import scoring
 from thidua.commendation.models import Adjustment, Assessment, AssessmentLine
 from thidua.initiatives.models import Initiative
@@ -267,3 +267,30 @@ def test_the_command_prints_the_ranking_with_every_criterion(tree, personas, set
     assert len(out) == 4 and {line.split(",")[2] for line in out[1:]} == set(MEMBERS)
     call_command("commendation_scores", campaign.slug, "--cluster", "K1")
     assert "Khối thử" in capsys.readouterr().out
+
+
+def test_a_lower_is_better_indicator_scores_the_lower_value_higher(tree, personas):
+    """Overdue dossiers and the like: against a commitment of 10, a unit with 0 gets full points,
+    20 half of them, 40 a quarter, and the ranking puts the fewest first."""
+    campaign = make_campaign(tree)
+    ct1 = campaign.indicators.get(code="CT1")  # a count: judged against the unit's own commitment
+    ct1.direction = Indicator.Direction.LOWER
+    ct1.save(update_fields=["direction"])
+    Criterion.objects.create(
+        campaign=campaign, code="TC1", order=0, name="Hồ sơ trễ hạn", source="indicator", indicator_code="CT1",
+        max_points=Decimal(30),
+    )  # fmt: skip
+    cluster = Cluster.objects.create(campaign=campaign, code="K1", name="Khối thử", unit_codes=list(MEMBERS))
+    for code, value in (("BCNLD", 40), ("QD1", 0), ("HD-NHABE", 20)):
+        officer = add_officer(tree[code], f"o_{code}")
+        registration_save(
+            actor=officer, campaign=campaign, unit=tree[code], commitments={ct1: Decimal(10)}, now=vn(2023, 4, 10)
+        )
+        indicator_value_set(actor=officer, indicator=ct1, unit=tree[code], numerator=value, as_of=dt.date(2023, 6, 1))
+    ranked = scoring.ranking(campaign, cluster, now=NOW)
+    assert [(s.unit.code, s.lines[0].points) for s in ranked] == [
+        ("QD1", Decimal("30.00")),
+        ("HD-NHABE", Decimal("15.00")),
+        ("BCNLD", Decimal("7.50")),
+    ]
+    assert ranked[1].lines[0].explanation == "20 so với chỉ tiêu đăng ký 10: đạt 50 %."

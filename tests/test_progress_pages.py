@@ -519,6 +519,82 @@ def test_the_steering_matrix_shows_which_districts_are_behind_on_which_goal(seed
     assert "Cụm trung tâm" in central.content.decode()
 
 
+def _matrix_link(page: str, name: str) -> str:
+    """The address of the drill-down link on a unit's name in the matrix."""
+    match = re.search(r'<th scope="row" class="sticky"><a href="([^"]+)">' + re.escape(name) + "</a></th>", page)
+    assert match, f"no drill-down link on {name}"
+    return match.group(1).replace("&amp;", "&")
+
+
+def test_the_steering_matrix_drills_down_to_a_units_own_matrix(seed_campaign, demo_tree, client):
+    """The link on a district opens the district's matrix: its wards as rows, the goal chosen kept,
+    even when the city's matrix was narrowed to districts (the wards are of another kind)."""
+    launched = seed_campaign.indicators.get(code="launched_movement")
+    wards = list(queries.reporting_units(launched, demo_tree["QD1"]))
+    for ward in wards[:2]:
+        services.indicator_value_set(actor=None, indicator=launched, unit=ward, numerator=1, as_of=DAY)
+    client.force_login(_user("bcd", Role.STEERING, demo_tree["TD"]))
+    url = reverse("progress:matrix", args=[SEED])
+    for filters in ({}, {"muc-tieu": "MT1"}, {"loai": "district", "muc-tieu": "MT1"}):
+        city = client.get(url, filters)
+        assert "QD1" in {r.unit.code for r in city.context["rows"]}
+        link = _matrix_link(city.content.decode(), "Quận Đoàn 1")
+        district = client.get(url + link)
+        assert district.status_code == 200 and district.context["unit"].code == "QD1", filters
+        rows = {r.unit.code for r in district.context["rows"]}
+        qd1 = demo_tree["QD1"]
+        children = set(Unit.objects.subtree(qd1).filter(depth=qd1.depth + 1).values_list("code", flat=True))
+        assert {w.code for w in wards} <= rows <= children, filters  # its own children, every reporting ward
+        column = [i.code for i in district.context["indicators"]].index("launched_movement")
+        by_code = {r.unit.code: r for r in district.context["rows"]}
+        assert by_code[wards[0].code].cells[column].band == "good"
+        assert by_code[wards[-1].code].cells[column].band == "none"  # not reported
+        goals = {i.goal.code if i.goal else None for i in district.context["indicators"]}
+        assert (goals == {"MT1"}) == bool(filters), filters  # the goal chosen is kept, and only it
+        assert ancestors_of(district) == ["TD"]  # and the way back up
+    # A kind of unit none of the rows can be (a bookmark, an old link) narrows nothing.
+    kept = client.get(url, {"don-vi": "QD1", "loai": "district"})
+    assert {r.unit.code for r in kept.context["rows"]} == rows and kept.context["kind"] == ""
+
+
+def ancestors_of(response) -> list[str]:
+    return [a.code for a in response.context["ancestors"]]
+
+
+def test_the_steering_matrix_goal_filter_shows_only_that_goals_indicators(seed_campaign, demo_tree, client):
+    client.force_login(_user("bcd", Role.STEERING, demo_tree["TD"]))
+    url = reverse("progress:matrix", args=[SEED])
+    everything = [i.code for i in client.get(url).context["indicators"]]
+    mt2 = set(seed_campaign.indicators.filter(goal__code="MT2").values_list("code", flat=True))
+    assert mt2 == {"young_civil_servants_committed", "overdue_dossiers"} and mt2 < set(everything)
+    response = client.get(url, {"muc-tieu": "MT2"})
+    assert [i.code for i in response.context["indicators"]] == [c for c in everything if c in mt2]
+    assert response.context["goals"] == [("MT2", 2)]  # one goal's columns in the header
+    page = response.content.decode()
+    headers = re.findall(r'<th scope="col"><a href="[^"]*/chi-tieu/([^/"?]+)/', page)
+    assert set(headers) == mt2
+    assert '<option value="MT2" selected>' in page
+    launched = seed_campaign.indicators.get(code="launched_movement")
+    assert launched.name[:20] not in page  # an MT1 indicator: not a column
+    assert client.get(url, {"muc-tieu": "KHONG-CO"}).context["indicators"] == []  # an unknown goal: nothing
+
+
+def test_the_steering_matrix_ranks_lower_is_better_indicators_fewest_first(seed_campaign, demo_tree, client):
+    overdue = seed_campaign.indicators.get(code="overdue_dossiers")
+    assert overdue.lower_is_better
+    for code, n in (("QD1", 5), ("QD3", 1), ("HD-NHABE", 9)):
+        services.indicator_value_set(actor=None, indicator=overdue, unit=demo_tree[code], numerator=n, as_of=DAY)
+    client.force_login(_user("bcd", Role.STEERING, demo_tree["TD"]))
+    response = client.get(reverse("progress:matrix", args=[SEED]), {"sap-xep": "overdue_dossiers"})
+    column = [i.code for i in response.context["indicators"]].index("overdue_dossiers")
+    cells = [(r.unit.code, r.cells[column].figure) for r in response.context["rows"]]
+    ranked = [(code, figure.value if figure else None) for code, figure in cells]
+    reported = [(code, value) for code, value in ranked if value is not None]
+    assert reported == [("QD3", 1), ("QD1", 5), ("HD-NHABE", 9)]
+    assert ranked[: len(reported)] == reported  # the units without a figure come last
+    assert "(càng thấp càng tốt)" in response.content.decode()  # the column says which way is best
+
+
 def test_the_sign_off_queue_lists_what_awaits_a_decision_first(campaign, personas):
     client = login(personas["officer_q1"])
     decided = signed(client, "QD1-01")

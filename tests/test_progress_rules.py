@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from thidua.core.errors import Refused
-from thidua.progress import queries, services
+from thidua.progress import queries, rules, services
 from thidua.progress.models import IndicatorValue
 from thidua.units.models import Unit
 from thidua.units.services import unit_update
@@ -105,6 +105,54 @@ def test_validation_rules_refuse_on_entry_and_list_in_the_report(seed_campaign, 
     client.force_login(coordinator)
     report = client.get(reverse("progress:rules", args=[campaign.slug])).content.decode()
     assert "Quận Đoàn 1" in report and "90" in report
+
+
+def _entry_form_data(client, url) -> dict:
+    """The entry form's fields as the page fills them (every figure it shows), dated in the campaign."""
+    form = client.get(url).context["form"]
+    data = {
+        name: ("" if form[name].value() is None else form[name].value()) for name in form.fields if name != "confirm"
+    }
+    return data | {"as_of": "2023-05-20"}
+
+
+def test_a_warn_rule_lets_the_save_through_with_a_warning_and_a_refuse_rule_blocks_it(seed_campaign, demo_tree, client):
+    """The seed's "level-2 guidance ≤ level-1" rule has importance `warn`: figures breaking it are
+    saved and the officer is told; the same rule with importance `refuse` takes the save back."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.messages import constants
+
+    from thidua.campaigns.models import ValidationRule
+    from thidua.units.models import Role, RoleAssignment
+
+    campaign, qd1 = seed_campaign, demo_tree["QD1"]
+    rule = campaign.validation_rules.get(code="eid_l2_guided_within_l1")
+    assert rule.importance == ValidationRule.Importance.WARN
+    l1, l2 = (campaign.indicators.get(code=c) for c in ("eid_l1_guided", "eid_l2_guided"))
+    officer = get_user_model().objects.create_user("cb", password="pw-for-tests-1")
+    RoleAssignment.objects.create(user=officer, unit=qd1, role=Role.OFFICER)
+    client.force_login(officer)
+    url = reverse("progress:entry", args=[campaign.slug, "QD1"])
+    data = _entry_form_data(client, url) | {f"i{l1.pk}": "10", f"i{l2.pk}": "15"}
+    response = client.post(url, data, follow=True)
+    assert response.redirect_chain and response.status_code == 200  # saved
+    assert IndicatorValue.objects.get(indicator=l2, unit=qd1).numerator == 15
+    warned = [str(m) for m in response.context["messages"] if m.level == constants.WARNING]
+    assert warned == [
+        f"Quận Đoàn 1 — “Lượt hướng dẫn định danh mức 2 không vượt quá mức 1”: {l2.name} (15) phải ≤ {l1.name} (10)."
+    ]
+    assert "Đã lưu 2 số liệu" in response.content.decode()
+    # The report over the city lists it among the warnings, not among the refused figures.
+    report = rules.subtree_report(campaign, demo_tree["TD"])
+    assert [(v.unit.code, v.rule.code, v.refuses) for v in report] == [("QD1", rule.code, False)]
+    # The other importance: the same kind of breach is refused and nothing is written.
+    rule.importance = ValidationRule.Importance.REFUSE
+    rule.save(update_fields=["importance"])
+    data = _entry_form_data(client, url) | {f"i{l2.pk}": "16"}
+    refused = client.post(url, data)
+    assert refused.status_code == 200  # the form again, with the reason
+    assert "Lượt hướng dẫn định danh mức 2 không vượt quá mức 1" in " ".join(refused.context["form"].non_field_errors())
+    assert IndicatorValue.objects.get(indicator=l2, unit=qd1).numerator == 15  # taken back
 
 
 def test_a_rule_naming_an_unreported_figure_is_skipped(seed_campaign, demo_tree):

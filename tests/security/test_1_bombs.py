@@ -6,6 +6,7 @@ stays within a few tens of MB (on main a 1 MB ".odt" took 2 GB)."""
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 
 import pytest
@@ -13,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from thidua.campaigns import definition as defn
+from thidua.campaigns.models import Campaign
 from thidua.core import files, spreadsheets
 from thidua.core.errors import Refused
 from thidua.core.models import StoredFile
@@ -37,6 +39,7 @@ def bombs():
 def test_an_odt_bomb_is_refused_without_unpacking_it(client, seed_campaign, demo_tree, settings, tmp_path, bombs):
     portal = make_portal(seed_campaign, demo_tree, settings, tmp_path)
     client.force_login(portal["p"]["author"])  # strangers send no files at all (finding 3)
+    assert client.get(reverse("initiatives:submit")).status_code == 200  # the first page, not measured
     data = FORM | {"unit": portal["units"]["QD1-01"].pk, "files": SimpleUploadedFile("y-tuong.odt", bombs["odt"])}
     with bounded(megabytes=40, seconds=10):
         response = client.post(reverse("initiatives:submit"), data)
@@ -133,11 +136,57 @@ def test_a_cell_in_column_xfd_does_not_fill_memory_with_empty_cells():
     assert len(table.headers) <= spreadsheets.MAX_COLUMNS and len(table.rows) == 2999
 
 
+def _on_the_upload_page(client, demo_tree) -> None:
+    """A coordinator who has opened the upload page: the process's first page (templates compiled,
+    catalogue loaded) takes seconds under tracemalloc, which would fail a test run first on its own."""
+    client.force_login(make_user("dp", Role.COORDINATOR, demo_tree["TD"]))
+    assert client.get(reverse("campaigns:upload")).status_code == 200
+
+
 def test_yaml_aliases_are_refused_at_once(client, demo_tree):
+    _on_the_upload_page(client, demo_tree)
     with bounded(megabytes=10, seconds=2), pytest.raises(defn.DefinitionError, match="& và \\*"):
         defn.parse_text(BILLION_LAUGHS)
-    client.force_login(make_user("dp", Role.COORDINATOR, demo_tree["TD"]))
     upload = SimpleUploadedFile("cuoi.yaml", BILLION_LAUGHS.encode(), "application/yaml")
     with bounded(megabytes=30, seconds=5):
         response = client.post(reverse("campaigns:upload"), {"file": upload})
     assert response.status_code == 200 and len(response.content) < 200_000
+    assert "Tệp định nghĩa không được dùng neo và bí danh YAML (&amp; và *)." in response.content.decode()
+    assert not Campaign.objects.exists()
+
+
+def _upload_definition(client, demo_tree, name: str, data: bytes):
+    """The coordinator's upload of a hostile file: refused within 2 s (timed without tracemalloc,
+    which slows a parser's many small allocations tenfold), nothing created."""
+    _on_the_upload_page(client, demo_tree)
+    upload = SimpleUploadedFile(name, data, "application/yaml")
+    start = time.perf_counter()
+    response = client.post(reverse("campaigns:upload"), {"file": upload})
+    assert time.perf_counter() - start < 2
+    assert response.status_code == 200  # the form again, with the reason
+    assert not Campaign.objects.exists()
+    return response
+
+
+def test_a_definition_file_over_2_mb_is_refused(client, demo_tree):
+    big = b"format: thidua.campaign/1\n" + b"# " + b"x" * (2 * 1024 * 1024) + b"\n"
+    response = _upload_definition(client, demo_tree, "lon.yaml", big)
+    assert response.context["form"].errors["file"] == ["Tệp lớn hơn 2 MB."]  # refused before it is read
+    assert "Tệp lớn hơn 2 MB." in response.content.decode()
+    # The same bound where a definition comes as text (the plan importer's editor, the command).
+    with bounded(megabytes=20, seconds=2), pytest.raises(defn.DefinitionError, match="lớn hơn 2 MB"):
+        defn.parse_text(big.decode())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title: x\nindicators: [" + ",".join(["1"] * 200_001) + "]\n",  # one flat list, 400 KB
+        "\n".join(f"k{n}: {n}" for n in range(100_001)),  # a flat mapping (two values a line), 1.4 MB
+    ],
+    ids=["flat-list", "flat-mapping"],
+)
+def test_a_definition_with_more_than_200_000_values_is_refused_in_bounded_time(client, demo_tree, text):
+    assert len(text.encode()) < 2 * 1024 * 1024  # within 2 MB: the count of values refuses it
+    response = _upload_definition(client, demo_tree, "nhieu.yaml", text.encode())
+    assert response.context["problems"] == ["Tệp có quá nhiều mục so với một định nghĩa đợt thi đua."]

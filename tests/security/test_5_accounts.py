@@ -13,7 +13,7 @@ import pytest
 from axes.models import AccessFailureLog
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -127,3 +127,59 @@ def test_coordinators_need_two_step_sign_in_when_the_deployment_says_so(client, 
     assert client.get(reverse("home"))["Location"].startswith(reverse("accounts:two_factor"))
     client.force_login(personas["officer_q1"])
     assert client.get(reverse("home")).status_code == 200  # officers are not concerned
+
+
+# --- flood limits per address and per e-mail (settings.RATE_LIMITS, thidua.core.ratelimit) ------------
+
+TOO_MANY = "Có quá nhiều yêu cầu từ địa chỉ của bạn trong thời gian ngắn"
+
+
+def test_sign_in_attempts_beyond_the_limit_from_one_address_are_refused(client, officer, settings):
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"signin-ip": "3/600"}
+    # Three different wrong user names: django-axes locks none of them, only the address limit counts.
+    statuses = [_sign_in(client, f"khong_co_{n}", "doan-mo").status_code for n in range(3)]
+    assert statuses == [200, 200, 200]
+    refused = _sign_in(client, "can_bo", PASSWORD)  # even the right password, from this address
+    assert refused.status_code == 429 and TOO_MANY in refused.content.decode()
+    assert "Tạm khoá đăng nhập" not in refused.content.decode()  # the flood limit, not the lockout
+    assert "_auth_user_id" not in client.session
+    other = Client(REMOTE_ADDR="10.1.2.3")
+    assert _sign_in(other, "can_bo", PASSWORD).status_code == 302  # another address is not affected
+
+
+def test_password_reset_requests_beyond_the_limit_from_one_address_are_refused(client, officer, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"reset-ip": "2/3600", "reset-email": "100/86400"}
+    mail.outbox.clear()
+    url = reverse("accounts:password_reset")
+    assert [client.post(url, {"email": "can.bo@example.vn"}).status_code for _n in range(2)] == [302, 302]
+    refused = client.post(url, {"email": "can.bo@example.vn"})
+    assert refused.status_code == 429 and TOO_MANY in refused.content.decode()
+    assert len(mail.outbox) == 2  # the refused request sent nothing
+    other = Client(REMOTE_ADDR="10.1.2.3")
+    assert other.post(url, {"email": "can.bo@example.vn"}).status_code == 302  # another address is not
+    assert len(mail.outbox) == 3
+
+
+def test_reset_emails_to_one_address_are_limited_whatever_address_asks(officer, settings):
+    """Beyond the limit the page says the same as always (nothing tells a stranger which addresses
+    have accounts), but no e-mail goes out; another person's reset is not affected."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"reset-ip": "100/3600", "reset-email": "2/86400"}
+    get_user_model().objects.create_user("can_bo_2", email="can.bo.2@example.vn", password=PASSWORD)
+    mail.outbox.clear()
+    url = reverse("accounts:password_reset")
+    sent = reverse("accounts:password_reset_sent")
+
+    def ask(email, n):  # each request from a different address: the address limit never applies
+        response = Client(REMOTE_ADDR=f"10.0.1.{n}").post(url, {"email": email})
+        assert response.status_code == 302 and response["Location"] == sent
+        return len(mail.outbox)
+
+    assert [ask(e, n) for n, e in enumerate(["can.bo@example.vn", "Can.Bo@Example.VN", "can.bo@example.vn"])] == [
+        1,
+        2,
+        2,  # the third one, whatever the case of the letters, sends nothing
+    ]
+    assert {m.to[0] for m in mail.outbox} == {"can.bo@example.vn"}
+    assert ask("can.bo.2@example.vn", 9) == 3 and mail.outbox[-1].to == ["can.bo.2@example.vn"]

@@ -174,16 +174,20 @@ def _matrix_sort(rows, key: str, indicators):
 
 def _matrix(campaign, unit, query):
     """The matrix's indicators, rows and clusters as `query` asks (?loai, ?muc-tieu, ?tat-ca, ?cum,
-    ?sap-xep: the page's GET or a background export's parameters)."""
+    ?sap-xep: the page's GET or a background export's parameters); and the kind of units shown with
+    the kinds present below the unit (the filter's choices)."""
+    present = set(Unit.objects.subtree(unit).filter(depth=unit.depth + 1).values_list("kind", flat=True))
     kind = query.get("loai", "")
+    if kind not in present:  # e.g. "districts" kept in a link down to a district, whose wards are another kind
+        kind = ""
     indicators = _matrix_indicators(campaign, query)
-    rows = queries.matrix(indicators, unit, [kind] if kind in UnitKind.values else [])
+    rows = queries.matrix(indicators, unit, [kind] if kind else [])
     clusters = list(campaign.clusters.all())
     cluster = next((c for c in clusters if c.code == query.get("cum")), None)
     if cluster is not None:  # an emulation cluster: its members among the rows
         members = set(cluster.members(campaign).filter(pk__in=[r.unit.pk for r in rows]).values_list("pk", flat=True))
         rows = [r for r in rows if r.unit.pk in members]
-    return indicators, _matrix_sort(rows, query.get("sap-xep", "ten"), indicators), clusters, cluster
+    return indicators, _matrix_sort(rows, query.get("sap-xep", "ten"), indicators), clusters, cluster, (kind, present)
 
 
 MATRIX_FILTERS = ("loai", "muc-tieu", "tat-ca", "cum", "sap-xep")
@@ -194,8 +198,8 @@ def steering_matrix(request, slug):
     """Units below × goals and key indicators, coloured by attainment: which units are behind on what."""
     campaign = campaign_access.get_campaign_or_404(request.user, slug)
     unit = _scope(request, campaign)
-    kind, sort = request.GET.get("loai", ""), request.GET.get("sap-xep", "ten")
-    indicators, rows, clusters, cluster = _matrix(campaign, unit, request.GET)
+    sort = request.GET.get("sap-xep", "ten")
+    indicators, rows, clusters, cluster, (kind, present) = _matrix(campaign, unit, request.GET)
     if request.GET.get("xuat") == "xlsx":
         params = {"slug": campaign.slug, "don-vi": unit.code}
         params |= {key: request.GET[key] for key in MATRIX_FILTERS if request.GET.get(key)}
@@ -204,7 +208,6 @@ def steering_matrix(request, slug):
             title=_("Steering matrix of %(unit)s (.xlsx)") % {"unit": unit.name},
             build=lambda: _export_matrix(campaign, unit, indicators, rows),
         )  # fmt: skip
-    present = set(Unit.objects.subtree(unit).filter(depth=unit.depth + 1).values_list("kind", flat=True))
     query = request.GET.copy()
     query.pop("sap-xep", None)
     return render(
@@ -308,7 +311,7 @@ def breakdown_export_build(user, params: dict, progress) -> tuple[str, bytes]:
 
 def matrix_export_build(user, params: dict, progress) -> tuple[str, bytes]:
     campaign, unit = _background_scope(user, params)
-    indicators, rows, _clusters, _cluster = _matrix(campaign, unit, params)
+    indicators, rows, _clusters, _cluster, _kind = _matrix(campaign, unit, params)
     progress(50)
     return _export_matrix(campaign, unit, indicators, rows)
 
