@@ -5,13 +5,13 @@ whose mailbox the gateway reads). Built on thidua.units.access."""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from thidua.campaigns import access as campaign_access
 from thidua.mailgateway.models import InboundMessage
 from thidua.units import access as units_access
-from thidua.units.models import Unit
+from thidua.units.models import Unit, path_prefix_q
 
 
 def may_use_triage(user) -> bool:
@@ -20,18 +20,25 @@ def may_use_triage(user) -> bool:
 
 
 def visible_messages(user):
+    """The messages of the user's subtrees. Written from the messages' side (their unit's path, and
+    their candidates' paths), never as "unit in <every unit of the subtree>": with 219,000 units
+    that subquery cost ~0.4 s, on every page, for the top bar's count."""
     qs = InboundMessage.objects.select_related("unit", "milestone", "milestone__campaign", "submission")
     if getattr(user, "is_superuser", False):
         return qs
     tops = units_access.role_units(user, units_access.MANAGE_ROLES)
     if not tops:
         return qs.none()
-    units = Unit.objects.within_any(tops).values("pk")
-    candidates = InboundMessage.candidate_units.through.objects.filter(unit__in=units)
-    reach = Q(unit__in=units) | Q(pk__in=candidates.values("inboundmessage_id"))
+    matched, candidate_q = Q(pk__in=[]), Q(pk__in=[])
+    for top in tops:
+        matched |= path_prefix_q(top.path, "unit__path")
+        candidate_q |= path_prefix_q(top.path, "unit__path")
+    candidates = InboundMessage.candidate_units.through.objects.filter(candidate_q)
+    reach = matched | Q(pk__in=candidates.values("inboundmessage_id"))
     if any(top.depth == 1 for top in tops):  # a top unit's coordinators also see mail matched to no unit
-        reach |= Q(unit__isnull=True, candidate_units__isnull=True)
-    return qs.filter(reach).distinct()
+        any_candidate = InboundMessage.candidate_units.through.objects.filter(inboundmessage_id=OuterRef("pk"))
+        reach |= Q(unit__isnull=True) & ~Exists(any_candidate)
+    return qs.filter(reach)
 
 
 def get_message_or_404(user, pk: int) -> InboundMessage:
