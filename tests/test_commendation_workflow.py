@@ -193,3 +193,43 @@ def test_a_unit_fills_in_its_self_assessment_in_the_browser(client, campaign, tr
     assert bad.status_code == 400 and "10" in bad.content.decode()
     client.force_login(personas["steering"])
     assert client.post(page, {"review": "finish", "reviewed_TC7": "5"}).status_code == 403
+
+
+def test_the_unit_page_shows_the_self_assessment_beside_the_review(client, campaign, tree, personas):
+    """Once reviewed, the unit's own points stay in sight beside the reviewed ones, with the change."""
+    _no_assessment(campaign, tree["HD-NHABE"])
+    officer = add_officer(tree["HD-NHABE"], "nb_side")
+    lines = {"TC7": {"self_points": Decimal(8), "evidence": "https://example.vn/bao-cao", "note": ""}}
+    record = services.assessment_save(actor=officer, campaign=campaign, unit=tree["HD-NHABE"], lines=lines, submit=True)
+    services.assessment_review(
+        actor=personas["coordinator"], assessment=record, lines={"TC7": {"reviewed_points": Decimal(6), "review_note": "Thiếu minh chứng."}}, finish=True
+    )  # fmt: skip
+    [score] = scoring.scores(campaign, [tree["HD-NHABE"]], now=NOW)
+    line = score.lines[-1]
+    assert (line.self_points, line.reviewed_points, line.review_change) == (8, 6, -2)
+    for user in (personas["officer_nhabe"], personas["coordinator"]):
+        client.force_login(user)
+        page = client.get(reverse("commendation:unit", args=[campaign.slug, "HD-NHABE"])).content.decode()
+        assert "<caption>" in page and '<th scope="col" class="num">Tự chấm</th>' in page
+        assert '<th scope="col" class="num">Đã thẩm định</th>' in page
+        assert '<td class="num" data-label="Tự chấm">8</td>' in page
+        assert '6 <small class="review-change down">(−2' in page
+        assert "Thiếu minh chứng." in page
+    # The review page shows them side by side too, and the reviewer's form each line's own points.
+    page = client.get(reverse("commendation:assessment", args=[campaign.slug, "HD-NHABE"])).content.decode()
+    assert '<td class="num" data-label="Tự chấm">8</td>' in page and "(−2" in page
+    assert "https://example.vn/bao-cao" in page and "Thiếu minh chứng." in page
+    # Another unit reads the figures (rankings are shared), not the evidence.
+    client.force_login(personas["officer_q1"])
+    other = client.get(reverse("commendation:unit", args=[campaign.slug, "HD-NHABE"])).content.decode()
+    assert "(−2" in other and "https://example.vn/bao-cao" not in other
+
+
+def test_a_draft_self_assessment_is_not_shown_beside_anything(campaign, tree):
+    _no_assessment(campaign, tree["HD-NHABE"])
+    officer = add_officer(tree["HD-NHABE"], "nb_draft")
+    services.assessment_save(
+        actor=officer, campaign=campaign, unit=tree["HD-NHABE"], lines={"TC7": {"self_points": Decimal(9)}}
+    )
+    [score] = scoring.scores(campaign, [tree["HD-NHABE"]], now=NOW)
+    assert score.lines[-1].self_points is None and score.lines[-1].review_change is None

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from thidua.campaigns.models import Campaign
+from thidua.commendation.models import Assessment, Decision, Proposal
 from thidua.core import timeutils
 from thidua.practices.models import Practice
 from thidua.progress import rules
@@ -61,8 +62,49 @@ def test_demo_setup_builds_a_believable_city(capsys):
     assert models.public().count() >= 4 and models.public().filter(featured=True).count() == 2
     assert models.filter(status="submitted").exists() and models.filter(status="returned").exists()
     made = models.count()
+    proposals = _assert_commendation(campaign)
     # Running it again changes nothing and does not fail.
     call_command("demo_setup", "--branches", "500", "--quiet")
     assert models.count() == made
+    assert Proposal.objects.filter(campaign=campaign).count() == proposals
+    assert Decision.objects.filter(campaign=campaign).count() == 1
     assert Unit.objects.filter(kind=UnitKind.BRANCH).count() == 500
     assert get_user_model().objects.filter(username="quan1").count() == 1
+
+
+def _assert_commendation(campaign) -> int:
+    """The end of the 2023 campaign (thidua/demo/commendation.py): three clusters with their members,
+    self-assessments sent and reviewed, proposals in every state, decision 152-QĐ/TĐTN and its awards."""
+    clusters = {c.code: c for c in campaign.clusters.all()}
+    assert list(clusters) == ["QH", "TH", "DN"]
+    members = {code: list(c.members(campaign)) for code, c in clusters.items()}
+    assert {u.code for u in members["QH"]} == set(DISTRICTS)
+    assert members["TH"] and {u.kind for u in members["TH"]} == {UnitKind.SCHOOL}
+    assert members["DN"] and {u.kind for u in members["DN"]} <= {UnitKind.CORPORATION, UnitKind.ENTERPRISE}
+    assert campaign.criteria.count() == 9 and sum(c.max_points for c in campaign.criteria.all()) == 100
+    assert set(campaign.award_types.values_list("code", flat=True)) == {"CO", "BK", "GK"}
+    # Every district sent its self-assessment; all but Nhà Bè's are reviewed.
+    assessments = Assessment.objects.filter(campaign=campaign)
+    assert assessments.count() == len(DISTRICTS)
+    assert set(assessments.exclude(status="reviewed").values_list("unit__code", flat=True)) == {"HD-NHABE"}
+    assert assessments.get(unit__code="HD-NHABE").status == "submitted"
+    # Proposals in every state the demo promises.
+    proposals = Proposal.objects.filter(campaign=campaign).select_related("award_type", "unit", "decision")
+    by_status = {}
+    for p in proposals:
+        by_status.setdefault(p.status, []).append(p)
+    assert set(by_status) == set(Proposal.Status.values)
+    assert {p.person_name for p in by_status["returned"]} == {"Trần Minh Đức"}
+    assert {(p.unit.code, p.person_name) for p in by_status["proposed"]} == {("HD-NHABE", "Lê Hoàng Phúc")}
+    assert {p.cluster_code for p in by_status["draft"]} == {"DN"}
+    assert len(by_status["submitted"]) == len(by_status["approved"]) == len(by_status["withdrawn"]) == 1
+    assert by_status["withdrawn"][0].decision is None
+    # The decision, signed, and the awards it granted: exactly the decided proposals.
+    decision = Decision.objects.get(campaign=campaign)
+    assert decision.number == "152-QĐ/TĐTN" and decision.signed_on.isoformat() == "2023-07-14"
+    granted = list(decision.proposals.all())
+    assert sorted(p.pk for p in granted) == sorted(p.pk for p in by_status["decided"])
+    assert {p.award_type.code for p in granted} == {"CO", "BK", "GK"}
+    assert "Nguyễn Thị Hồng Nhung" in {p.person_name for p in granted}
+    assert all(p.decision_id is None for s, rows in by_status.items() if s != "decided" for p in rows)
+    return proposals.count()

@@ -18,6 +18,7 @@ The formulas (docs/commendation.md says the same, in Vietnamese, on the ranking 
 - initiatives: feasible initiatives from the unit's subtree (official ones only: sent with an
   account or screened): points = max × min(count ÷ target, 1), target 1 unless the criterion says.
 - manual: the reviewer's points; before review, the unit's own (marked provisional); capped at max.
+  Both are kept on the line, so the pages show them side by side with what the review changed.
 
 Total = the applicable lines' points + bonuses − penalties; percent = total ÷ the applicable lines'
 maximum. Ranking in a cluster: percent, then (tie rule) each criterion's points in the criteria
@@ -59,10 +60,21 @@ class Line:
     applicable: bool = True
     explanation: str = ""
     provisional: bool = False  # a manual line scored by the unit itself, not yet reviewed
+    # A manual line, side by side: the unit's own points (once sent for review), the reviewer's.
+    self_points: Decimal | None = None
+    reviewed_points: Decimal | None = None
+    review_note: str = ""
 
     @property
     def max_points(self) -> Decimal:
         return self.criterion.max_points
+
+    @property
+    def review_change(self) -> Decimal | None:
+        """What the review changed: reviewed − self-assessed points (−2 when the reviewer lowered them)."""
+        if self.self_points is None or self.reviewed_points is None:
+            return None
+        return self.reviewed_points - self.self_points
 
 
 @dataclass
@@ -288,14 +300,20 @@ def _manual_lines(ctx: _Context, criterion: Criterion) -> dict[int, Line]:
     lines = {}
     for pk in ctx.ids:
         row = rows.get(pk)
+        sent = row is not None and row.assessment.status != row.assessment.Status.DRAFT
+        shown = {  # a draft's points stay with the unit until it sends them
+            "self_points": row.self_points if sent else None,
+            "reviewed_points": row.reviewed_points if row is not None else None,
+            "review_note": row.review_note if row is not None else "",
+        }
         if row is not None and row.reviewed_points is not None:
             points = min(row.reviewed_points, criterion.max_points)
-            lines[pk] = Line(criterion, points, True, row.review_note or _("Reviewed."))
-        elif row is not None and row.self_points is not None and row.assessment.status != row.assessment.Status.DRAFT:
+            lines[pk] = Line(criterion, points, True, row.review_note or _("Reviewed."), **shown)
+        elif sent and row.self_points is not None:
             points = min(row.self_points, criterion.max_points)
-            lines[pk] = Line(criterion, points, True, _("Self-assessed, not yet reviewed."), provisional=True)
+            lines[pk] = Line(criterion, points, True, _("Self-assessed, not yet reviewed."), provisional=True, **shown)
         else:
-            lines[pk] = Line(criterion, ZERO, True, _("Not scored yet."))
+            lines[pk] = Line(criterion, ZERO, True, _("Not scored yet."), **shown)
     return lines
 
 

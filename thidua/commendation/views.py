@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua.campaigns import access as campaign_access
+from thidua.campaigns.models import Criterion
 from thidua.commendation import access as commendation_access
 from thidua.commendation import scoring, services
 from thidua.commendation.forms import (
@@ -124,6 +125,7 @@ def assessment(request, slug, code):
         if done:
             return redirect("commendation:assessment", slug=slug, code=code)
     [score] = scoring.scores(campaign, [unit])
+    manual = [line for line in score.lines if line.criterion.source == Criterion.Source.MANUAL]
     return render(
         request,
         "commendation/assessment.html",
@@ -132,6 +134,7 @@ def assessment(request, slug, code):
             "unit": unit,
             "record": record,
             "score": score,
+            "manual_rows": [(line, lines.get(line.criterion.pk)) for line in manual],
             "unit_form": unit_form,
             "review_form": review_form,
             "adjust_form": AdjustmentForm(),

@@ -6,6 +6,7 @@ An app registers a kind in its AppConfig.ready() (`register`), with a function
 way. `export_start` records the request and hands it to a worker after the commit (in-process,
 at once, without a broker). A failure keeps the row with its message; nothing half-built is
 offered. Exports are kept for `EXPORT_KEEP_DAYS`, then purged by the minute's jobs.
+`send_or_prepare` is the step a view's spreadsheet takes: built now if small, else prepared.
 """
 
 from __future__ import annotations
@@ -17,7 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from thidua.core import timeutils
@@ -57,6 +62,20 @@ def export_start(*, user, kind: str, params: dict, title: str) -> Export:
     export = Export.objects.create(user=user, kind=kind, params=params, title=title[:200])
     transaction.on_commit(lambda: export_run_task.delay(export.pk))
     return export
+
+
+def send_or_prepare(
+    request, *, rows: int, kind: str, params: dict, title: str, build: Callable[[], tuple[str, bytes]]
+) -> HttpResponse:
+    """A spreadsheet of `rows` units: above `EXPORT_IN_BACKGROUND_UNITS` a worker builds it (the
+    kind's builder, from `params`, checks access again) and the user goes to its progress page;
+    a smaller one is built now (`build()`, the same file) and sent as an attachment."""
+    if rows > settings.EXPORT_IN_BACKGROUND_UNITS:
+        return redirect("export", pk=export_start(user=request.user, kind=kind, params=params, title=title).pk)
+    filename, data = build()
+    response = HttpResponse(data, content_type=CONTENT_TYPES.get(filename.rpartition(".")[2].lower()))
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 def _progress(export: Export) -> Callable[[int], None]:

@@ -11,6 +11,7 @@ from thidua.campaigns.models import Indicator, Milestone
 from thidua.campaigns.queries import assignment_applies, in_scope
 from thidua.core import timeutils
 from thidua.core.errors import Refused
+from thidua.core.exports import send_or_prepare
 from thidua.core.forms import PickForm, errors_text, post_action
 from thidua.core.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
 from thidua.progress import access as progress_access
@@ -110,8 +111,8 @@ def _export(campaign, unit, approved, figures):
     return response
 
 
-def breakdown_xlsx(campaign, indicator, unit, lines):
-    """The units below, as on the indicator's page, as an .xlsx file."""
+def breakdown_xlsx(campaign, indicator, unit, lines) -> tuple[str, bytes]:
+    """The units below, as on the indicator's page, as an .xlsx file (its name and bytes)."""
     rows = [
         [
             b.unit.code,
@@ -137,9 +138,7 @@ def breakdown_xlsx(campaign, indicator, unit, lines):
         "Cam kết",
         "% cam kết",
     ]
-    response = HttpResponse(write_xlsx(headers, rows, title=indicator.code[:31]), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-{indicator.code}-{unit.code}.xlsx"'
-    return response
+    return f"{campaign.slug}-{indicator.code}-{unit.code}.xlsx", write_xlsx(headers, rows, title=indicator.code[:31])
 
 
 # Best first, as the indicator's direction says ("lower is better" for overdue dossiers).
@@ -151,13 +150,13 @@ SORTS = {
 }
 
 
-def _matrix_indicators(campaign, request) -> list[Indicator]:
+def _matrix_indicators(campaign, query) -> list[Indicator]:
     """The key indicators (those with a target, in goal order), all of them with ?tat-ca=1, or one goal's."""
     indicators = list(campaign.indicators.select_related("goal").order_by("goal__order", "order"))
-    goal = request.GET.get("muc-tieu", "")
+    goal = query.get("muc-tieu", "")
     if goal:
         return [i for i in indicators if i.goal is not None and i.goal.code == goal]
-    if request.GET.get("tat-ca") == "1":
+    if query.get("tat-ca") == "1":
         return indicators
     return [i for i in indicators if i.target_value is not None or i.goal_id is not None]
 
@@ -173,23 +172,38 @@ def _matrix_sort(rows, key: str, indicators):
     return rows
 
 
+def _matrix(campaign, unit, query):
+    """The matrix's indicators, rows and clusters as `query` asks (?loai, ?muc-tieu, ?tat-ca, ?cum,
+    ?sap-xep: the page's GET or a background export's parameters)."""
+    kind = query.get("loai", "")
+    indicators = _matrix_indicators(campaign, query)
+    rows = queries.matrix(indicators, unit, [kind] if kind in UnitKind.values else [])
+    clusters = list(campaign.clusters.all())
+    cluster = next((c for c in clusters if c.code == query.get("cum")), None)
+    if cluster is not None:  # an emulation cluster: its members among the rows
+        members = set(cluster.members(campaign).filter(pk__in=[r.unit.pk for r in rows]).values_list("pk", flat=True))
+        rows = [r for r in rows if r.unit.pk in members]
+    return indicators, _matrix_sort(rows, query.get("sap-xep", "ten"), indicators), clusters, cluster
+
+
+MATRIX_FILTERS = ("loai", "muc-tieu", "tat-ca", "cum", "sap-xep")
+
+
 @login_required
 def steering_matrix(request, slug):
     """Units below × goals and key indicators, coloured by attainment: which units are behind on what."""
     campaign = campaign_access.get_campaign_or_404(request.user, slug)
     unit = _scope(request, campaign)
-    kind = request.GET.get("loai", "")
-    indicators = _matrix_indicators(campaign, request)
-    rows = queries.matrix(indicators, unit, [kind] if kind in UnitKind.values else [])
-    clusters = list(campaign.clusters.all())
-    cluster = next((c for c in clusters if c.code == request.GET.get("cum")), None)
-    if cluster is not None:  # an emulation cluster: its members among the rows
-        members = set(cluster.members(campaign).filter(pk__in=[r.unit.pk for r in rows]).values_list("pk", flat=True))
-        rows = [r for r in rows if r.unit.pk in members]
-    sort = request.GET.get("sap-xep", "ten")
-    rows = _matrix_sort(rows, sort, indicators)
+    kind, sort = request.GET.get("loai", ""), request.GET.get("sap-xep", "ten")
+    indicators, rows, clusters, cluster = _matrix(campaign, unit, request.GET)
     if request.GET.get("xuat") == "xlsx":
-        return _export_matrix(campaign, unit, indicators, rows)
+        params = {"slug": campaign.slug, "don-vi": unit.code}
+        params |= {key: request.GET[key] for key in MATRIX_FILTERS if request.GET.get(key)}
+        return send_or_prepare(
+            request, rows=len(rows), kind="matrix", params=params,
+            title=_("Steering matrix of %(unit)s (.xlsx)") % {"unit": unit.name},
+            build=lambda: _export_matrix(campaign, unit, indicators, rows),
+        )  # fmt: skip
     present = set(Unit.objects.subtree(unit).filter(depth=unit.depth + 1).values_list("kind", flat=True))
     query = request.GET.copy()
     query.pop("sap-xep", None)
@@ -231,7 +245,7 @@ def _goal_spans(indicators) -> list[tuple[str, int]]:
     return [(label, n) for label, n in spans]
 
 
-def _export_matrix(campaign, unit, indicators, rows):
+def _export_matrix(campaign, unit, indicators, rows) -> tuple[str, bytes]:
     headers = ["Mã đơn vị", "Đơn vị"]
     for i in indicators:
         headers += [f"{i.code} — kết quả", f"{i.code} — % đạt"]
@@ -242,9 +256,7 @@ def _export_matrix(campaign, unit, indicators, rows):
             line.append(_result_cell(cell.figure) if cell.figure else "không báo cáo")
             line.append(float(cell.attainment) if cell.attainment is not None else None)
         data.append(line)
-    response = HttpResponse(write_xlsx(headers, data, title="Ma tran"), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="ma-tran-{campaign.slug}-{unit.code}.xlsx"'
-    return response
+    return f"ma-tran-{campaign.slug}-{unit.code}.xlsx", write_xlsx(headers, data, title="Ma tran")
 
 
 @login_required
@@ -267,6 +279,40 @@ def rules_report(request, slug):
     )
 
 
+def _breakdown_lines(indicator, unit, sort: str):
+    lines = queries.breakdown(indicator, unit)
+    order = SORTS.get(sort, SORTS["ten"])
+    lines.sort(key=lambda b: order(b, indicator))
+    return lines
+
+
+def _background_scope(user, params: dict):
+    """The campaign and subtree of a background export (thidua.core.exports), the user's access to
+    them checked again: a role withdrawn since the request leaves nothing to download."""
+    try:
+        campaign = campaign_access.get_campaign_or_404(user, params.get("slug", ""))
+        return campaign, campaign_access.campaign_scope(user, campaign, params.get("don-vi"))
+    except Http404:
+        raise Refused(_("This table is not yours to export.")) from None
+
+
+def breakdown_export_build(user, params: dict, progress) -> tuple[str, bytes]:
+    campaign, unit = _background_scope(user, params)
+    indicator = campaign.indicators.filter(code=params.get("indicator")).first()
+    if indicator is None:
+        raise Refused(_("This table is not yours to export."))
+    lines = _breakdown_lines(indicator, unit, params.get("sap-xep", "ten"))
+    progress(50)
+    return breakdown_xlsx(campaign, indicator, unit, lines)
+
+
+def matrix_export_build(user, params: dict, progress) -> tuple[str, bytes]:
+    campaign, unit = _background_scope(user, params)
+    indicators, rows, _clusters, _cluster = _matrix(campaign, unit, params)
+    progress(50)
+    return _export_matrix(campaign, unit, indicators, rows)
+
+
 @login_required
 def indicator_detail(request, slug, code):
     """One indicator for a subtree: the total, its course over time, the units below (sortable,
@@ -274,20 +320,23 @@ def indicator_detail(request, slug, code):
     campaign = campaign_access.get_campaign_or_404(request.user, slug)
     indicator = _indicator_or_404(campaign, code)
     unit = _scope(request, campaign)
+    sort = request.GET.get("sap-xep", "ten")
+    lines = _breakdown_lines(indicator, unit, sort)
+    if request.GET.get("xuat") == "xlsx":
+        return send_or_prepare(
+            request, rows=len(lines), kind="breakdown",
+            params={"slug": campaign.slug, "indicator": indicator.code, "don-vi": unit.code, "sap-xep": sort},
+            title=_("%(indicator)s by unit, %(unit)s (.xlsx)") % {"indicator": indicator.code, "unit": unit.name},
+            build=lambda: breakdown_xlsx(campaign, indicator, unit, lines),
+        )  # fmt: skip
     approved = request.GET.get("duyet") == "1"
     total = queries.figures_as([indicator], unit, approved=approved)[0]
-    lines = queries.breakdown(indicator, unit)
-    sort = request.GET.get("sap-xep", "ten")
-    order = SORTS.get(sort, SORTS["ten"])
-    lines.sort(key=lambda b: order(b, indicator))
     ranked = [b for b in lines if b.against_commitment is not None and b.unit.pk != unit.pk]
     ranked.sort(key=lambda b: indicator.rank_key(b.against_commitment))
     points = queries.series(indicator, unit)
     ancestors = [
         a for a in unit.ancestors() if access.can_view_unit(request.user, a) and campaign.issuer_unit.contains(a)
     ]
-    if request.GET.get("xuat") == "xlsx":
-        return breakdown_xlsx(campaign, indicator, unit, lines)
     return render(
         request,
         "progress/indicator.html",

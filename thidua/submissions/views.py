@@ -1,4 +1,5 @@
 import csv
+import datetime as dt
 import io
 from urllib.parse import quote
 
@@ -6,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,8 +19,9 @@ from thidua.campaigns.models import Milestone
 from thidua.campaigns.queries import in_scope, unit_obligations
 from thidua.core import files, timeutils
 from thidua.core.errors import Refused
+from thidua.core.exports import send_or_prepare
 from thidua.core.forms import post_action
-from thidua.core.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
+from thidua.core.spreadsheets import write_xlsx
 from thidua.submissions import access as submission_access
 from thidua.submissions import messages as messages_
 from thidua.submissions import queries, services
@@ -334,18 +336,22 @@ KIND_FILTERS = {
 }
 
 
-def _cluster(request, campaign):
+def _cluster(query, campaign):
     """The emulation cluster chosen with ?cum=CODE, if the campaign has it."""
-    code = request.GET.get("cum", "")[:20]
+    code = query.get("cum", "")[:20]
     return campaign.clusters.filter(code=code).first() if code else None
 
 
-def _board(request, campaign):
-    scope = _scope_unit(request, campaign)
-    kind = request.GET.get("loai", "")
-    result = queries.board(campaign, within=scope, kinds=KIND_FILTERS.get(kind), cluster=_cluster(request, campaign))
-    status = request.GET.get("tinh-trang", "")
-    column = next((n for n, m in enumerate(result.milestones) if m.code == request.GET.get("moc")), None)
+def _board(user, campaign, query, now=None):
+    """The board as asked by `query` (?don-vi, ?loai, ?cum, ?tinh-trang, ?moc: the page's GET, or
+    the parameters of a background export, which name the scope and the moment)."""
+    scope = campaign_access.campaign_scope(user, campaign, query.get("don-vi"))
+    kind = query.get("loai", "")
+    result = queries.board(
+        campaign, within=scope, kinds=KIND_FILTERS.get(kind), cluster=_cluster(query, campaign), now=now
+    )
+    status = query.get("tinh-trang", "")
+    column = next((n for n, m in enumerate(result.milestones) if m.code == query.get("moc")), None)
     if status and column is not None:  # in that status for that document
         result.rows = [(u, cells) for u, cells in result.rows if cells[column] and cells[column].status == status]
     elif status:  # in that status for any document
@@ -357,7 +363,7 @@ def _board(request, campaign):
 @login_required
 def board(request, slug):
     campaign = campaign_access.get_campaign_or_404(request.user, slug)
-    scope, kind, status, result = _board(request, campaign)
+    scope, kind, status, result = _board(request.user, campaign, request.GET)
     districts = Unit.objects.filter(depth=campaign.issuer_unit.depth + 1, kind="district").order_by("path")
     # A page of rows: a campaign addressed to every grassroots unit must not render 40,000 of them.
     page = Paginator(result.rows, BOARD_PAGE).get_page(request.GET.get("trang"))
@@ -401,11 +407,39 @@ STATUS_LABELS = {
 }
 
 
+BOARD_FILTERS = ("loai", "cum", "tinh-trang", "moc")
+
+
 @require_safe
 @login_required
 def board_export(request, slug):
+    """The board as an .xlsx file; one of many units is prepared in the background."""
     campaign = campaign_access.get_campaign_or_404(request.user, slug)
-    scope, _kind, _status, result = _board(request, campaign)
+    now = timeutils.now()
+    scope, _kind, _status, result = _board(request.user, campaign, request.GET, now=now)
+    params = {"slug": campaign.slug, "don-vi": scope.code, "now": now.isoformat()}
+    params |= {key: request.GET[key] for key in BOARD_FILTERS if request.GET.get(key)}
+    return send_or_prepare(
+        request, rows=len(result.rows), kind="board", params=params,
+        title=_("Completeness board of %(unit)s (.xlsx)") % {"unit": scope.name},
+        build=lambda: board_file(campaign, scope, result),
+    )  # fmt: skip
+
+
+def board_export_build(user, params: dict, progress) -> tuple[str, bytes]:
+    """The background export of the board (thidua.core.exports): the user's access to the campaign
+    and the scope checked again, the board as of the request."""
+    try:
+        campaign = campaign_access.get_campaign_or_404(user, params.get("slug", ""))
+        now = dt.datetime.fromisoformat(params["now"])
+        scope, _kind, _status, result = _board(user, campaign, params, now=now)
+    except (Http404, KeyError, ValueError):
+        raise Refused(_("This table is not yours to export.")) from None
+    progress(50)
+    return board_file(campaign, scope, result)
+
+
+def board_file(campaign, scope, result) -> tuple[str, bytes]:
     headers = ["Mã đơn vị", "Đơn vị", "Loại", "E-mail"]
     for m in result.milestones:
         headers += [f"{m.title}: tình trạng", f"{m.title}: nhận lúc", f"{m.title}: số phiên bản"]
@@ -429,9 +463,7 @@ def board_export(request, slug):
                 f"{m.title}: phải nộp {s.expected}, đã nộp {s.received} ({s.reporting_rate or 0}%), đúng hạn {s.on_time} ({s.on_time_rate or 0}%), trễ {s.late}, chưa nộp {s.missing + s.awaiting}, miễn {s.exempted}",
             ]
         )
-    response = HttpResponse(write_xlsx(headers, rows, title="Tiến độ nộp"), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="tien-do-{campaign.slug}-{scope.code}.xlsx"'
-    return response
+    return f"tien-do-{campaign.slug}-{scope.code}.xlsx", write_xlsx(headers, rows, title="Tiến độ nộp")
 
 
 @require_safe
@@ -525,7 +557,7 @@ def _audience(request, campaign):
     status = status if status in STATUS_LABELS else ""
     milestone = campaign.milestones.filter(code=request.GET.get("moc", "")[:20]).first()
     unregistered = request.GET.get("chua-dang-ky") == "1"
-    cluster = _cluster(request, campaign)
+    cluster = _cluster(request.GET, campaign)
     codes = messages_.parse_codes(request.GET.get("ma", "")[:8000]) if request.GET.get("ma") else None
     found = messages_.audience(
         campaign,

@@ -1,17 +1,15 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from thidua.accounts.services import account_create
-from thidua.core.exports import export_start
+from thidua.core.exports import send_or_prepare
 from thidua.core.forms import PickForm, post_action
 from thidua.core.models import AuditEntry
-from thidua.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from thidua.units import access
 from thidua.units.forms import RoleGrantForm, UnitForm, UnitImportForm, UnitSearchForm
 from thidua.units.importing import export_file, import_units
@@ -106,16 +104,11 @@ def unit_export(request, code, fmt):
     unit = access.get_unit_or_404(request.user, code)
     if fmt not in ("xlsx", "csv"):
         raise Http404
-    if Unit.objects.subtree(unit).count() > settings.EXPORT_IN_BACKGROUND_UNITS:
-        export = export_start(
-            user=request.user, kind="units", params={"code": unit.code, "fmt": fmt},
-            title=_("Directory of %(unit)s (.%(fmt)s)") % {"unit": unit.name, "fmt": fmt},
-        )  # fmt: skip
-        return redirect("export", pk=export.pk)
-    filename, data = export_file(unit, fmt)
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE if fmt == "xlsx" else CSV_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return send_or_prepare(
+        request, rows=Unit.objects.subtree(unit).count(), kind="units", params={"code": unit.code, "fmt": fmt},
+        title=_("Directory of %(unit)s (.%(fmt)s)") % {"unit": unit.name, "fmt": fmt},
+        build=lambda: export_file(unit, fmt),
+    )  # fmt: skip
 
 
 @login_required

@@ -44,6 +44,18 @@ def number(value):
 
 
 @register.filter
+def signed(value):
+    """A change or a bonus: '+2', '−2,5' (a true minus sign), '±0'."""
+    if value is None or value == "":
+        return ""
+    if value > 0:
+        return f"+{number(value)}"
+    if value < 0:
+        return f"\u2212{number(-value)}"
+    return "±0"
+
+
+@register.filter
 def time_left(deadline, now=None):
     """'còn 3 ngày 4 giờ' before a deadline, 'đã quá hạn' after it."""
     if not isinstance(deadline, dt.datetime):
