@@ -31,6 +31,9 @@ TITLE_YEAR_RE = re.compile(r"(?i:năm)\s+((?:19|20)\d\d)\b")
 YEAR_WORD_RE = re.compile(r"\b((?:19|20)\d\d)\b")
 # A year written in the text, alone or ending a date: "2023", "20/4/2023" (not "2023" inside "12.2023.1").
 TEXT_YEAR_RE = re.compile(r"(?<![\d/.-])(?:\d{1,2}/\d{1,2}/)?((?:19|20)\d\d)(?!\d)")
+# The first year of an anniversary's dates in brackets, which is not the campaign's: "(15/10/1956 - 15/10/2015)",
+# "(1931 – 2021)" (the campaign's year is the last).
+ANNIVERSARY_START_RE = re.compile(r"(?<=\()\s*(?:\d{1,2}\s*/\s*\d{1,2}\s*/\s*)?(?:19|20)\d\d(?=\s*[-–])")
 # What separates the words of a slug.
 SLUG_SEPARATOR_RE = re.compile(r"[^a-z0-9]+")
 
@@ -126,6 +129,6 @@ def make_slug(text: str, year: int | None) -> str:
 
 def campaign_slug(state: ParseState, title: str | None, theme: str | None) -> str:
     """The slug made from the theme (else the title) and the year it names (else the plan's year)."""
-    m = YEAR_WORD_RE.search(f"{theme or ''} {title or ''}")
+    m = YEAR_WORD_RE.search(ANNIVERSARY_START_RE.sub("", f"{theme or ''} {title or ''}"))
     year = int(m.group(1)) if m else state.plan_year
     return make_slug(theme or title or "", year)
