@@ -5,6 +5,7 @@ field by field.
     .venv/bin/python bench/importer_accuracy.py            # the per-field table and the overall figure
     .venv/bin/python bench/importer_accuracy.py --plans    # and every plan's wrong values
     .venv/bin/python bench/importer_accuracy.py --json     # the figures as JSON
+    .venv/bin/python bench/importer_accuracy.py --only a,b # the same, on the plans a and b alone
 
 What is counted (tests/plans/real/README.md has the format of the truth):
 - a scalar field (the header's name, number, place and date; the title; the period; the signature's position
@@ -322,12 +323,19 @@ def slugs() -> list[str]:
     return sorted(p.name[: -len(".expected.yaml")] for p in CORPUS.glob("*.expected.yaml"))
 
 
-def score_corpus() -> dict:
-    """Every plan of the corpus scored: per-field and overall figures, the slowest import, every wrong value."""
+def score_corpus(only: list[str] | None = None) -> dict:
+    """Every plan of the corpus (or the plans `only` names) scored: per-field and overall figures, the slowest
+    import, every wrong value."""
+    chosen = slugs()
+    if only:
+        unknown = sorted(set(only) - set(chosen))
+        if unknown:
+            raise ValueError(f"not in the corpus: {', '.join(unknown)}")
+        chosen = [s for s in chosen if s in only]
     totals: dict[str, Tally] = {name: Tally() for name in FIELDS}
     heldout = Tally()  # the plans added after the parser work (truth "heldout: true"), all fields together
     plans, slowest = {}, 0.0
-    for slug in slugs():
+    for slug in chosen:
         start = time.perf_counter()
         plan = score_plan(slug)
         slowest = max(slowest, time.perf_counter() - start)
@@ -363,7 +371,7 @@ def score_corpus() -> dict:
         "warned_share": warned / wrong if wrong else 1.0,
         "slowest_seconds": slowest,
         "heldout": {
-            "plans": sum(1 for s in slugs() if _truth(s).get("heldout")),
+            "plans": sum(1 for s in chosen if _truth(s).get("heldout")),
             "right": heldout.right,
             "total": heldout.right + heldout.wrong,
             "warned": heldout.warned,
@@ -414,7 +422,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--plans", action="store_true", help="list every plan's wrong values")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--only", metavar="SLUG,...", help="score these plans of the corpus alone")
     args = parser.parse_args()
+    only = [s.strip() for s in args.only.split(",") if s.strip()] if args.only else None
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import common  # noqa: F401  (Django on a throw-away database)
     from django.core.management import call_command
@@ -423,7 +433,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     build_directory(actor=None, branches=60)
-    figures = score_corpus()
+    figures = score_corpus(only)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=1))
     else:

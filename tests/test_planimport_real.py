@@ -291,6 +291,81 @@ def test_limits_and_prizes_are_not_targets(demo_tree):
     assert import_text(text, issuer_code="QD1").definition["goals"] == []
 
 
+# --- the second held-out set's rules (general, each tried here on a plan of its own words) ---------------
+
+
+def test_a_header_cell_wrapped_before_its_last_word_and_a_date_before_its_year(demo_tree):
+    text = (
+        "HỘI LHTN VIỆT\nNAM\nBCH HỘI HUYỆN MỘ\nĐỨC\n*** Mộ Đức, ngày 12 tháng 11\nnăm 2020\nSố: 07-KH/HLHTN\n"
+        "KẾ HOẠCH\nTổ chức ngày hội thanh niên\n\nI. MỤC ĐÍCH\n- Tạo sân chơi.\n"
+    )
+    issuer = import_text(text, issuer_code="QD1").definition["issuer"]
+    assert issuer["name"] == "BCH HỘI HUYỆN MỘ ĐỨC"
+    assert (issuer["place"], issuer["date"], issuer["document_number"]) == ("Mộ Đức", "2020-11-12", "07-KH/HLHTN")
+
+
+@pytest.mark.parametrize(
+    "lines, name",
+    [
+        (["TRƯỜNG THPT AN NHƠN", "BCH CÔNG ĐOÀN – BCH ĐOÀN TNCS HCM", "& BCH HỘI CHỮ THẬP ĐỎ"], None),
+        (["CÔNG ĐOÀN – ĐOÀN THANH NIÊN", "CÔNG TY CP CẤP NƯỚC X"], "CÔNG ĐOÀN – ĐOÀN THANH NIÊN CÔNG TY CP CẤP NƯỚC X"),
+    ],
+)
+def test_a_joint_issuer_over_several_lines_is_joined_with_a_warning(demo_tree, lines, name):
+    text = "\n".join(lines) + "\nSố: 3/KH-CĐ-ĐTN\nAn Nhơn, ngày 2 tháng 3 năm 2021\n\nKẾ HOẠCH\nHội thao\n"
+    result = import_text(text, issuer_code="QD1")
+    expected = name or f"{lines[1]} {lines[2]}"
+    assert result.definition["issuer"]["name"] == expected
+    assert ("issuer_name_joined", "issuer.name") in codes(result)
+
+
+def test_a_dispatch_header_with_its_subject_between_the_cells(demo_tree):
+    text = (
+        "HUYỆN ĐOÀN BÌNH CHÁNH\n\nBCH ĐOÀN XÃ TÂN NHỰT\n\n***\n\nSố: 12/ĐTN\n\nV/v tham gia hiến máu tình nguyện\n\n"
+        "ĐOÀN TNCS HỒ CHÍ MINH\n\nTân Nhựt, ngày 05 tháng 3 năm 2021\n\nKính gửi: Các chi đoàn trực thuộc.\n\n"
+        "Ban Chấp hành Đoàn xã đề nghị các chi đoàn vận động 80% đoàn viên tham gia hiến máu.\n"
+    )
+    result = import_text(text, issuer_code="QD1")
+    d = result.definition
+    assert (d["issuer"]["place"], d["issuer"]["date"]) == ("Tân Nhựt", "2021-03-05")
+    assert d["title"].startswith("V/v tham gia hiến máu")
+    assert [g["target"]["value"] for g in d["goals"]] == [80]
+    assert ("target_from_text", "goals[1]") in codes(result)
+
+
+def test_a_dispatch_without_header_takes_its_announced_subject_as_title_with_a_warning(demo_tree):
+    text = (
+        "Nhằm chuẩn bị tốt cho mùa hè tình nguyện năm 2022, Ban Thường vụ Đoàn trường thông báo đến các cơ sở Đoàn "
+        "về việc đăng ký tham gia Chiến dịch “Mùa hè xanh” năm 2022 như sau:\n\n"
+        "– Mỗi chi đoàn cử ít nhất 2 đội hình.\n– Mỗi câu lạc bộ cử 1 đội hình.\n"
+        "Hạn đăng ký: hết ngày 20/5/2022 tại Văn phòng Đoàn trường.\nTrân trọng.\n\n"
+        "TM. BAN THƯỜNG VỤ ĐOÀN TRƯỜNG\nBÍ THƯ\nNguyễn Văn A\n"
+    )
+    result = import_text(text, issuer_code="QD1")
+    assert result.definition["title"] == "Đăng ký tham gia Chiến dịch “Mùa hè xanh” năm 2022"
+    assert ("title_without_heading", "title") in codes(result)
+
+
+def test_a_period_read_from_a_first_round_runs_to_the_final_with_a_warning(demo_tree):
+    text = (
+        "KẾ HOẠCH\nHội thi hùng biện năm 2022\n\nI. NỘI DUNG\n1. Thời gian\n"
+        "+ Vòng loại: Từ ngày 04/4/2022 đến ngày 08/4/2022.\n+ Vòng chung kết: ngày 15/4/2022.\n"
+    )
+    result = import_text(text, issuer_code="QD1")
+    period = result.definition["period"]
+    assert (period["start"], period["end"]) == ("2022-04-04", "2022-04-15")
+    assert ("period_from_rounds", "period") in codes(result)
+
+
+def test_numbered_headings_in_capitals_that_restart_their_numbers_are_headings(demo_tree):
+    text = (
+        "KẾ HOẠCH\nHội trại truyền thống năm 2022\n\n1. MỤC ĐÍCH, YÊU CẦU\n- Giáo dục truyền thống.\n"
+        "1. NỘI DUNG HOẠT ĐỘNG\n2. Tổ chức Hội trại: cắm trại, lửa trại.\n"
+    )
+    acts = import_text(text, issuer_code="QD1").definition["activities"]
+    assert [a["title"] for a in acts] == ["Tổ chức Hội trại"]
+
+
 # --- the .docx reader ---------------------------------------------------------------------------------
 
 NUMBERING = (

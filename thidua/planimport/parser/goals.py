@@ -82,3 +82,48 @@ def add_quota_goal(state: ParseState, node: Para) -> bool:
         )
     )
     return True
+
+
+# A target stated in a sentence of a plan without goals (a dispatch): "vận động 100% đoàn viên thanh niên ủng hộ",
+# "phấn đấu 100% chi đoàn …", "đảm bảo 90% …" — a verb of mobilising, then a percentage of people.
+TEXT_TARGET_RE = re.compile(
+    r"(?i:vận động|phấn đấu|huy động|động viên|đảm bảo|bảo đảm)\s+(?:(?i:ít nhất|tối thiểu|trên)\s+)?"
+    r"(?=\d{1,3}(?:[.,]\d+)?\s?%)"
+)
+# Where the sentence that holds such a target ends.
+SENTENCE_END_RE = re.compile(r"[.;!?](?:\s|$)")
+
+
+def add_text_targets(state: ParseState, paras: list[Para]) -> None:
+    """A plan that sets no goal under a heading may state one in a sentence ("… vận động 100% đoàn viên thanh niên
+    ủng hộ …"): each such sentence is a goal with its percentage as the target, warned (``target_from_text``) so
+    the coordinator confirms it."""
+    if state.goals:
+        return
+    for p in paras:
+        for m in TEXT_TARGET_RE.finditer(p.body):
+            numbers = find_quantities(p.body[m.end() :])
+            if not numbers or numbers[0].start != 0 or not numbers[0].percent:
+                continue
+            head = p.body.rfind(". ", 0, m.start())  # the sentence around it
+            cut = SENTENCE_END_RE.search(p.body, m.end())
+            start, end = strip_span(
+                state.text, p.bstart + (head + 2 if head >= 0 else 0), p.bstart + cut.start() + 1 if cut else p.end, " "
+            )
+            text = state.slice(start, end)
+            number = numbers[0]
+            target, tspan = goal_target(p.body[m.end() :], number)
+            n = len(state.goals) + 1
+            where = f"goals[{n}]"
+            state.span(f"{where}.text", start, end)
+            state.span(f"{where}.target", p.bstart + m.end() + number.start, p.bstart + m.end() + tspan)
+            state.goals.append({"code": f"MT{n}", "text": text, "target": target})
+            state.late.append(
+                Finding(
+                    "target_from_text",
+                    where,
+                    _("“%(text)s” was read as a target (%(value)s%%) from a sentence of the plan: check it.")
+                    % {"text": p.body[m.start() : m.end() + tspan], "value": number.value},
+                    _("Goals"),
+                )
+            )

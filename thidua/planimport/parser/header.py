@@ -30,8 +30,9 @@ NOT_ISSUER_FOLDED_RE = re.compile(
     r"doi (tntp|thieu nien tien phong) ho chi minh|doan thanh nien cong san ho chi minh)(\s+tp\.?\s?hcm)?"
 )
 # A header line that names a body in small letters, folded: "Liên đội trường THCS Đông Hưng A", "Đoàn trường …".
+# A copy that lost the letter "ư" writes "đoàn trờng" for "đoàn trường": both are read.
 BODY_NAME_FOLDED_RE = re.compile(
-    r"(lien doi|lien chi doan|chi doan|doan truong|doan (phuong|xa|thi tran)|ban chap hanh|ban thuong vu|"
+    r"(lien doi|lien chi doan|chi doan|doan tru?ong|doan (phuong|xa|thi tran)|ban chap hanh|ban thuong vu|"
     r"huyen doan|quan doan|thanh doan|tinh doan|hoi dong doi)\b"
 )
 # A header line that is not a name although in capitals: "(DỰ THẢO)", a number with the "Số" lost.
@@ -45,6 +46,16 @@ CITY_FULL_KEY = "doan thanh nien cong san ho chi minh thanh pho ho chi minh"
 ISSUER_IN_TEXT_RE = re.compile(
     r"Ban (?:Thường vụ|Chấp hành|Thường trực)((?:\s+(?:[^\W\d_][\w.]*|\d+))+?)\s+"
     r"(?:phát động|ban hành|xây dựng|triển khai|tổ chức|đề ra|hướng dẫn|thông báo)"
+)
+# A header line that goes on the body line above it, a joint issuer broken before its last body: "BCH CÔNG ĐOÀN –
+# BCH ĐOÀN TNCS HCM" / "& BVĐ HỘI SINH VIÊN", "… / VÀ BAN CHẤP HÀNH …", "… / – HỘI SINH VIÊN".
+JOINT_REST_RE = re.compile(r"(?:&|[-–+]\s|(?i:và)\s)")
+# The words of bodies without a name of their own, folded: "công đoàn", "đoàn thanh niên", "BCH", "BVĐ hội sinh
+# viên", joined by "–", "&", "và" (a line of only these names bodies of whoever the next line names).
+ORGAN_WORDS_FOLDED_RE = re.compile(
+    r"(ban chap hanh|bch|ban thuong vu|btv|ban van dong|bvd|ban chi huy|cong doan|doan thanh nien|doan tncs|hcm|"
+    r"ho chi minh|hoi sinh vien|hoi lhtn|hoi cuu chien binh|hoi phu nu|chi doan|lien chi doan|doan|hoi|va|"
+    r"[-–&,+])(?=\s|$)"
 )
 # The first word of a signature line ("TM.", "T/M") and the spaces after it.
 FIRST_WORD_RE = re.compile(r"^\S+\s*")
@@ -80,6 +91,32 @@ def _place_and_date(state: ParseState, p: Para, issuer: dict) -> bool:
     return True
 
 
+def _organs_only(text: str) -> bool:
+    """True for a body line that names bodies without saying whose: "CÔNG ĐOÀN – ĐOÀN THANH NIÊN"."""
+    return not ORGAN_WORDS_FOLDED_RE.sub(" ", fold(text)).strip()
+
+
+def _joined(first: Para, nxt: Para) -> Para:
+    """One header line made of two (the span covers both and what lies between)."""
+    return Para(first.start, nxt.end, f"{first.text} {nxt.text}", "header", bstart=first.start)
+
+
+def _join_body_lines(lines: list[Para]) -> tuple[list[Para], set[str]]:
+    """The body lines with a name broken over several lines or cells put back together — a joint issuer's last
+    body ("& BVĐ HỘI SINH VIÊN") goes on the line above; a line of bodies without a name ("CÔNG ĐOÀN – ĐOÀN
+    THANH NIÊN") goes on with the next line, which says whose they are ("CÔNG TY TNHH …"); and the names so
+    joined (to be checked)."""
+    out: list[Para] = []
+    joined: set[str] = set()
+    for p in lines:
+        if out and (JOINT_REST_RE.match(p.text) or _organs_only(out[-1].text)):
+            out[-1] = _joined(out[-1], p)
+            joined.add(out[-1].text)
+        else:
+            out.append(p)
+    return out, joined
+
+
 def _issuing_body(state: ParseState, lines: list[Para], issuer: dict) -> None:
     """The lowest body line in capitals that names a directory unit ("BAN THƯỜNG VỤ THÀNH ĐOÀN" under "BCH ĐOÀN
     TP. HỒ CHÍ MINH"), else the lowest body line as a name only."""
@@ -96,6 +133,19 @@ def _issuing_body(state: ParseState, lines: list[Para], issuer: dict) -> None:
         state.span("issuer.name", p.start, p.end)
 
 
+def _warn_name_joined(state: ParseState, name: str) -> None:
+    """The issuer's name was put together from several header lines: say so, it may be wrong."""
+    state.early.append(
+        Finding(
+            "issuer_name_joined",
+            "issuer.name",
+            _("The issuer's name “%(name)s” was put together from several lines of the header: check it.")
+            % {"name": name},
+            _("Header"),
+        )
+    )
+
+
 def read_header(state: ParseState) -> dict:
     """The issuer block from the header region: unit and name (when the header names them), number, place,
     date; null for what is not written. Warns ``no_header`` when there is no header at all."""
@@ -110,7 +160,10 @@ def read_header(state: ParseState) -> dict:
         if not (is_caps(p.text) or BODY_NAME_FOLDED_RE.match(fold(p.text))) or NOT_A_NAME_RE.search(p.text):
             continue
         body_lines.append(p)
+    body_lines, joined = _join_body_lines(body_lines)
     _issuing_body(state, body_lines, issuer)
+    if issuer["name"] in joined:
+        _warn_name_joined(state, issuer["name"])
     if not header:
         state.early.append(
             Finding(

@@ -12,7 +12,7 @@ from thidua.campaigns.definition import FORMAT, validate
 from thidua.planimport.parser.confidence import field_confidence
 from thidua.planimport.parser.duties import read_named_duties
 from thidua.planimport.parser.footer import read_footer
-from thidua.planimport.parser.goals import add_quota_goal
+from thidua.planimport.parser.goals import add_quota_goal, add_text_targets
 from thidua.planimport.parser.header import read_header, settle_issuer
 from thidua.planimport.parser.milestones import read_milestones
 from thidua.planimport.parser.organisation import (
@@ -58,6 +58,7 @@ def _read(state: ParseState, issuer_code: str | None) -> dict:
     walk(state, outline.roots, None)
     for p in outline.closing:  # "Tổng cộng: 4 đội" among the last lines
         add_quota_goal(state, p)
+    add_text_targets(state, outline.context + outline.closing)  # a dispatch's "vận động 100% đoàn viên …"
     if theme is None:
         theme = theme_in_context(state, outline.context)
     context = _text_of(state, outline.context, "context")

@@ -55,6 +55,10 @@ BODY_START_FOLDED_RE = re.compile(
 )
 # The words only a first paragraph starts with (a title may start "Thực hiện chương trình …"), folded.
 FIRST_PARAGRAPH_FOLDED_RE = re.compile(r"(can cu|duoc su|ban thuong vu|ban chap hanh|bch |btv )")
+# A dispatch's subject, which stands in its header's left column, folded: "V/v …", "V.v. …", "Về việc …".
+DISPATCH_SUBJECT_FOLDED_RE = re.compile(r"(v/v|v\.v\.?|ve viec)\s")
+# A title's dates on a line of their own, in brackets: "(15/10/1956 - 15/10/2015)", "(1931 – 2021)".
+TITLE_DATES_RE = re.compile(r"\(\s*[\d/.]{4,10}\s*[-–]\s*[\d/.]{4,10}\s*\)")
 TITLE_MAX = 400  # characters: a longer "title" is the first paragraph
 HEADER_LINE_MAX = 120  # characters: a longer line is a sentence, not a header's place and date
 PREAMBLE_LINES = 3  # lines a web page may put before a header that has no "KẾ HOẠCH" line after it
@@ -199,6 +203,8 @@ def _title_goes_on(prev: str, nxt: str, contiguous: bool) -> bool:
     or any next line without a blank before it — unless it starts the body ("Căn cứ …") or is too long."""
     if BODY_START_FOLDED_RE.match(fold(nxt)) or len(prev) + len(nxt) > TITLE_MAX:
         return False
+    if TITLE_DATES_RE.fullmatch(nxt) and contiguous:
+        return True  # "(15/10/1956 - 15/10/2015)": the title's dates, and it may go on after them
     if (nxt.startswith("(") and nxt.endswith(")")) or (not is_caps(prev) and is_caps(" ".join(nxt.split()[:3]))):
         return False  # a subtitle "(Ban hành kèm theo …)", or capitals after a title in small letters
     ends_with_link = TITLE_LINK_END_RE.search(prev)
@@ -211,8 +217,13 @@ def _title_goes_on(prev: str, nxt: str, contiguous: bool) -> bool:
 
 
 def _is_body_start(line: str) -> bool:
-    """A line that is the body's first paragraph, not a title: "Căn cứ …", or longer than a title."""
-    return bool(FIRST_PARAGRAPH_FOLDED_RE.match(fold(line))) or len(line) > TITLE_MAX
+    """A line that is the body's first paragraph, not a title: "Căn cứ …", longer than a title, or a sentence
+    that announces what follows ("Nhằm …, Ban Thường vụ thông báo … như sau:")."""
+    return (
+        bool(FIRST_PARAGRAPH_FOLDED_RE.match(fold(line)))
+        or len(line) > TITLE_MAX
+        or (len(line) > HEADER_LINE_MAX and line.rstrip().endswith(":"))
+    )
 
 
 def _title_lines(lines: _Lines, kh: int | None, title_first: int | None) -> tuple[list[int], int | None]:
@@ -240,6 +251,22 @@ def _title_lines(lines: _Lines, kh: int | None, title_first: int | None) -> tupl
             break
         title_idx.append(i)
     return title_idx, kh_only
+
+
+def _dispatch_header_tail(lines: _Lines, kh: int | None, title_idx: list[int]) -> list[int]:
+    """A dispatch without a "KẾ HOẠCH" line whose header cells come one per line: the subject ("V/v …", its left
+    column) is read as the title, and the header lines after it (the right column: "ĐOÀN TNCS HỒ CHÍ MINH", the
+    place and date) belong to the header, not to the body."""
+    if kh is not None or not title_idx or not DISPATCH_SUBJECT_FOLDED_RE.match(fold(lines.joined(title_idx[0]))):
+        return []
+    tail = []
+    for i in lines.nonempty:
+        if i <= title_idx[-1]:
+            continue
+        if not _headerish(lines.joined(i)):
+            break
+        tail.append(i)
+    return tail
 
 
 def _footer_start(lines: _Lines, after_title: int) -> int:
@@ -300,12 +327,15 @@ def normalise(raw: str) -> tuple[str, list[Para]]:
     kh = _find_kh(lines)
     header_idx, title_first = _header_and_title_start(lines, kh)
     title_idx, kh_only = _title_lines(lines, kh, title_first)
+    header_tail = _dispatch_header_tail(lines, kh, title_idx)
     after_title = (title_idx[-1] if title_idx else (kh_only if kh_only is not None else -1)) + 1
+    if header_tail:
+        after_title = header_tail[-1] + 1
     footer_start = _footer_start(lines, after_title)
     paragraphs = _body_paragraphs(lines, after_title, footer_start, bool(title_idx))
 
     w = _Writer()
-    for i in header_idx:
+    for i in header_idx + header_tail:
         for cell in lines.rows[i][0]:
             w.emit(cell, "header", "\n")
     if kh_only is not None:

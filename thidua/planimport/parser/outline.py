@@ -163,6 +163,22 @@ def _set_marker(p: Para) -> None:
         p.mtype = "caps"  # "TỔ CHỨC THỰC HIỆN" without a number is a heading too
 
 
+def _promote_numbered_headings(body: list[Para]) -> None:
+    """A plan whose roman numerals a copy lost, restarting every list ("I. MỤC ĐÍCH" → "1. MỤC ĐÍCH", "II. NỘI DUNG"
+    → "1. NỘI DUNG"), has no heading left: its numbered lines in capitals that name a section, when their numbers
+    repeat, are headings again, so the items in small letters after them ("2. Tổ chức Cuộc thi: …") are below
+    them, not beside them."""
+    if any(is_heading_type(p.mtype) for p in body):
+        return
+    headings = [
+        p for p in body if p.mtype == "num" and is_caps(p.body) and any(rx.search(fold(p.body)) for _k, rx in SECTIONS)
+    ]
+    numbers = [p.text[: p.bstart - p.start].strip() for p in headings]
+    if len(set(numbers)) < len(numbers):  # the copy restarted its lists: "1. MỤC ĐÍCH" … "1. NỘI DUNG"
+        for p in headings:
+            p.mtype = "caps"
+
+
 def _split_closing(rest: list[Para]) -> tuple[list[Para], list[Para]]:
     """(the numbered part, the closing lines): up to two unnumbered lines at the end that are not assignments."""
     closing: list[Para] = []
@@ -214,6 +230,7 @@ def build_outline(state: ParseState) -> Outline:
     body = state.region("body")
     for p in body:
         _set_marker(p)
+    _promote_numbered_headings(body)
     context: list[Para] = []
     i = 0
     while i < len(body) and (not body[i].mtype or fold(body[i].body).startswith("can cu")):

@@ -9,6 +9,7 @@ import re
 from django.utils.translation import gettext as _
 
 from thidua.campaigns.checks import Finding
+from thidua.core.text import fold
 from thidua.planimport.parser.dates import WrittenDate, find_dates
 from thidua.planimport.parser.paragraphs import Para
 from thidua.planimport.parser.state import ParseState
@@ -22,6 +23,11 @@ PERIOD_PHRASE_RE = re.compile(
 # A period that starts when the plan is issued: "từ ngày ban hành kế hoạch", "từ khi ký", "từ nay", "sau khi
 # ban hành".
 FROM_ISSUE_RE = re.compile(r"(?i:từ\s+(?:ngày\s+|khi\s+)?(?:ban hành|ký)|từ nay|kể từ ngày ban hành|sau khi ban hành)")
+
+
+# A round of a contest, folded: "Vòng sơ khảo: từ ngày … đến ngày …", "Đợt 1", "Vòng loại" — a period read there
+# may be only the first part of the campaign.
+ROUND_FOLDED_RE = re.compile(r"\b(vong|dot|so khao|so tuyen|ban ket|chung khao|chung ket)\b")
 
 
 def year_assumed(where: str, year: int) -> Finding:
@@ -69,6 +75,44 @@ def _period_dates(state: ParseState, text: str, s: int, period: dict, from_issue
             state.span("period.start", s + first_d.start, s + first_d.end)
 
 
+def _later_rounds(state: ParseState, s: int) -> list[Para]:
+    """When the period was read from a round ("+ Vòng sơ khảo: Từ ngày 19/03 đến ngày 24/03"), the rounds after it
+    in the same list ("+ Đêm chung khảo: 26/03/2009"); else none."""
+    p = next((q for q in state.paras if q.start <= s < q.end), None)
+    if p is None or not ROUND_FOLDED_RE.match(fold(p.body)):
+        return []
+    siblings = p.parent.children if p.parent else [q for q in state.paras if q.region == "body" and not q.parent]
+    later = [q for q in siblings if q.start > p.start]
+    return [q for q in later if q.mtype == p.mtype and ROUND_FOLDED_RE.search(fold(q.body[:40]))]
+
+
+def _extend_to_last_round(state: ParseState, period: dict, s: int) -> None:
+    """A period read from a first round ends with the last round's date written after it, with a warning: the
+    campaign may end later still."""
+    if not period["end"]:
+        return
+    end = dt.date.fromisoformat(period["end"])
+    last = None
+    for q in _later_rounds(state, s):
+        for d in find_dates(q.body):
+            span = d.resolve(d.year or end.year)
+            if span and span[1] > end:
+                end, last = span[1], (q.bstart + d.start, q.bstart + d.end)
+    if last is None:
+        return
+    period["end"] = end.isoformat()
+    state.span("period.end", *last)
+    state.late.append(
+        Finding(
+            "period_from_rounds",
+            "period",
+            _("The period was read from the rounds of the contest, up to the last one (%(end)s): check it.")
+            % {"end": end.strftime("%d/%m/%Y")},
+            _("Period"),
+        )
+    )
+
+
 def read_period(state: ParseState, context: list[Para]) -> dict:
     """The period {start, end, text}: start is an ISO date or "issue_date"; null for what is not written."""
     period = {"start": None, "end": None, "text": None}
@@ -84,6 +128,7 @@ def read_period(state: ParseState, context: list[Para]) -> dict:
         period["start"] = "issue_date"
         state.span("period.start", s + issue.start(), s + issue.end())
     _period_dates(state, text, s, period, bool(issue))
+    _extend_to_last_round(state, period, s)
     return period
 
 

@@ -36,6 +36,9 @@ DETAIL_LABEL_FOLDED_RE = re.compile(
     r"dieu kien|the le|noi dung thi|dang k[yi]|dia diem|doi tuong|thoi gian|dia ban|ho so|tien trinh|"
     r"co cau|giai\b|ket qua|phan thuong|khen thuong)"
 )
+# An item under the activities labelled only "Nội dung" (folded), with its text on the next lines: the content of
+# the event (the songs, the themes), not an activity — when nothing is numbered below it.
+CONTENT_LABEL_FOLDED_RE = re.compile(r"noi dung")
 # An item that is itself a period, folded: "Ngày 27 tháng 7 năm 2021", "Từ 15-30/8/2010", "Tháng 3/2023".
 PERIOD_ITEM_FOLDED_RE = re.compile(r"(ngay|tu|thang|trong|\d)")
 # A line that registers by a date, folded: "Đăng ký danh sách từ ngày 11/3/2024 đến 16h30 ngày 15/3/2024 …".
@@ -60,6 +63,8 @@ def _is_detail(node: Para) -> bool:
     if _is_agenda_item(node):
         return True
     label, _value = label_value(node)
+    if CONTENT_LABEL_FOLDED_RE.fullmatch(fold(label).strip(" :.")) and not node.children:
+        return True
     if not DETAIL_LABEL_FOLDED_RE.match(fold(label).strip(" :.")):
         return False
     below = [node, *node.children]

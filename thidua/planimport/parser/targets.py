@@ -76,6 +76,7 @@ SUBJECT_STOPS = (
     "hiến",
     "trao",
     "thu hút",
+    "ủng hộ",
 )
 # A subject stop at the start of the (lower-cased) rest, as a whole word.
 SUBJECT_STOP_RE = re.compile("(?:" + "|".join(re.escape(s) for s in SUBJECT_STOPS) + r")(?!\w)")

@@ -41,8 +41,9 @@ RIGHT_COLUMN_RE = re.compile(
 )
 # A body's name glued to the line above it in capitals: "… TP. HỒ CHÍ MINHBAN THƯỜNG VỤ THÀNH ĐOÀN".
 GLUED_BODY_RE = re.compile(r"(?<=[A-ZÀ-ỸĐ])(?=(?:BAN THƯỜNG VỤ|BAN CHẤP HÀNH|BAN BÍ THƯ|BCH )\b)")
-# The number line inside a glued line: "… Số: 367 - QĐ/…", "… SỐ 16 KH/ĐTN".
-NUMBER_START_RE = re.compile(r"(?<=\S)\s*(?=(?:Số|SỐ)\s*[:.]?\s*[\d…. ]*\s*[-–/]?\s*[A-ZĐ]{2})")
+# The number line inside a glued line: "… Số: 367 - QĐ/…", "… SỐ 16 KH/ĐTN" — a code with "/" or "-" after its
+# letters, not a name with a number: "LIÊN ĐỘI TH SỐ 2 QUẢNG PHÚ".
+NUMBER_START_RE = re.compile(r"(?<=\S)\s*(?=(?:Số|SỐ)\s*[:.]?\s*[\d…. ]*\s*[-–/]?\s*[A-ZĐ]{2}\S{0,12}[-–/])")
 # A place and date after other words: "… Tân Hưng, ngày 29 tháng 10 năm 2015" (the break goes before the place,
 # a run of capitalised words, "TP." / "Tp." allowed in front, a letter such as "A" allowed at the end).
 PLACE_DATE_TAIL_RE = re.compile(
@@ -61,6 +62,13 @@ NEW_BODY_FOLDED_RE = re.compile(
     r"(so\b|ke hoach|quyet dinh|bch |btv |ban chap hanh|ban thuong vu|doan truong|doan co so|chi doan|lien doi|"
     r"lien chi doan|huyen doan|quan doan|thanh doan|tinh doan|hoi dong doi)"
 )
+# A header cell wrapped before its last word, which stands alone on the next line: "UB HUYỆN THỌ" / "XUÂN",
+# "HỘI LHTN VIỆT" / "NAM" (one word in capitals, too short for is_caps).
+LAST_WORD_RE = re.compile(r"[A-ZÀ-ỸĐ]{2,}")
+# A place and date line wrapped before its year: "Thọ Xuân, ngày 09 tháng 10" / "năm 2015" (folded).
+DATE_BEFORE_YEAR_FOLDED_RE = re.compile(r",\s*ngay\b.*\bthang\s*\d{1,2}$")
+# The year that ends such a line: "năm 2015" (folded).
+YEAR_REST_FOLDED_RE = re.compile(r"nam\s*\d{4}\.?")
 # The number line, folded: "số: 123-kh/…", "số  154 -kh/đtn", "kh số:…./khlđ", "số   /kh-đtn" (not "source:").
 NUMBER_LINE_FOLDED_RE = re.compile(r"(?:kh\s+)?so\s*(?:[:.]|\s[\d…]|[\d…. ]*[-–/]\s*[a-z])")
 # A short word or two that is the start of a place broken before its date: "Thọ" / "Xuân, ngày …".
@@ -139,6 +147,10 @@ def _joins_previous(prev: str, line: str) -> bool:
     """Whether a header line is the rest of the line before it, broken inside a cell."""
     if not prev or not line:
         return False
+    if DATE_BEFORE_YEAR_FOLDED_RE.search(fold(prev)) and YEAR_REST_FOLDED_RE.fullmatch(fold(line)):
+        return True  # "Thọ Xuân, ngày 09 tháng 10" / "năm 2015"
+    if is_caps(prev) and LAST_WORD_RE.fullmatch(line) and not NEW_BODY_FOLDED_RE.match(fold(line)):
+        return True  # "UB HUYỆN THỌ" / "XUÂN"
     if is_caps(prev) and is_caps(line) and OPEN_END_FOLDED_RE.search(fold(prev)):
         return not NEW_BODY_FOLDED_RE.match(fold(line))
     return bool(PLACE_START_RE.fullmatch(prev) and PLACE_DATE_FOLDED_RE.match(fold(line)))
@@ -155,6 +167,8 @@ def _header_like(line: str, nxt: str) -> bool:
         or CELL_BAR_RE.search(line)
         or RIGHT_COLUMN_RE.search(line)
         or (PLACE_START_RE.fullmatch(line) and PLACE_DATE_FOLDED_RE.match(fold(nxt)))
+        or LAST_WORD_RE.fullmatch(line)
+        or YEAR_REST_FOLDED_RE.fullmatch(f)
     )
 
 
@@ -167,6 +181,8 @@ def _header_block(lines: list[str]) -> tuple[int, int]:
         if not line:
             continue
         if DOC_TYPE_RE.match(line):
+            if start is None and i < PREAMBLE_LINES and _doc_type_again(lines[i + 1 : HEADER_LINES]):
+                continue  # a web page's own title "KẾ HOẠCH Tổ chức …" before the document's header
             return (start, i) if start is not None else (0, 0)
         nxt = next((x.strip() for x in lines[i + 1 : i + 3] if x.strip()), "")
         if _header_like(line, nxt):
@@ -176,6 +192,11 @@ def _header_block(lines: list[str]) -> tuple[int, int]:
         elif i >= PREAMBLE_LINES:
             return 0, 0
     return 0, 0
+
+
+def _doc_type_again(lines: list[str]) -> bool:
+    """True when one of `lines` is a document type's line ("KẾ HOẠCH"): the document's own, after a page title."""
+    return any(DOC_TYPE_RE.match(MARKUP_CHARS_RE.sub("", x).strip()) for x in lines)
 
 
 def _unglue_header(lines: list[str]) -> list[str]:
