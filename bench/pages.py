@@ -3,6 +3,7 @@
     .venv/bin/python bench/pages.py                       # the HCMC demo with 2,000 branches, SQLite
     .venv/bin/python bench/pages.py --branches 40000      # the city at full size
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/pages.py --branches 40000
+    .venv/bin/python bench/pages.py --database-url postgres://…/thidua_national   # a demo built before
 
 Builds the demo (`demo_setup`) in a fresh database (a new PostgreSQL database next to
 DATABASE_URL's, dropped afterwards, or a temporary SQLite file), starts gunicorn on it, signs the
@@ -198,10 +199,22 @@ def main() -> int:
     parser.add_argument("--branches", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL database where `demo_setup --branches N` has already run (kept, not rebuilt: "
+        "the national demo takes ~15 minutes to build)",
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="thidua-pages-"))
-    env, drop = _fresh_database(tmp)
+    if args.database_url:
+        env = {"THIDUA_VAR_DIR": str(tmp), "THIDUA_EMAIL": "file", "DJANGO_SETTINGS_MODULE": "thidua.settings"}
+        env["DATABASE_URL"] = args.database_url
+
+        def drop():
+            return None
+    else:
+        env, drop = _fresh_database(tmp)
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     import django
@@ -211,12 +224,16 @@ def main() -> int:
     from django.db import connection
 
     t0 = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    call_command("demo_setup", branches=args.branches, quiet=True)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    print(f"demo with {args.branches} branches built in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    if not args.database_url:
+        call_command("migrate", verbosity=0)
+        call_command("demo_setup", branches=args.branches, quiet=True)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        print(f"demo with {args.branches} branches built in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    from thidua.units.models import Unit
+
+    units = Unit.objects.count()
     sessions = {name: _session(name) for name in ("dieuphoi", "quan1")}
     floors = _floors()
     counts = {label: _query_count(path, persona) for label, persona, path, *_rest in floors}
@@ -248,7 +265,7 @@ def main() -> int:
 
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
-        f"\n{connection.vendor}, {args.branches} branches, {args.workers} gunicorn workers, {args.runs} runs each, "
+        f"\n{connection.vendor}, {units:,} units, {args.workers} gunicorn workers, {args.runs} runs each, "
         f"load average at the end {load}\n"
     )
     print("| page | p50 ms | p95 ms | floor p50 ms | floor p95 ms | ratio (p50) | KB | queries | floor = page |")

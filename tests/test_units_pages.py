@@ -169,6 +169,24 @@ def test_unit_detail_for_the_coordinator_lists_direct_children(client_for, perso
 
 
 @pytest.mark.django_db
+def test_unit_detail_counts_the_units_below_and_the_branches_members(client_for, personas):
+    """The counts by kind and the members and cadres of the branches below, against a brute force."""
+    qd1 = Unit.objects.get(code="QD1")
+    Unit.objects.filter(code="QD1-01-001").update(member_count=31, cadre_count=3)
+    Unit.objects.filter(code="QD1-01-002").update(member_count=12, cadre_count=2)
+    Unit.objects.filter(code="QD1-01").update(member_count=500)  # not a branch: not in the members line
+    below = [u for u in Unit.objects.all() if u.path.startswith(qd1.path) and u.pk != qd1.pk]
+    branches = [u for u in below if u.kind == "branch"]
+    assert len(branches) == 2
+    response = client_for(personas["coordinator"]).get("/don-vi/QD1/")
+    dl = re.sub(r"\s+", " ", response.content.decode())
+    assert 'Đoàn viên trong các chi đoàn</dt><dd class="num">43<' in dl  # 31 + 12
+    for kind in {u.kind for u in below}:
+        count = sum(1 for u in below if u.kind == kind)
+        assert f">{count}<" in dl
+
+
+@pytest.mark.django_db
 def test_unit_detail_filters_children_by_kind(client_for, personas):
     client = client_for(personas["coordinator"])
     page = client.get("/don-vi/TD/?loai=district").content.decode()

@@ -43,9 +43,13 @@ def unit_detail(request, code):
     if kind in UnitKind.values:
         children = children.filter(kind=kind)
     page = Paginator(children, 50).get_page(request.GET.get("trang"))
+    # One scan of the subtree for the counts by kind and the branches' members and cadres (at
+    # national size each scan of 219,000 units costs ~0.1 s).
     below = Unit.objects.subtree(unit, include_self=False).order_by()
-    counts = {row["kind"]: row["n"] for row in below.values("kind").annotate(n=Count("pk"))}
-    totals = below.filter(kind=UnitKind.BRANCH).aggregate(members=Sum("member_count"), cadres=Sum("cadre_count"))
+    by_kind = list(below.values("kind").annotate(n=Count("pk"), members=Sum("member_count"), cadres=Sum("cadre_count")))
+    counts = {row["kind"]: row["n"] for row in by_kind}
+    branches = next((row for row in by_kind if row["kind"] == UnitKind.BRANCH), {})
+    totals = {"members": branches.get("members"), "cadres": branches.get("cadres")}
     return render(
         request,
         "units/detail.html",
