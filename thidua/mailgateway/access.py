@@ -29,12 +29,11 @@ def visible_messages(user):
     tops = units_access.role_units(user, units_access.MANAGE_ROLES)
     if not tops:
         return qs.none()
-    matched, candidate_q = Q(pk__in=[]), Q(pk__in=[])
+    in_tops = Q(pk__in=[])  # a row whose `unit` lies in one of the subtrees (a message, or a candidate link)
     for top in tops:
-        matched |= path_prefix_q(top.path, "unit__path")
-        candidate_q |= path_prefix_q(top.path, "unit__path")
-    candidates = InboundMessage.candidate_units.through.objects.filter(candidate_q)
-    reach = matched | Q(pk__in=candidates.values("inboundmessage_id"))
+        in_tops |= path_prefix_q(top.path, "unit__path")
+    candidates = InboundMessage.candidate_units.through.objects.filter(in_tops)
+    reach = in_tops | Q(pk__in=candidates.values("inboundmessage_id"))
     if any(top.depth == 1 for top in tops):  # a top unit's coordinators also see mail matched to no unit
         any_candidate = InboundMessage.candidate_units.through.objects.filter(inboundmessage_id=OuterRef("pk"))
         reach |= Q(unit__isnull=True) & ~Exists(any_candidate)
